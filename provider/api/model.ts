@@ -1,0 +1,87 @@
+/**
+ * The API model: the wire shapes of OpenAI's checkpoint-permissions operations (as in
+ * `shared/openapi/checkpoint-permissions.yaml`) and the camelCase values the rest of the package uses.
+ *
+ * The schemas parse what the API sends; unknown extra fields are tolerated (zod strips them) so a field
+ * OpenAI adds tomorrow does not break a stack today.
+ */
+import { z } from "zod";
+
+/** `checkpoint.permission` as the API sends it. */
+export const PermissionWire = z.object({
+    object: z.literal("checkpoint.permission"),
+    id: z.string(),
+    created_at: z.number().int(),
+    project_id: z.string(),
+});
+export type PermissionWire = z.infer<typeof PermissionWire>;
+
+/** The list envelope returned by both `GET` and `POST …/permissions`. */
+export const PermissionListWire = z.object({
+    object: z.literal("list"),
+    data: z.array(PermissionWire),
+    first_id: z.string().nullish(),
+    last_id: z.string().nullish(),
+    has_more: z.boolean(),
+});
+export type PermissionListWire = z.infer<typeof PermissionListWire>;
+
+/** The body of `DELETE …/permissions/{permission_id}`. */
+export const DeletedPermissionWire = z.object({
+    object: z.literal("checkpoint.permission"),
+    id: z.string(),
+    deleted: z.boolean(),
+});
+export type DeletedPermissionWire = z.infer<typeof DeletedPermissionWire>;
+
+/** OpenAI's error envelope: `{ error: { message, type, param, code } }`. */
+export const ErrorWire = z.object({
+    error: z.object({
+        message: z.string(),
+        type: z.string().nullish(),
+        param: z.string().nullish(),
+        code: z.union([z.string(), z.number()]).nullish(),
+    }),
+});
+export type ErrorWire = z.infer<typeof ErrorWire>;
+
+/** The order permissions are listed in; the API's default is `descending` (newest first). */
+export const PermissionOrder = z.enum(["ascending", "descending"]);
+export type PermissionOrder = z.infer<typeof PermissionOrder>;
+
+/** One project's access to one checkpoint. */
+export interface CheckpointPermission {
+    /** The permission id, `cp_…`. */
+    readonly id: string;
+    /** The project that may use the checkpoint, `proj_…`. */
+    readonly projectId: string;
+    /** When access was granted, in Unix seconds. */
+    readonly createdAt: number;
+}
+
+/** One page of a listing, in camelCase. */
+export interface PermissionPage {
+    readonly data: CheckpointPermission[];
+    readonly firstId: string | null;
+    readonly lastId: string | null;
+    readonly hasMore: boolean;
+}
+
+/** The result of a delete. */
+export interface DeletedPermission {
+    readonly id: string;
+    readonly deleted: boolean;
+}
+
+export function toPermission(wire: PermissionWire): CheckpointPermission {
+    return { id: wire.id, projectId: wire.project_id, createdAt: wire.created_at };
+}
+
+export function toPage(wire: PermissionListWire): PermissionPage {
+    return {
+        data: wire.data.map(toPermission),
+        firstId: wire.first_id ?? null,
+        lastId: wire.last_id ?? null,
+        hasMore: wire.has_more,
+    };
+}
