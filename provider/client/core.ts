@@ -1,0 +1,284 @@
+/**
+ * The client core: one place that sends a request to OpenAI and turns the answer into a value or a typed
+ * error. It owns authentication, the keep-alive connection pool, the process-wide cap on requests in
+ * flight, timeouts, retries and response validation. Resource modules (checkpoint-permissions.ts) only
+ * say which path, which body and which schema.
+ */
+import { Agent, request, type Dispatcher } from "undici";
+import type { z } from "zod";
+import {
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    APIUserAbortError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidArgumentError,
+    InvalidResponseError,
+    MissingAdminKeyError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    type APIErrorDetails,
+} from "./errors";
+import { ErrorWire } from "../api/model";
+import { RequestLimiter, sharedLimiter } from "./limiter";
+import { redact } from "./redact";
+import { DEFAULT_MAX_RETRIES, retryDelayMs, shouldRetryStatus, type HeaderLookup } from "./retry";
+
+export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+export const DEFAULT_TIMEOUT_MS = 60_000;
+const USER_AGENT = "pulumi-openai-checkpoint-permissions/0.1";
+
+/** Where progress and retries are reported; the Pulumi layer passes `pulumi.log`. Messages are redacted. */
+export interface ClientLogger {
+    debug(message: string): void;
+    info?(message: string): void;
+    warn?(message: string): void;
+}
+
+export interface ClientOptions {
+    /** An organization admin key (`sk-admin-…`). Default: `OPENAI_ADMIN_KEY`. */
+    adminKey?: string;
+    /** The API's base URL, ending in `/v1`. Default: `OPENAI_BASE_URL`, else `https://api.openai.com/v1`. */
+    baseUrl?: string;
+    /** Retries after the first attempt, on 408/409/429/5xx, connection errors and timeouts. Default 2. */
+    maxRetries?: number;
+    /** The limit on one attempt, in milliseconds. Default 60 000. */
+    timeoutMs?: number;
+    /** Caps requests in flight. Default: the process-wide limiter (8 at once, see `setMaxRequestsInFlight`). */
+    limiter?: RequestLimiter;
+    /** The undici dispatcher (connection pool). Default: one keep-alive pool shared by the process. */
+    dispatcher?: Dispatcher;
+    logger?: ClientLogger;
+    /** Where `OPENAI_ADMIN_KEY` and `OPENAI_BASE_URL` are read from. Default `process.env`. */
+    env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RequestOptions {
+    /** Aborts the request, retries included. */
+    signal?: AbortSignal;
+    /** Overrides the client's per-attempt timeout. */
+    timeoutMs?: number;
+}
+
+interface PreparedRequest {
+    method: "GET" | "POST" | "DELETE";
+    /** Below the base URL, already encoded, e.g. `/fine_tuning/checkpoints/ft:x/permissions`. */
+    path: string;
+    query?: Record<string, string | number | undefined>;
+    body?: unknown;
+}
+
+let defaultDispatcher: Agent | undefined;
+function sharedDispatcher(): Agent {
+    // One pool per process: a stack reading many checkpoints reuses warm connections.
+    defaultDispatcher ??= new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+    return defaultDispatcher;
+}
+
+export class OpenAIClient {
+    readonly baseUrl: string;
+    readonly maxRetries: number;
+    readonly timeoutMs: number;
+    // A getter-free private field: the key is not an enumerable property, so it is not printed by
+    // console.log/util.inspect, not serialized by JSON.stringify, and not captured by Pulumi's closure
+    // serializer by accident.
+    readonly #adminKey: string;
+    readonly #limiter: RequestLimiter;
+    readonly #dispatcher: Dispatcher | undefined;
+    readonly #logger: ClientLogger | undefined;
+
+    constructor(options: ClientOptions = {}) {
+        const env = options.env ?? process.env;
+        const adminKey = options.adminKey ?? env["OPENAI_ADMIN_KEY"];
+        if (adminKey === undefined || adminKey.trim() === "") throw new MissingAdminKeyError();
+        this.#adminKey = adminKey.trim();
+        this.baseUrl = checkBaseUrl(options.baseUrl ?? env["OPENAI_BASE_URL"] ?? DEFAULT_BASE_URL);
+        this.maxRetries = checkNonNegativeInteger("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES);
+        this.timeoutMs = checkPositiveInteger("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        this.#limiter = options.limiter ?? sharedLimiter;
+        this.#dispatcher = options.dispatcher;
+        this.#logger = options.logger;
+    }
+
+    /** Redacts the configured key and anything key-shaped; for messages built outside the client. */
+    redact(text: string): string {
+        return redact(text, [this.#adminKey]);
+    }
+
+    log(level: "debug" | "info" | "warn", message: string): void {
+        const logger = this.#logger;
+        if (!logger) return;
+        const text = this.redact(message);
+        if (level === "debug") logger.debug(text);
+        else (logger[level] ?? logger.debug).call(logger, text);
+    }
+
+    /** Sends a request, retrying as configured, and parses a 2xx body with `schema`. */
+    async send<S extends z.ZodType>(req: PreparedRequest, schema: S, options: RequestOptions = {}): Promise<{ value: z.infer<S>; requestId: string | undefined }> {
+        const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : checkPositiveInteger("timeoutMs", options.timeoutMs);
+        const url = this.url(req);
+        for (let attempt = 0; ; attempt++) {
+            if (options.signal?.aborted) throw new APIUserAbortError(req.method, req.path);
+            const retriesLeft = this.maxRetries - attempt;
+            let outcome: Outcome;
+            try {
+                outcome = await this.#limiter.run(() => this.attempt(req, url, timeoutMs, options.signal));
+            } catch (error) {
+                if (error instanceof APIUserAbortError || retriesLeft <= 0 || !(error instanceof APIConnectionError)) throw error;
+                const delay = retryDelayMs(attempt, undefined);
+                this.log("debug", `${error.message}; retrying in ${Math.round(delay)} ms (${retriesLeft} ${retriesLeft === 1 ? "retry" : "retries"} left)`);
+                await sleep(delay, options.signal, req);
+                continue;
+            }
+
+            const { status, header, text } = outcome;
+            const requestId = header("x-request-id");
+            if (status >= 200 && status < 300) {
+                this.#limiter.onSuccess();
+                return { value: this.parse(schema, text, status, requestId, req), requestId };
+            }
+            if (status === 429) this.#limiter.onRateLimited();
+            if (retriesLeft > 0 && shouldRetryStatus(status, header)) {
+                const delay = retryDelayMs(attempt, header);
+                this.log("debug", `${req.method} ${req.path} answered ${status}${requestId ? ` (request ${requestId})` : ""}; retrying in ${Math.round(delay)} ms (${retriesLeft} ${retriesLeft === 1 ? "retry" : "retries"} left)`);
+                await sleep(delay, options.signal, req);
+                continue;
+            }
+            throw this.apiError(status, text, requestId, req);
+        }
+    }
+
+    private url(req: PreparedRequest): string {
+        const url = new URL(this.baseUrl + req.path);
+        for (const [name, value] of Object.entries(req.query ?? {})) {
+            if (value !== undefined) url.searchParams.set(name, String(value));
+        }
+        return url.toString();
+    }
+
+    private async attempt(req: PreparedRequest, url: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<Outcome> {
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(), timeoutMs);
+        const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+        try {
+            const response = await request(url, {
+                method: req.method,
+                headers: {
+                    authorization: `Bearer ${this.#adminKey}`,
+                    accept: "application/json",
+                    "user-agent": USER_AGENT,
+                    ...(req.body === undefined ? {} : { "content-type": "application/json" }),
+                },
+                body: req.body === undefined ? undefined : JSON.stringify(req.body),
+                signal: combined,
+                dispatcher: this.#dispatcher ?? sharedDispatcher(),
+            });
+            const text = await response.body.text();
+            const headers = response.headers;
+            const header: HeaderLookup = (name) => {
+                const value = headers[name];
+                return Array.isArray(value) ? value[0] : value;
+            };
+            return { status: response.statusCode, header, text };
+        } catch (error) {
+            if (signal?.aborted) throw new APIUserAbortError(req.method, req.path);
+            if (timeout.signal.aborted) throw new APITimeoutError(req.method, req.path, timeoutMs);
+            throw new APIConnectionError(req.method, req.path, error);
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+
+    private parse<S extends z.ZodType>(schema: S, text: string, status: number, requestId: string | undefined, req: PreparedRequest): z.infer<S> {
+        let json: unknown;
+        try {
+            json = JSON.parse(text);
+        } catch {
+            throw new InvalidResponseError(status, requestId, "(body)", `not JSON: ${JSON.stringify(this.redact(text.slice(0, 80)))}`, req.method, req.path);
+        }
+        const parsed = schema.safeParse(json);
+        if (parsed.success) return parsed.data;
+        const issue = parsed.error.issues[0]!;
+        const field = issue.path.length > 0 ? issue.path.join(".") : "(body)";
+        throw new InvalidResponseError(status, requestId, field, this.redact(issue.message), req.method, req.path);
+    }
+
+    private apiError(status: number, text: string, requestId: string | undefined, req: PreparedRequest): APIError {
+        let body: ErrorWire["error"] | undefined;
+        try {
+            const parsed = ErrorWire.safeParse(JSON.parse(text));
+            if (parsed.success) body = parsed.data.error;
+        } catch {
+            // Not JSON (a proxy's HTML page, say): the status alone must do.
+        }
+        const details: APIErrorDetails = {
+            status,
+            method: req.method,
+            path: req.path,
+            requestId,
+            message: body?.message === undefined ? undefined : this.redact(body.message),
+            type: body?.type ?? undefined,
+            code: body?.code === undefined || body.code === null ? undefined : String(body.code),
+            param: body?.param ?? undefined,
+        };
+        if (status === 400 || status === 422) return new BadRequestError(details);
+        if (status === 401) return new AuthenticationError(details);
+        if (status === 403) return new PermissionDeniedError(details);
+        if (status === 404) return new NotFoundError(details);
+        if (status === 409) return new ConflictError(details);
+        if (status === 429) return new RateLimitError(details);
+        if (status >= 500) return new InternalServerError(details);
+        return new APIError(details);
+    }
+}
+
+interface Outcome {
+    status: number;
+    header: HeaderLookup;
+    text: string;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, req: PreparedRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(new APIUserAbortError(req.method, req.path));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new APIUserAbortError(req.method, req.path));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
+
+function checkBaseUrl(value: string): string {
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        throw new InvalidArgumentError("baseUrl", value, "must be an absolute http(s) URL such as https://api.openai.com/v1");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+        throw new InvalidArgumentError("baseUrl", value, "must be an http(s) URL");
+    }
+    if (url.search || url.hash || url.username || url.password) {
+        throw new InvalidArgumentError("baseUrl", redact(value), "must not carry a query, fragment or credentials");
+    }
+    return url.toString().replace(/\/+$/, "");
+}
+
+function checkNonNegativeInteger(name: string, value: number): number {
+    if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(name, value, "must be a non-negative integer");
+    return value;
+}
+
+function checkPositiveInteger(name: string, value: number): number {
+    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(name, value, "must be a positive integer");
+    return value;
+}

@@ -1,0 +1,176 @@
+/**
+ * One error class per failure a caller handles differently. Every class extends {@link OpenAIError}, so
+ * `catch (e) { if (e instanceof OpenAIError) … }` catches everything this client throws.
+ *
+ * Messages are redacted (see redact.ts) before they are stored: no error ever holds the admin key.
+ */
+import { redact } from "./redact";
+
+/** The base of every error thrown by this package's client. */
+export class OpenAIError extends Error {
+    constructor(message: string, options?: { cause?: unknown; secrets?: ReadonlyArray<string | undefined> }) {
+        super(redact(message, options?.secrets), options?.cause === undefined ? undefined : { cause: sanitizeCause(options.cause, options.secrets) });
+        this.name = new.target.name;
+    }
+}
+
+/** An argument was rejected before any request went out. */
+export class InvalidArgumentError extends OpenAIError {
+    constructor(
+        /** The argument's name, as the caller wrote it (e.g. `checkpoint`, `projectIds[2]`). */
+        readonly argument: string,
+        /** The rejected value, redacted if it looked like a key. */
+        readonly value: unknown,
+        reason: string,
+    ) {
+        super(`Invalid argument ${argument}: ${reason} (got ${describeValue(value)})`);
+        this.value = typeof value === "string" ? redact(value) : value;
+    }
+}
+
+/** No admin key was given and none is in the environment. */
+export class MissingAdminKeyError extends OpenAIError {
+    constructor(message = "No OpenAI admin key: pass `adminKey`, or set OPENAI_ADMIN_KEY. Checkpoint permissions need an organization admin key (sk-admin-…).") {
+        super(message);
+    }
+}
+
+/** What the API said about a failed request, parsed from its `{ error: {…} }` body where it sent one. */
+export interface APIErrorDetails {
+    readonly status: number;
+    readonly method: string;
+    /** The request path below the base URL, e.g. `/fine_tuning/checkpoints/ft:…/permissions`. */
+    readonly path: string;
+    readonly requestId: string | undefined;
+    readonly message: string | undefined;
+    readonly type: string | undefined;
+    readonly code: string | undefined;
+    readonly param: string | undefined;
+}
+
+/** The API answered with an error status. Subclasses name the statuses a caller handles differently. */
+export class APIError extends OpenAIError {
+    readonly status: number;
+    readonly requestId: string | undefined;
+    /** OpenAI's error `type`, e.g. `invalid_request_error`. */
+    readonly type: string | undefined;
+    /** OpenAI's error `code`, e.g. `invalid_api_key`. */
+    readonly code: string | undefined;
+    /** The request parameter OpenAI blamed, e.g. `limit`. */
+    readonly param: string | undefined;
+
+    constructor(details: APIErrorDetails, hint?: string) {
+        const what = details.message ?? "(no error message in the response)";
+        const where = `${details.method} ${details.path}`;
+        const id = details.requestId ? `, request ${details.requestId}` : "";
+        super(`${details.status} ${what} [${where}${id}]${hint ? ` ${hint}` : ""}`);
+        this.status = details.status;
+        this.requestId = details.requestId;
+        this.type = details.type;
+        this.code = details.code;
+        this.param = details.param;
+    }
+}
+
+const ADMIN_KEY_HINT =
+    "Checkpoint permissions need an organization admin key (sk-admin-…), created by an organization owner " +
+    "under Settings → Admin keys; a project key (sk-proj-…) or user key is not enough.";
+
+/** 400 or 422: the request was malformed; retrying will not help. */
+export class BadRequestError extends APIError {}
+/** 401: the key is missing, wrong or revoked. */
+export class AuthenticationError extends APIError {
+    constructor(details: APIErrorDetails) {
+        super(details, ADMIN_KEY_HINT);
+    }
+}
+/** 403: the key is valid but lacks a scope, typically because it is not an admin key. */
+export class PermissionDeniedError extends APIError {
+    constructor(details: APIErrorDetails) {
+        super(details, ADMIN_KEY_HINT);
+    }
+}
+/** 404: the checkpoint or permission does not exist (or the key cannot see it). */
+export class NotFoundError extends APIError {}
+/** 409: the request conflicts with the current state. */
+export class ConflictError extends APIError {}
+/** 429: still rate limited after every retry. */
+export class RateLimitError extends APIError {}
+/** 5xx: OpenAI failed; still failing after every retry. */
+export class InternalServerError extends APIError {}
+
+/** The request never got an HTTP answer: refused, reset, DNS, TLS. */
+export class APIConnectionError extends OpenAIError {
+    constructor(
+        readonly method: string,
+        readonly path: string,
+        cause: unknown,
+        message = `Connection error on ${method} ${path}: ${causeMessage(cause)}`,
+    ) {
+        super(message, { cause });
+    }
+}
+
+/** An attempt took longer than the client's timeout. */
+export class APITimeoutError extends APIConnectionError {
+    constructor(method: string, path: string, readonly timeoutMs: number) {
+        super(method, path, undefined, `Request timed out after ${timeoutMs} ms on ${method} ${path}`);
+    }
+}
+
+/** The caller's AbortSignal fired. */
+export class APIUserAbortError extends OpenAIError {
+    constructor(method: string, path: string) {
+        super(`Request aborted by the caller on ${method} ${path}`);
+    }
+}
+
+/** A 2xx response whose body does not fit the API's schema. */
+export class InvalidResponseError extends OpenAIError {
+    constructor(
+        readonly status: number,
+        readonly requestId: string | undefined,
+        /** The first offending field, dotted (e.g. `data.3.project_id`), or `(body)` when it is not JSON. */
+        readonly field: string,
+        detail: string,
+        method: string,
+        path: string,
+    ) {
+        super(`Unexpected response to ${method} ${path} (HTTP ${status}${requestId ? `, request ${requestId}` : ""}): ${field}: ${detail}`);
+    }
+}
+
+/** A listing that would never end: `has_more` with no way forward. */
+export class PaginationError extends OpenAIError {
+    constructor(readonly checkpoint: string, readonly after: string | undefined, detail: string) {
+        super(`Pagination of ${checkpoint}'s permissions cannot advance${after ? ` past ${after}` : ""}: ${detail}`);
+    }
+}
+
+function describeValue(value: unknown): string {
+    if (value === undefined) return "undefined";
+    if (typeof value === "string") return JSON.stringify(redact(value));
+    try {
+        return redact(JSON.stringify(value) ?? String(value));
+    } catch {
+        return String(value);
+    }
+}
+
+function causeMessage(cause: unknown): string {
+    if (cause instanceof Error) {
+        const code = (cause as { code?: unknown }).code;
+        return typeof code === "string" ? `${cause.message} (${code})` : cause.message;
+    }
+    return String(cause);
+}
+
+/** Causes come from undici or Node; keep their name, message and code, never their request options. */
+function sanitizeCause(cause: unknown, secrets?: ReadonlyArray<string | undefined>): unknown {
+    if (!(cause instanceof Error)) return cause === undefined ? undefined : redact(String(cause), secrets);
+    const copy = new Error(redact(cause.message, secrets));
+    copy.name = cause.name;
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string") (copy as { code?: string }).code = code;
+    return copy;
+}

@@ -1,0 +1,30 @@
+/**
+ * The HTTP client for OpenAI's checkpoint-permissions API.
+ *
+ * ```ts
+ * const client = new CheckpointPermissionsClient(); // OPENAI_ADMIN_KEY, OPENAI_BASE_URL
+ * const { permissions } = await client.permissions.listAll("ft:gpt-4o-mini-2024-07-18:acme::AbC123");
+ * ```
+ */
+import { OpenAIClient, type ClientOptions } from "./core";
+import { CheckpointPermissions } from "./checkpoint-permissions";
+
+export class CheckpointPermissionsClient extends OpenAIClient {
+    /** List, grant and revoke access to fine-tuned model checkpoints. */
+    readonly permissions: CheckpointPermissions;
+
+    constructor(options: ClientOptions = {}) {
+        super(options);
+        this.permissions = new CheckpointPermissions(this);
+    }
+}
+
+export { OpenAIClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from "./core";
+export type { ClientOptions, ClientLogger, RequestOptions } from "./core";
+export { CheckpointPermissions } from "./checkpoint-permissions";
+export type { ListAllParams, ListPageParams, PermissionListing } from "./checkpoint-permissions";
+export * from "./errors";
+export { RequestLimiter, setMaxRequestsInFlight, sharedLimiter, DEFAULT_MAX_REQUESTS_IN_FLIGHT } from "./limiter";
+export { DEFAULT_MAX_RETRIES } from "./retry";
+export { MAX_PAGE_SIZE } from "./arguments";
+export { redact } from "./redact";
