@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // engine tests that drive the real Pulumi CLI. `npm test` runs both; each can run alone.
 export default defineConfig({
     test: {
+        // Build dist/ once: programs and the serialized provider load the package by name, as users do.
+        globalSetup: ["test/support/build.ts"],
         projects: [
             {
                 test: {

@@ -53,7 +53,7 @@ export interface PermissionListing {
     readonly pages: number;
 }
 
-export class CheckpointPermissions {
+export class CheckpointPermissionsAPI {
     constructor(private readonly client: OpenAIClient) {}
 
     /** One page of a checkpoint's permissions. */

@@ -7,21 +7,21 @@
  * ```
  */
 import { OpenAIClient, type ClientOptions } from "./core";
-import { CheckpointPermissions } from "./checkpoint-permissions";
+import { CheckpointPermissionsAPI } from "./checkpoint-permissions";
 
 export class CheckpointPermissionsClient extends OpenAIClient {
     /** List, grant and revoke access to fine-tuned model checkpoints. */
-    readonly permissions: CheckpointPermissions;
+    readonly permissions: CheckpointPermissionsAPI;
 
     constructor(options: ClientOptions = {}) {
         super(options);
-        this.permissions = new CheckpointPermissions(this);
+        this.permissions = new CheckpointPermissionsAPI(this);
     }
 }
 
 export { OpenAIClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from "./core";
 export type { ClientOptions, ClientLogger, RequestOptions } from "./core";
-export { CheckpointPermissions } from "./checkpoint-permissions";
+export { CheckpointPermissionsAPI } from "./checkpoint-permissions";
 export type { ListAllParams, ListPageParams, PermissionListing } from "./checkpoint-permissions";
 export * from "./errors";
 export { RequestLimiter, setMaxRequestsInFlight, sharedLimiter, DEFAULT_MAX_REQUESTS_IN_FLIGHT } from "./limiter";

@@ -1,0 +1,17 @@
+/**
+ * pulumi-openai-checkpoint-permissions: see, manage and police who may use your OpenAI fine-tuned model
+ * checkpoints, from Pulumi.
+ *
+ * - {@link getCheckpointPermissions} / {@link getCheckpointPermissionsOutput}: read a checkpoint's permissions.
+ * - {@link CheckpointPermissions}: record them in state, so previews show drift and policies can check it.
+ * - {@link CheckpointPermissionGrant}: manage one project's access.
+ * - The HTTP client ({@link CheckpointPermissionsClient}) and its typed errors.
+ *
+ * CrossGuard helpers are in `pulumi-openai-checkpoint-permissions/policy`; the local emulator of the API
+ * is in `pulumi-openai-checkpoint-permissions/emulator`.
+ *
+ * @packageDocumentation
+ */
+export * from "./pulumi";
+export * from "./client";
+export type { CheckpointPermission, PermissionOrder, PermissionPage, DeletedPermission } from "./api/model";

@@ -1,0 +1,48 @@
+/**
+ * `CheckpointPermissionGrant`: one project's access to one checkpoint, managed by Pulumi.
+ *
+ * Create grants access (or adopts access that already exists); delete revokes it (already revoked counts
+ * as done); refresh drops a grant revoked outside Pulumi; a new checkpoint or project replaces it. To keep
+ * access when the resource is removed from the program, use the `retainOnDelete` resource option.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { checkpointPermissionsProvider } from "./provider";
+
+export interface CheckpointPermissionGrantArgs {
+    /** The fine-tuned model checkpoint to share. */
+    checkpoint: pulumi.Input<string>;
+    /** The project to grant access to, `proj_…`. */
+    projectId: pulumi.Input<string>;
+}
+
+export class CheckpointPermissionGrant extends pulumi.dynamic.Resource {
+    /** Always `CheckpointPermissionGrant`; tells the shared provider which resource it handles. */
+    declare readonly kind: pulumi.Output<"CheckpointPermissionGrant">;
+    declare readonly checkpoint: pulumi.Output<string>;
+    declare readonly projectId: pulumi.Output<string>;
+    /** The permission's id in OpenAI, `cp_…`; also this resource's id. */
+    declare readonly permissionId: pulumi.Output<string>;
+    /** When access was granted, in Unix seconds. */
+    declare readonly createdAt: pulumi.Output<number>;
+    /** True when the project already had access and the existing permission was adopted. */
+    declare readonly adopted: pulumi.Output<boolean>;
+
+    constructor(name: string, args: CheckpointPermissionGrantArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            checkpointPermissionsProvider,
+            name,
+            {
+                kind: "CheckpointPermissionGrant",
+                checkpoint: args.checkpoint,
+                projectId: args.projectId,
+                // Outputs the provider fills in; listed so the SDK creates an Output for each.
+                permissionId: undefined,
+                createdAt: undefined,
+                adopted: undefined,
+            },
+            opts,
+            "openai",
+            "CheckpointPermissionGrant",
+        );
+    }
+}

@@ -1,0 +1,157 @@
+/**
+ * `getCheckpointPermissions`: reads a checkpoint's permissions during `pulumi preview` and `pulumi up`,
+ * shaped like the functions Pulumi's code generator writes.
+ *
+ * Dynamic providers cannot serve invokes, so the read happens in the program process, over the same
+ * client the provider uses. Identical calls in one program run share one listing.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CheckpointPermissionsClient } from "../client";
+import { checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
+import type { PermissionOrder } from "../api/model";
+import { resolveClientOptions } from "./settings";
+import { summarize, type PermissionRecord } from "./types";
+
+/** Arguments for {@link getCheckpointPermissions}. */
+export interface GetCheckpointPermissionsArgs {
+    /** The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`. */
+    checkpoint: string;
+    /** Only this project's permission. */
+    projectId?: string;
+    /** `descending` (newest first, the API's default) or `ascending`. */
+    order?: PermissionOrder;
+}
+
+/** Arguments for {@link getCheckpointPermissionsOutput}: the same, as Inputs. */
+export interface GetCheckpointPermissionsOutputArgs {
+    checkpoint: pulumi.Input<string>;
+    projectId?: pulumi.Input<string>;
+    order?: pulumi.Input<PermissionOrder>;
+}
+
+/** A checkpoint's permissions at the time of the read. */
+export interface GetCheckpointPermissionsResult {
+    /** `checkpoint`, or `checkpoint?projectId=…` when filtered: unique per distinct read. */
+    readonly id: string;
+    readonly checkpoint: string;
+    /** The project filter, when one was given. */
+    readonly projectId?: string;
+    readonly order: PermissionOrder;
+    /** Every permission, in `order`. */
+    readonly permissions: PermissionRecord[];
+    /** The projects with access, sorted and unique. */
+    readonly projectIds: string[];
+    /** Each project's permission, by project id. */
+    readonly permissionsByProject: Record<string, PermissionRecord>;
+    readonly permissionCount: number;
+}
+
+/** Listings of this program run, by request; a failed read is forgotten so a later call tries again. */
+const listings = new Map<string, Promise<GetCheckpointPermissionsResult>>();
+let programClient: { options: string; client: CheckpointPermissionsClient } | undefined;
+
+/** Log a listing at info level from this many permissions on; smaller ones only at debug. */
+const BIG_LISTING = 1_000;
+
+/**
+ * Reads a checkpoint's permissions.
+ *
+ * ```ts
+ * const shared = await getCheckpointPermissions({ checkpoint: "ft:gpt-4o-mini-2024-07-18:acme::AbC123" });
+ * ```
+ */
+export function getCheckpointPermissions(args: GetCheckpointPermissionsArgs, opts?: pulumi.InvokeOptions): Promise<GetCheckpointPermissionsResult> {
+    let request: Required<Pick<GetCheckpointPermissionsArgs, "checkpoint" | "order">> & Pick<GetCheckpointPermissionsArgs, "projectId">;
+    let client: CheckpointPermissionsClient;
+    try {
+        request = {
+            checkpoint: checkCheckpoint(args?.checkpoint, "checkpoint"),
+            projectId: args.projectId === undefined ? undefined : checkProjectId(args.projectId, "projectId"),
+            order: args.order === undefined ? "descending" : checkOrder(args.order, "order"),
+        };
+        client = clientForProgram();
+    } catch (error) {
+        return Promise.reject(error);
+    }
+    const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order]);
+    let listing = listings.get(key);
+    if (!listing) {
+        listing = list(client, request, opts?.parent);
+        listings.set(key, listing);
+        listing.catch(() => listings.delete(key));
+    }
+    return listing;
+}
+
+/**
+ * Reads a checkpoint's permissions from Inputs. During a preview an unknown input gives an unknown
+ * result; a secret input gives a secret result; `dependsOn` resources are ready before the read.
+ */
+export function getCheckpointPermissionsOutput(
+    args: GetCheckpointPermissionsOutputArgs,
+    opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<GetCheckpointPermissionsResult> {
+    return pulumi
+        .all([pulumi.output(args), dependenciesReady(opts?.dependsOn)])
+        .apply(([plain]) => getCheckpointPermissions(plain as GetCheckpointPermissionsArgs, opts));
+}
+
+async function list(
+    client: CheckpointPermissionsClient,
+    request: { checkpoint: string; projectId?: string; order: PermissionOrder },
+    parent: pulumi.Resource | undefined,
+): Promise<GetCheckpointPermissionsResult> {
+    const { checkpoint, projectId, order } = request;
+    const listing = await client.permissions.listAll(checkpoint, {
+        projectId,
+        order,
+        onPage: ({ page, count, hasMore }) => {
+            const message = `${checkpoint}: page ${page}, ${count} permissions${hasMore ? " so far" : ""}`;
+            if (count >= BIG_LISTING) void pulumi.log.info(message, parent);
+            else void pulumi.log.debug(message, parent);
+        },
+    });
+    const permissions = listing.permissions.map(({ id, projectId, createdAt }) => ({ id, projectId, createdAt }));
+    const { projectIds } = summarize(permissions);
+    return {
+        id: projectId === undefined ? checkpoint : `${checkpoint}?projectId=${projectId}`,
+        checkpoint,
+        ...(projectId === undefined ? {} : { projectId }),
+        order,
+        permissions,
+        projectIds,
+        permissionsByProject: Object.fromEntries(permissions.map((p) => [p.projectId, p])),
+        permissionCount: permissions.length,
+    };
+}
+
+function clientForProgram(): CheckpointPermissionsClient {
+    const options = resolveClientOptions((key) => pulumi.runtime.getConfig(key));
+    const fingerprint = JSON.stringify(options);
+    if (programClient?.options !== fingerprint) {
+        programClient = {
+            options: fingerprint,
+            client: new CheckpointPermissionsClient({ ...options, logger: { debug: (m) => void pulumi.log.debug(m), warn: (m) => void pulumi.log.warn(m) } }),
+        };
+    }
+    return programClient.client;
+}
+
+/**
+ * Resolves once every `dependsOn` resource is ready: a custom resource when it has an id, a component
+ * when it has a URN. Unwrapped by hand: `pulumi.output()` would turn a resource into a plain object.
+ */
+function dependenciesReady(dependsOn: unknown): pulumi.Output<unknown> {
+    if (dependsOn === undefined || dependsOn === null) return pulumi.output(undefined);
+    if (Array.isArray(dependsOn)) return pulumi.all(dependsOn.map(dependenciesReady));
+    if (pulumi.CustomResource.isInstance(dependsOn)) return dependsOn.id;
+    if (pulumi.Resource.isInstance(dependsOn)) return dependsOn.urn;
+    if (pulumi.Output.isInstance(dependsOn)) return (dependsOn as pulumi.Output<unknown>).apply(dependenciesReady);
+    return pulumi.output(Promise.resolve(dependsOn).then(dependenciesReady));
+}
+
+/** For tests: forget this run's listings. */
+export function clearListingCache(): void {
+    listings.clear();
+    programClient = undefined;
+}

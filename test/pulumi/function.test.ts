@@ -1,0 +1,135 @@
+/**
+ * getCheckpointPermissions / getCheckpointPermissionsOutput in a mocked Pulumi runtime (the narrow use
+ * setMocks is made for), reading from the emulator over loopback.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../provider/emulator";
+import { clearListingCache, getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/pulumi/getCheckpointPermissions";
+import { MissingAdminKeyError } from "../../provider/client";
+
+const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
+let emulator: RunningEmulator;
+/** Resources the mocked engine has been asked to create; each resolves when the test says so. */
+const pendingResources: Array<() => void> = [];
+
+beforeAll(async () => {
+    emulator = await startEmulator({
+        seed: {
+            checkpoints: {
+                [CHECKPOINT]: {
+                    owner_project_id: "proj_owner",
+                    permissions: [
+                        { project_id: "proj_b", created_at: 1_700_000_001 },
+                        { project_id: "proj_a", created_at: 1_700_000_002 },
+                    ],
+                },
+            },
+        },
+    });
+    process.env["OPENAI_ADMIN_KEY"] = emulator.adminKey;
+    process.env["OPENAI_BASE_URL"] = emulator.baseUrl;
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) =>
+                new Promise((resolve) => pendingResources.push(() => resolve({ id: `${args.name}-id`, state: args.inputs }))),
+            call: () => ({}),
+        },
+        "project",
+        "stack",
+        true,
+    );
+});
+afterAll(async () => {
+    await emulator?.close();
+});
+beforeEach(() => {
+    clearListingCache();
+    emulator.clearRequests();
+});
+
+async function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T | undefined; known: boolean; secret: boolean }> {
+    // isKnown, isSecret and promise() are the Output's internals: what a stack's preview acts on.
+    const o = output as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(): Promise<T> };
+    const [known, secret, value] = await Promise.all([o.isKnown, o.isSecret, o.promise()]);
+    return { value: known ? value : undefined, known, secret };
+}
+
+describe("getCheckpointPermissions", () => {
+    it("returns the permissions newest first, the sorted projects and a lookup by project", async () => {
+        const result = await getCheckpointPermissions({ checkpoint: CHECKPOINT });
+        expect(result.id).toBe(CHECKPOINT);
+        expect(result.order).toBe("descending");
+        expect(result.permissions.map((p) => p.projectId)).toEqual(["proj_a", "proj_b"]);
+        expect(result.projectIds).toEqual(["proj_a", "proj_b"]);
+        expect(result.permissionCount).toBe(2);
+        expect(result.permissionsByProject["proj_b"]).toMatchObject({ createdAt: 1_700_000_001 });
+        expect(result.permissions[0]?.id).toMatch(/^cp_/);
+    });
+
+    it("filters by project and orders as asked", async () => {
+        const filtered = await getCheckpointPermissions({ checkpoint: CHECKPOINT, projectId: "proj_b" });
+        expect(filtered.id).toBe(`${CHECKPOINT}?projectId=proj_b`);
+        expect(filtered.projectIds).toEqual(["proj_b"]);
+        const ascending = await getCheckpointPermissions({ checkpoint: CHECKPOINT, order: "ascending" });
+        expect(ascending.permissions.map((p) => p.projectId)).toEqual(["proj_b", "proj_a"]);
+    });
+
+    it("shares one listing between identical calls in a program run", async () => {
+        const [a, b] = await Promise.all([getCheckpointPermissions({ checkpoint: CHECKPOINT }), getCheckpointPermissions({ checkpoint: CHECKPOINT })]);
+        await unwrap(getCheckpointPermissionsOutput({ checkpoint: CHECKPOINT }));
+        expect(a).toBe(b);
+        expect(emulator.requests).toHaveLength(1);
+    });
+
+    it("rejects bad arguments before any request, naming them", async () => {
+        await expect(getCheckpointPermissions({ checkpoint: "" })).rejects.toThrow(/checkpoint: must not be empty/);
+        await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT, order: "newest" as never })).rejects.toThrow(/order: .*"newest"/);
+        await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT, projectId: " " })).rejects.toThrow(/projectId/);
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("says how to set the key when there is none", async () => {
+        const saved = process.env["OPENAI_ADMIN_KEY"];
+        delete process.env["OPENAI_ADMIN_KEY"];
+        try {
+            const error = await getCheckpointPermissions({ checkpoint: CHECKPOINT }).catch((e: unknown) => e);
+            expect(error).toBeInstanceOf(MissingAdminKeyError);
+            expect((error as Error).message).toContain("pulumi config set --secret openai:adminKey");
+        } finally {
+            process.env["OPENAI_ADMIN_KEY"] = saved;
+        }
+    });
+});
+
+describe("getCheckpointPermissionsOutput", () => {
+    it("reads from Inputs", async () => {
+        const { value, known, secret } = await unwrap(getCheckpointPermissionsOutput({ checkpoint: pulumi.output(CHECKPOINT) }));
+        expect(known).toBe(true);
+        expect(secret).toBe(false);
+        expect(value?.projectIds).toEqual(["proj_a", "proj_b"]);
+    });
+
+    it("keeps a secret input's result secret", async () => {
+        const { value, secret } = await unwrap(getCheckpointPermissionsOutput({ checkpoint: pulumi.secret(CHECKPOINT) }));
+        expect(secret).toBe(true);
+        expect(value?.permissionCount).toBe(2);
+    });
+
+    it("gives an unknown result for an unknown input during preview, without a request", async () => {
+        const unknown = new pulumi.Output<string>(new Set(), Promise.resolve(undefined as never), Promise.resolve(false), Promise.resolve(false), Promise.resolve([]));
+        const { known } = await unwrap(getCheckpointPermissionsOutput({ checkpoint: unknown }));
+        expect(known).toBe(false);
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("reads only once its dependsOn resources are ready", async () => {
+        const dependency = new pulumi.CustomResource("test:index:Thing", "dependency", {});
+        const result = unwrap(getCheckpointPermissionsOutput({ checkpoint: CHECKPOINT }, { dependsOn: [dependency] }));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(emulator.requests).toHaveLength(0);
+        while (pendingResources.length > 0) pendingResources.shift()!();
+        expect((await result).value?.permissionCount).toBe(2);
+        expect(emulator.requests).toHaveLength(1);
+    });
+});

@@ -1,0 +1,88 @@
+/**
+ * The two resources' registrations in a mocked Pulumi runtime: type tokens, the properties recorded, and
+ * the serialized provider they carry.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../provider/emulator";
+import { CheckpointPermissionGrant, CheckpointPermissions } from "../../provider/pulumi";
+
+const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
+let emulator: RunningEmulator;
+const registered: pulumi.runtime.MockResourceArgs[] = [];
+
+beforeAll(async () => {
+    emulator = await startEmulator({
+        adminKey: "sk-admin-resourcesTestKey0123456789",
+        seed: {
+            checkpoints: {
+                [CHECKPOINT]: {
+                    owner_project_id: "proj_owner",
+                    permissions: [{ project_id: "proj_z" }, { project_id: "proj_a" }, { project_id: "proj_m" }],
+                },
+            },
+        },
+    });
+    process.env["OPENAI_ADMIN_KEY"] = emulator.adminKey;
+    process.env["OPENAI_BASE_URL"] = emulator.baseUrl;
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                registered.push(args);
+                return { id: `${args.name}-id`, state: args.inputs };
+            },
+            call: () => ({}),
+        },
+        "project",
+        "stack",
+        true,
+    );
+});
+afterAll(async () => {
+    await emulator?.close();
+});
+
+function output<T>(o: pulumi.Output<T>): Promise<T> {
+    return (o as unknown as { promise(): Promise<T> }).promise();
+}
+
+describe("CheckpointPermissions", () => {
+    it("records the live listing, sorted by project, under its type token", async () => {
+        const observed = new CheckpointPermissions("shared", { checkpoint: CHECKPOINT });
+        expect(await output(observed.projectIds)).toEqual(["proj_a", "proj_m", "proj_z"]);
+        expect(await output(observed.permissionCount)).toBe(3);
+        const permissions = await output(observed.permissions);
+        expect(permissions.map((p) => p.projectId)).toEqual(["proj_a", "proj_m", "proj_z"]);
+        expect(Object.keys(permissions[0]!).sort()).toEqual(["createdAt", "id", "projectId"]);
+        const registration = registered.find((r) => r.name === "shared")!;
+        expect(registration.type).toBe("pulumi-nodejs:dynamic/openai:CheckpointPermissions");
+        expect(registration.inputs).toMatchObject({ kind: "CheckpointPermissions", checkpoint: CHECKPOINT, permissionCount: 3 });
+    });
+});
+
+describe("CheckpointPermissionGrant", () => {
+    it("registers the checkpoint and project under its type token, with outputs to fill", async () => {
+        const grant = new CheckpointPermissionGrant("analytics", { checkpoint: CHECKPOINT, projectId: "proj_analytics" });
+        expect(await output(grant.projectId)).toBe("proj_analytics");
+        const registration = registered.find((r) => r.name === "analytics")!;
+        expect(registration.type).toBe("pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant");
+        expect(registration.inputs).toMatchObject({ kind: "CheckpointPermissionGrant", checkpoint: CHECKPOINT, projectId: "proj_analytics" });
+        // The SDK made an Output for each property the provider fills in.
+        expect(pulumi.Output.isInstance(grant.permissionId)).toBe(true);
+        expect(pulumi.Output.isInstance(grant.adopted)).toBe(true);
+    });
+});
+
+describe("the serialized provider", () => {
+    it("is one shim shared by both resources, loading the implementation by package name, holding no key", async () => {
+        await output(new CheckpointPermissions("again", { checkpoint: CHECKPOINT }).id);
+        await output(new CheckpointPermissionGrant("again-grant", { checkpoint: CHECKPOINT, projectId: "proj_x" }).id);
+        const texts = new Set(registered.map((r) => r.inputs["__provider"] as string));
+        expect(texts.size).toBe(1);
+        const [text] = [...texts];
+        expect(text).toContain('require("pulumi-openai-checkpoint-permissions/provider-runtime")');
+        expect(text).not.toContain(emulator.adminKey);
+        expect(text).not.toContain("sk-admin");
+        for (const r of registered) expect(JSON.stringify(r.inputs)).not.toContain(emulator.adminKey);
+    });
+});
