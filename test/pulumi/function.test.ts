@@ -10,7 +10,8 @@ import { MissingAdminKeyError } from "../../provider/client";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 let emulator: RunningEmulator;
-/** Resources the mocked engine has been asked to create; each resolves when the test says so. */
+/** While true, resources the mocked engine is asked to create wait until `releaseResources()`. */
+let holdResources = false;
 const pendingResources: Array<() => void> = [];
 
 beforeAll(async () => {
@@ -32,7 +33,11 @@ beforeAll(async () => {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) =>
-                new Promise((resolve) => pendingResources.push(() => resolve({ id: `${args.name}-id`, state: args.inputs }))),
+                new Promise((resolve) => {
+                    const create = () => resolve({ id: `${args.name}-id`, state: {} });
+                    if (holdResources) pendingResources.push(create);
+                    else create();
+                }),
             call: () => ({}),
         },
         "project",
@@ -53,6 +58,19 @@ async function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T | undefin
     const o = output as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(): Promise<T> };
     const [known, secret, value] = await Promise.all([o.isKnown, o.isSecret, o.promise()]);
     return { value: known ? value : undefined, known, secret };
+}
+
+/** A resource whose `value` output the mocked engine never fills in. */
+class Thing extends pulumi.CustomResource {
+    declare readonly value: pulumi.Output<string>;
+    constructor(name: string) {
+        super("test:index:Thing", name, { value: undefined });
+    }
+}
+
+function releaseResources(): void {
+    holdResources = false;
+    while (pendingResources.length > 0) pendingResources.shift()!();
 }
 
 describe("getCheckpointPermissions", () => {
@@ -117,19 +135,22 @@ describe("getCheckpointPermissionsOutput", () => {
     });
 
     it("gives an unknown result for an unknown input during preview, without a request", async () => {
-        const unknown = new pulumi.Output<string>(new Set(), Promise.resolve(undefined as never), Promise.resolve(false), Promise.resolve(false), Promise.resolve([]));
-        const { known } = await unwrap(getCheckpointPermissionsOutput({ checkpoint: unknown }));
+        // During a preview, an output the engine does not return yet (here: `value`) is unknown.
+        const thing = new Thing("not-created-yet");
+        const { known } = await unwrap(getCheckpointPermissionsOutput({ checkpoint: thing.value }));
         expect(known).toBe(false);
         expect(emulator.requests).toHaveLength(0);
     });
 
     it("reads only once its dependsOn resources are ready", async () => {
-        const dependency = new pulumi.CustomResource("test:index:Thing", "dependency", {});
+        holdResources = true;
+        const dependency = new Thing("dependency");
         const result = unwrap(getCheckpointPermissionsOutput({ checkpoint: CHECKPOINT }, { dependsOn: [dependency] }));
-        await new Promise((resolve) => setImmediate(resolve));
-        expect(emulator.requests).toHaveLength(0);
-        while (pendingResources.length > 0) pendingResources.shift()!();
+        // A read asked for later, without dependsOn, goes through the same machinery and finishes first.
+        await unwrap(getCheckpointPermissionsOutput({ checkpoint: CHECKPOINT, order: "ascending" }));
+        expect(emulator.requests.map((r) => r.query["order"])).toEqual(["ascending"]);
+        releaseResources();
         expect((await result).value?.permissionCount).toBe(2);
-        expect(emulator.requests).toHaveLength(1);
+        expect(emulator.requests.map((r) => r.query["order"])).toEqual(["ascending", "descending"]);
     });
 });

@@ -12,7 +12,8 @@ import { configureClient } from "./client";
 import { checkGrant, createGrant, deleteGrant, diffGrant, readGrant, updateGrant } from "./grant";
 import { checkObserved, createObserved, deleteObserved, diffObserved, readObserved, updateObserved } from "./observed";
 
-type Props = { kind?: unknown } & Record<string, unknown>;
+/** Property bags as the engine hands them over; `kind` says which resource they belong to. */
+type Props = object;
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
     configureClient((key) => req.config.get(key));
@@ -33,7 +34,7 @@ export async function create(inputs: Props): Promise<dynamic.CreateResult> {
 }
 
 export async function read(id: string, props: Props): Promise<dynamic.ReadResult> {
-    return isGrant(props) ? readGrant(id, props as Partial<GrantState>) : readObserved(id, props as Partial<ObservedPermissionsState>);
+    return isGrant(props) ? readGrant(id, props as unknown as Partial<GrantState>) : readObserved(id, props as unknown as Partial<ObservedPermissionsState>);
 }
 
 export async function update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
@@ -47,5 +48,5 @@ export async function remove(id: string, props: Props): Promise<void> {
 }
 
 function isGrant(props: Props): boolean {
-    return props.kind === "CheckpointPermissionGrant";
+    return (props as { kind?: unknown }).kind === "CheckpointPermissionGrant";
 }
