@@ -1,0 +1,66 @@
+/**
+ * The emulator CLI's flags, parsed and checked apart from running anything, so every mistake is reported
+ * (exit status 2) before a port is opened, and the rules can be tested in-process.
+ */
+import { parseArgs } from "node:util";
+
+export const CLI_USAGE = "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>]";
+
+/** A command-line mistake; the message names the flag (and its value, unless the value is secret). */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+export interface CliOptions {
+    readonly port: number;
+    readonly host: string;
+    /** Undefined: the emulator's default key. */
+    readonly adminKey: string | undefined;
+    readonly seedFile: string | undefined;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+    let values: { port?: string; host?: string; "admin-key"?: string; seed?: string };
+    try {
+        ({ values } = parseArgs({
+            args: [...argv],
+            strict: true,
+            allowPositionals: false,
+            options: {
+                port: { type: "string" },
+                host: { type: "string" },
+                "admin-key": { type: "string" },
+                seed: { type: "string" },
+            },
+        }));
+    } catch (error) {
+        // parseArgs names the unknown flag, the stray argument or the flag missing its value.
+        throw new UsageError((error as Error).message);
+    }
+
+    if (values.port === undefined) throw new UsageError("Missing required flag --port (use --port 0 for a free port)");
+    const port = /^\d+$/.test(values.port) ? Number(values.port) : NaN;
+    if (!(port >= 0 && port <= 65535)) {
+        throw new UsageError(`Invalid --port value '${values.port}': expected an integer from 0 to 65535`);
+    }
+
+    const host = values.host ?? "127.0.0.1";
+    if (host.trim() === "" || /\s/.test(host)) {
+        throw new UsageError(`Invalid --host value '${host}': expected a host name or IP address`);
+    }
+
+    const adminKey = values["admin-key"];
+    // The key is a secret: the messages describe the problem without echoing it.
+    if (adminKey !== undefined && (adminKey.trim() === "" || /\s/.test(adminKey))) {
+        throw new UsageError("Invalid --admin-key value: must be non-empty and contain no whitespace");
+    }
+    if (adminKey?.startsWith("sk-proj-")) {
+        throw new UsageError("Invalid --admin-key value: must not start with sk-proj- (that marks a project key)");
+    }
+
+    if (values.seed === "") throw new UsageError("Invalid --seed value '': expected a path to a JSON seed file");
+    return { port, host, adminKey, seedFile: values.seed };
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Runs the emulator in the foreground:
+ *
+ *     npm run emulator -- --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>]
+ *
+ * Prints exactly one line, `OpenAI emulator listening on http://<host>:<port>/v1`, so a parent process can
+ * wait for it and read the port (useful with `--port 0`). The admin key is never printed. Bad flags or an
+ * unusable seed exit 2; a port that cannot be bound exits 1; SIGINT/SIGTERM close the server and exit 0.
+ */
+import { CLI_USAGE, parseCliArgs, type CliOptions } from "./cli-args";
+
+function fail(message: string): void {
+    process.stderr.write(`emulator: ${message}\n`);
+}
+
+async function main(): Promise<number> {
+    let options: CliOptions;
+    try {
+        options = parseCliArgs(process.argv.slice(2));
+    } catch (error) {
+        fail(`${(error as Error).message}\n${CLI_USAGE}`);
+        return 2;
+    }
+
+    // Loaded only once the flags are known good, so a typo is reported without loading zod and the server.
+    const { loadSeedFile } = await import("./seed");
+    const { startEmulator } = await import("./server");
+
+    let seed;
+    try {
+        seed = options.seedFile === undefined ? undefined : await loadSeedFile(options.seedFile);
+    } catch (error) {
+        fail(`Invalid --seed file: ${(error as Error).message}`);
+        return 2;
+    }
+
+    let emulator;
+    try {
+        emulator = await startEmulator({
+            host: options.host,
+            port: options.port,
+            ...(options.adminKey === undefined ? {} : { adminKey: options.adminKey }),
+            ...(seed === undefined ? {} : { seed }),
+        });
+    } catch (error) {
+        fail(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+        return 1;
+    }
+    const running = emulator;
+    // Handlers go in before the line is printed: a parent that signals as soon as it reads the line must
+    // not find the process still without them (and killed by the default action).
+    const stopped = new Promise<void>((resolve) => {
+        const stop = (): void => {
+            process.off("SIGINT", stop);
+            process.off("SIGTERM", stop);
+            void running.close().then(resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+    });
+    process.stdout.write(`OpenAI emulator listening on ${emulator.baseUrl}\n`);
+    await stopped;
+    return 0;
+}
+
+main().then(
+    (status) => {
+        process.exitCode = status;
+    },
+    (error: unknown) => {
+        fail(error instanceof Error ? error.message : String(error));
+        process.exitCode = 1;
+    },
+);

@@ -1,0 +1,167 @@
+/**
+ * The `/_emulator/*` control endpoints: the in-process test API over HTTP, so a test in another process
+ * (or a shell with curl) can drive an emulator started with the CLI.
+ *
+ * They need no API key, are never subject to faults and are not written to the request log; they live
+ * only under `/_emulator`, a path OpenAI does not have.
+ *
+ *   GET    /_emulator/state                                  checkpoints, pending faults, request log
+ *   POST   /_emulator/reset                                  body: optional seed; none = the starting seed
+ *   GET    /_emulator/faults                                 pending faults
+ *   POST   /_emulator/faults                                 body: a Fault or an array of Faults
+ *   DELETE /_emulator/faults                                 drop all pending faults
+ *   DELETE /_emulator/requests                               clear the request log
+ *   POST   /_emulator/checkpoints                            body: {"checkpoint", "owner_project_id"}
+ *   POST   /_emulator/checkpoints/{checkpoint}/grants        body: {"project_id"}; grant "outside Pulumi"
+ *   DELETE /_emulator/checkpoints/{checkpoint}/grants/{id}   revoke "outside Pulumi"
+ *
+ * `{checkpoint}` is percent-encoded as in the API paths.
+ */
+import { z } from "zod";
+import { ApiError, invalidUrl, methodNotAllowed, unparsableJson } from "./errors";
+import { InvalidFaultError, parseFault, type Fault, type PendingFault } from "./faults";
+import type { Responder } from "./http-io";
+import { EmulatorSeedError, parseSeed, type EmulatorSeed } from "./seed";
+import { UnknownCheckpointError, type PermissionRecord } from "./store";
+
+export const CONTROL_BASE_PATH = "/_emulator";
+
+export function isControlPath(rawPath: string): boolean {
+    return rawPath === CONTROL_BASE_PATH || rawPath.startsWith(`${CONTROL_BASE_PATH}/`);
+}
+
+/** What the control endpoints need from the running emulator. */
+export interface ControlTarget {
+    inject(fault: Fault): void;
+    pendingFaults(): PendingFault[];
+    clearFaults(): void;
+    clearRequests(): void;
+    reset(seed?: EmulatorSeed): void;
+    snapshot(): EmulatorSeed;
+    readonly requests: ReadonlyArray<unknown>;
+    addCheckpoint(checkpoint: string, ownerProjectId: string): void;
+    grant(checkpoint: string, projectId: string): PermissionRecord;
+    revoke(checkpoint: string, permissionId: string): boolean;
+}
+
+export interface ControlRequest {
+    readonly method: string;
+    readonly rawPath: string;
+    readBody(): Promise<string>;
+}
+
+const AddCheckpointBody = z.strictObject({ checkpoint: z.string().min(1), owner_project_id: z.string().min(1) });
+const GrantBody = z.strictObject({ project_id: z.string().min(1) });
+
+function controlError(status: number, message: string, param: string | null = null): ApiError {
+    return new ApiError(status, message, "invalid_request_error", param);
+}
+
+async function readJson(request: ControlRequest, allowEmpty: boolean): Promise<unknown> {
+    const text = await request.readBody();
+    if (text.trim() === "") {
+        if (allowEmpty) return undefined;
+        throw controlError(400, "A JSON body is required.");
+    }
+    try {
+        return JSON.parse(text) as unknown;
+    } catch {
+        throw unparsableJson();
+    }
+}
+
+function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const param = issue?.path.join(".") || null;
+    throw controlError(400, `Invalid body: ${param ?? "(body)"}: ${issue?.message ?? "invalid"}`, param);
+}
+
+/** Runs `action`, turning the in-process API's thrown errors into 400/404 responses. */
+function asControlError(action: () => unknown): unknown {
+    try {
+        return action();
+    } catch (error) {
+        if (error instanceof InvalidFaultError || error instanceof EmulatorSeedError) throw controlError(400, error.message);
+        if (error instanceof UnknownCheckpointError) throw controlError(404, error.message);
+        if (error instanceof Error && !(error instanceof ApiError)) throw controlError(400, error.message);
+        throw error;
+    }
+}
+
+function decode(segment: string): string {
+    try {
+        return decodeURIComponent(segment);
+    } catch {
+        throw controlError(400, `Invalid percent-encoding in path segment: ${segment}`);
+    }
+}
+
+/** Routes one control request and returns the response body (status 200), or throws an ApiError. */
+async function route(target: ControlTarget, request: ControlRequest): Promise<unknown> {
+    const { method, rawPath } = request;
+    const segments = rawPath.slice(CONTROL_BASE_PATH.length + 1).split("/");
+    const only = (...allowed: string[]): void => {
+        if (!allowed.includes(method)) throw methodNotAllowed(method, rawPath, allowed);
+    };
+
+    const [first, checkpointSegment, grants, permissionSegment, ...rest] = segments;
+    switch (first) {
+        case "state":
+            if (segments.length !== 1) break;
+            only("GET");
+            return { ...target.snapshot(), faults: target.pendingFaults(), requests: target.requests };
+        case "reset": {
+            if (segments.length !== 1) break;
+            only("POST");
+            const seed = await readJson(request, true);
+            asControlError(() => target.reset(seed === undefined ? undefined : parseSeed(seed, "request body")));
+            return target.snapshot();
+        }
+        case "requests":
+            if (segments.length !== 1) break;
+            only("DELETE");
+            target.clearRequests();
+            return { requests: [] };
+        case "faults":
+            if (segments.length !== 1) break;
+            only("GET", "POST", "DELETE");
+            if (method === "POST") {
+                const body = await readJson(request, false);
+                const faults = Array.isArray(body) ? body : [body];
+                // Validate all first, so a bad entry in a batch queues nothing.
+                const parsed = faults.map((fault) => asControlError(() => parseFault(fault)) as Fault);
+                for (const fault of parsed) target.inject(fault);
+            } else if (method === "DELETE") {
+                target.clearFaults();
+            }
+            return { faults: target.pendingFaults() };
+        case "checkpoints": {
+            if (checkpointSegment === undefined) {
+                only("POST");
+                const body = parseBody(AddCheckpointBody, await readJson(request, false));
+                asControlError(() => target.addCheckpoint(body.checkpoint, body.owner_project_id));
+                return body;
+            }
+            if (grants !== "grants" || checkpointSegment === "" || rest.length > 0) break;
+            const checkpoint = decode(checkpointSegment);
+            if (permissionSegment === undefined) {
+                only("POST");
+                const body = parseBody(GrantBody, await readJson(request, false));
+                return asControlError(() => target.grant(checkpoint, body.project_id));
+            }
+            if (permissionSegment === "") break;
+            only("DELETE");
+            const permissionId = decode(permissionSegment);
+            const revoked = asControlError(() => target.revoke(checkpoint, permissionId));
+            if (!revoked) throw controlError(404, `No permission ${permissionId} on checkpoint ${checkpoint}.`);
+            return { id: permissionId, revoked: true };
+        }
+    }
+    throw invalidUrl(method, rawPath);
+}
+
+export async function handleControl(target: ControlTarget, request: ControlRequest, responder: Responder): Promise<void> {
+    responder.json(200, await route(target, request));
+}

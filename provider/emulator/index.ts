@@ -1,0 +1,29 @@
+/**
+ * A local emulator of OpenAI's fine-tuning checkpoint-permissions API, for tests (ours and users').
+ *
+ *     const emulator = await startEmulator({ seed });
+ *     // point a client at emulator.baseUrl with the key emulator.adminKey
+ *     emulator.inject({ kind: "status", status: 429, retryAfter: 1 });
+ *     await emulator.close();
+ *
+ * The same emulator runs stand-alone with `npm run emulator -- --port 8787 --seed seed.json` and is then
+ * driven over HTTP through the `/_emulator/*` control endpoints (see ./control.ts).
+ */
+export { startEmulator } from "./server";
+export type { EmulatorOptions, RunningEmulator, RequestLogEntry } from "./server";
+export { loadSeedFile, parseSeed, EmulatorSeedError } from "./seed";
+export type { EmulatorSeed } from "./seed";
+export { InvalidFaultError } from "./faults";
+export type {
+    Fault,
+    FaultMatcher,
+    Operation,
+    LatencyFault,
+    StatusFault,
+    ResetFault,
+    MalformedFault,
+    StuckCursorFault,
+    PendingFault,
+} from "./faults";
+export { DEFAULT_ADMIN_KEY } from "./auth";
+export { CONTROL_BASE_PATH } from "./control";

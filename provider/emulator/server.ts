@@ -1,0 +1,292 @@
+/**
+ * The emulator's HTTP server and the running-emulator object tests hold.
+ *
+ * One API request goes: take a matching fault (if any) → route → authorize → run the operation → answer.
+ * A fault that answers by itself (status, reset, malformed) does so before routing and auth, like a proxy
+ * or an overloaded front end would; latency delays the normal path; a stuck cursor bends a list answer.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { authorize, checkAdminKey, DEFAULT_ADMIN_KEY } from "./auth";
+import { handleControl, isControlPath, type ControlTarget } from "./control";
+import { ApiError, internalError } from "./errors";
+import {
+    FaultQueue,
+    MALFORMED_BODIES,
+    statusFaultError,
+    statusFaultHeaders,
+    type Fault,
+    type PendingFault,
+} from "./faults";
+import { queryRecord, readBody, Responder, splitTarget } from "./http-io";
+import { newRequestId } from "./ids";
+import { runOperation } from "./operations";
+import { API_BASE_PATH, operationOf, resolveRoute } from "./routes";
+import { EMPTY_SEED, parseSeed, type EmulatorSeed } from "./seed";
+import { PermissionStore, type PermissionRecord } from "./store";
+
+export interface EmulatorOptions {
+    /** Interface to listen on; default 127.0.0.1. */
+    host?: string;
+    /** Default 0: a free port, see `RunningEmulator.port`. */
+    port?: number;
+    /** The one key the API accepts; default "sk-admin-emulator-key". */
+    adminKey?: string;
+    seed?: EmulatorSeed;
+    /** Clock for `created_at`, in Unix seconds; inject one for deterministic timestamps. */
+    now?: () => number;
+}
+
+/** One API request as the emulator saw it. The Authorization header is never recorded. */
+export interface RequestLogEntry {
+    readonly method: string;
+    /** The path as sent (percent-encoded), without the query. */
+    readonly path: string;
+    readonly query: Record<string, string>;
+    /** The response status; 0 when a `reset` fault dropped the connection. */
+    readonly status: number;
+    /** The `x-request-id` the response carried. */
+    readonly requestId: string;
+    /** The kind of fault the request took, if any. */
+    readonly fault?: Fault["kind"];
+}
+
+export interface RunningEmulator {
+    /** "http://127.0.0.1:<port>/v1" */
+    readonly baseUrl: string;
+    readonly host: string;
+    readonly port: number;
+    readonly adminKey: string;
+    /** Grants a project access as if done outside Pulumi (e.g. in the dashboard); an existing grant is returned as is. */
+    grant(checkpoint: string, projectId: string): { id: string; project_id: string; created_at: number };
+    /** Removes a permission as if done outside Pulumi; false if the checkpoint has no such permission. */
+    revoke(checkpoint: string, permissionId: string): boolean;
+    /** The checkpoint's permissions, newest first. */
+    permissions(checkpoint: string): Array<{ id: string; project_id: string; created_at: number }>;
+    addCheckpoint(checkpoint: string, ownerProjectId: string): void;
+    /** Back to `seed` (or the starting seed), with no pending faults and an empty request log. */
+    reset(seed?: EmulatorSeed): void;
+    /** Queues a fault; throws `InvalidFaultError` if it is malformed. */
+    inject(fault: Fault): void;
+    /** The API requests so far (control requests excluded), oldest first. */
+    readonly requests: ReadonlyArray<RequestLogEntry>;
+    /** Empties the request log. */
+    clearRequests(): void;
+    /** Faults still queued, with the number of requests each will still apply to. */
+    pendingFaults(): PendingFault[];
+    clearFaults(): void;
+    /** Closes the server and every open (keep-alive) socket; requests in flight are dropped. */
+    close(): Promise<void>;
+}
+
+function formatBaseUrl(host: string, port: number): string {
+    const hostPart = host.includes(":") ? `[${host}]` : host;
+    return `http://${hostPart}:${port}${API_BASE_PATH}`;
+}
+
+class Emulator implements RunningEmulator, ControlTarget {
+    readonly baseUrl: string;
+    private readonly store: PermissionStore;
+    private readonly faults = new FaultQueue();
+    private log: RequestLogEntry[] = [];
+    private readonly sockets = new Set<Socket>();
+    /** Aborted by `close()`, cutting short any latency being waited out. */
+    private readonly closing = new AbortController();
+    private closed: Promise<void> | undefined;
+
+    constructor(
+        private readonly server: Server,
+        readonly host: string,
+        readonly port: number,
+        readonly adminKey: string,
+        private readonly initialSeed: EmulatorSeed,
+        now: () => number,
+    ) {
+        this.baseUrl = formatBaseUrl(host, port);
+        this.store = new PermissionStore(now);
+        this.store.load(initialSeed);
+        server.on("connection", (socket: Socket) => {
+            this.sockets.add(socket);
+            socket.on("close", () => this.sockets.delete(socket));
+        });
+        server.on("request", (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res));
+        server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsableRequest(error, socket));
+    }
+
+    get requests(): ReadonlyArray<RequestLogEntry> {
+        return [...this.log];
+    }
+
+    grant(checkpoint: string, projectId: string): PermissionRecord {
+        const [permission] = this.store.grant(checkpoint, [projectId]);
+        if (!permission) throw new Error("unreachable: a grant of one project yields one permission");
+        return permission;
+    }
+
+    revoke(checkpoint: string, permissionId: string): boolean {
+        return this.store.revoke(checkpoint, permissionId);
+    }
+
+    permissions(checkpoint: string): PermissionRecord[] {
+        return this.store.permissions(checkpoint);
+    }
+
+    addCheckpoint(checkpoint: string, ownerProjectId: string): void {
+        this.store.addCheckpoint(checkpoint, ownerProjectId);
+    }
+
+    reset(seed?: EmulatorSeed): void {
+        this.store.load(seed === undefined ? this.initialSeed : parseSeed(seed, "reset seed"));
+        this.faults.clear();
+        this.log = [];
+    }
+
+    inject(fault: Fault): void {
+        this.faults.add(fault);
+    }
+
+    pendingFaults(): PendingFault[] {
+        return this.faults.pending();
+    }
+
+    clearFaults(): void {
+        this.faults.clear();
+    }
+
+    clearRequests(): void {
+        this.log = [];
+    }
+
+    snapshot(): EmulatorSeed {
+        return this.store.snapshot();
+    }
+
+    close(): Promise<void> {
+        if (!this.closed) {
+            this.closing.abort();
+            this.closed = new Promise((resolve) => this.server.close(() => resolve()));
+            // server.close() alone waits for idle keep-alive sockets to time out; end them now.
+            this.server.closeAllConnections();
+            for (const socket of this.sockets) socket.destroy();
+        }
+        return this.closed;
+    }
+
+    private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const method = (req.method ?? "GET").toUpperCase();
+        const { rawPath, query } = splitTarget(req.url ?? "/");
+        const requestId = newRequestId();
+
+        if (isControlPath(rawPath)) {
+            const responder = new Responder(req, res, requestId);
+            try {
+                await handleControl(this, { method, rawPath, readBody: () => readBody(req) }, responder);
+            } catch (error) {
+                responder.error(error instanceof ApiError ? error : internalError(error));
+            }
+            return;
+        }
+
+        const fault = this.faults.take({ method, operation: operationOf(method, rawPath), rawPath });
+        const entry = {
+            method,
+            path: rawPath,
+            query: queryRecord(query),
+            requestId,
+            ...(fault ? { fault: fault.kind } : {}),
+        };
+        const responder = new Responder(req, res, requestId, (status) => this.log.push(Object.freeze({ ...entry, status })));
+        try {
+            await this.answer(req, method, rawPath, query, fault, responder);
+        } catch (error) {
+            if (this.closing.signal.aborted) return;
+            responder.error(error instanceof ApiError ? error : internalError(error));
+        }
+    }
+
+    private async answer(
+        req: IncomingMessage,
+        method: string,
+        rawPath: string,
+        query: URLSearchParams,
+        fault: Fault | undefined,
+        responder: Responder,
+    ): Promise<void> {
+        if (fault && "delayMs" in fault && fault.delayMs !== undefined && fault.delayMs > 0) {
+            await sleep(fault.delayMs, undefined, { signal: this.closing.signal });
+        }
+        switch (fault?.kind) {
+            case "status": {
+                const error = statusFaultError(fault);
+                const body = { error: { ...error, param: fault.param ?? null } };
+                return responder.json(fault.status, body, statusFaultHeaders(fault));
+            }
+            case "reset":
+                return responder.reset();
+            case "malformed":
+                return responder.raw(200, MALFORMED_BODIES[fault.body]);
+        }
+
+        const route = resolveRoute(method, rawPath);
+        authorize(req.headers.authorization, this.adminKey, route.operation);
+        const body = route.operation === "create" ? await readBody(req) : "";
+        const stuckCursor = fault?.kind === "stuck-cursor" ? fault : undefined;
+        responder.json(200, runOperation(this.store, { route, query, body, ...(stuckCursor ? { stuckCursor } : {}) }));
+    }
+}
+
+/**
+ * Node answers a request it cannot parse with a bare 400; this one carries an x-request-id and an OpenAI
+ * error body like every other emulator response.
+ */
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+    if (error.code === "ECONNRESET" || !socket.writable) {
+        socket.destroy();
+        return;
+    }
+    const body = JSON.stringify(
+        new ApiError(400, `Malformed HTTP request: ${error.message}`, "invalid_request_error").toBody(),
+    );
+    socket.end(
+        "HTTP/1.1 400 Bad Request\r\n" +
+            "content-type: application/json\r\n" +
+            `content-length: ${Buffer.byteLength(body)}\r\n` +
+            `x-request-id: ${newRequestId()}\r\n` +
+            "connection: close\r\n\r\n" +
+            body,
+    );
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+            server.off("error", reject);
+            const address = server.address();
+            if (address === null || typeof address === "string") {
+                reject(new Error(`Unexpected server address: ${String(address)}`));
+                return;
+            }
+            resolve(address.port);
+        });
+    });
+}
+
+/** Starts an emulator; resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+    const host = options.host ?? "127.0.0.1";
+    const requestedPort = options.port ?? 0;
+    if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+        throw new Error(`Invalid port ${requestedPort}: expected an integer from 0 to 65535`);
+    }
+    const adminKey = options.adminKey ?? DEFAULT_ADMIN_KEY;
+    checkAdminKey(adminKey);
+    const seed = options.seed === undefined ? EMPTY_SEED : parseSeed(options.seed, "options.seed");
+    const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+
+    const server = createServer();
+    const port = await listen(server, requestedPort, host);
+    return new Emulator(server, host, port, adminKey, seed, now);
+}

@@ -1,0 +1,145 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCliArgs, UsageError } from "../../provider/emulator/cli-args";
+import { call, encodeCheckpoint, expectError, expectList } from "./support/http";
+
+const REPO = path.resolve(__dirname, "../..");
+const CLI = path.join(REPO, "provider/emulator/cli.ts");
+const DEMO_SEED = path.join(REPO, "provider/emulator/demo-seed.json");
+const DEMO_CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme-corp::AbC123";
+const LISTENING = /^OpenAI emulator listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1)$/;
+
+interface Cli {
+    child: ChildProcessWithoutNullStreams;
+    stdout: string[];
+    stderr: () => string;
+    exit: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** Runs the CLI with the Node running the tests (22) and tsx's loader, as `npm run emulator` does. */
+function runCli(args: string[]): Cli {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: REPO });
+    const stdout: string[] = [];
+    let stderr = "";
+    createInterface({ input: child.stdout }).on("line", (line) => stdout.push(line));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+    return { child, stdout, stderr: () => stderr, exit };
+}
+
+/** Resolves with the first stdout line, or rejects if the process exits first. */
+function firstLine(cli: Cli): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const lines = createInterface({ input: cli.child.stdout });
+        lines.once("line", resolve);
+        void cli.exit.then(([code]) => reject(new Error(`CLI exited with ${code} before printing: ${cli.stderr()}`)));
+    });
+}
+
+let dir: string;
+beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "emulator-cli-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Spawning Node with tsx's loader is the slow part (about a second each, more on a busy machine). */
+const SPAWN_TIMEOUT = 30_000;
+
+describe.concurrent("the emulator CLI", { timeout: SPAWN_TIMEOUT }, () => {
+    it("prints one line with the real port, serves the seed, and exits 0 on SIGTERM without printing the key", async () => {
+        const key = "sk-admin-cli-secret-9876";
+        const cli = runCli(["--port", "0", "--seed", DEMO_SEED, "--admin-key", key]);
+        try {
+            const line = await firstLine(cli);
+            const [, baseUrl, port] = LISTENING.exec(line) ?? [];
+            expect(baseUrl, line).toBeDefined();
+            expect(Number(port)).toBeGreaterThan(0);
+
+            const url = `${baseUrl}/fine_tuning/checkpoints/${encodeCheckpoint(DEMO_CHECKPOINT)}/permissions`;
+            expect(expectList(await call(url, { key })).data.length).toBeGreaterThanOrEqual(2);
+            expectError(await call(url), 401, { code: "invalid_api_key" });
+            const state = await call(`${new URL(baseUrl ?? "").origin}/_emulator/state`, { key: null });
+            expect(state.status).toBe(200);
+
+            cli.child.kill("SIGTERM");
+            expect(await cli.exit).toEqual([0, null]);
+            expect(cli.stdout).toEqual([line]);
+            expect(cli.stdout.join("\n") + cli.stderr()).not.toContain(key);
+        } finally {
+            cli.child.kill("SIGKILL");
+        }
+    });
+
+    it("exits 0 on SIGINT", async () => {
+        const cli = runCli(["--port", "0"]);
+        try {
+            expect(await firstLine(cli)).toMatch(LISTENING);
+            cli.child.kill("SIGINT");
+            expect(await cli.exit).toEqual([0, null]);
+        } finally {
+            cli.child.kill("SIGKILL");
+        }
+    });
+
+    it("exits 2 for a bad flag, naming it and its value, before listening", async () => {
+        const cli = runCli(["--port", "abc"]);
+        expect(await cli.exit).toEqual([2, null]);
+        expect(cli.stdout).toEqual([]);
+        expect(cli.stderr()).toContain("Invalid --port value 'abc'");
+    });
+
+    it("exits 2 for an invalid seed, naming the file and the field", async () => {
+        const seed = path.join(dir, "bad-seed.json");
+        await writeFile(seed, JSON.stringify({ checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{}] } } }));
+        const cli = runCli(["--port", "0", "--seed", seed]);
+        expect(await cli.exit).toEqual([2, null]);
+        expect(cli.stderr()).toContain(seed);
+        expect(cli.stderr()).toContain('checkpoints["ft:x"].permissions[0].project_id');
+    });
+});
+
+/** The flag rules, in-process: spawning a process per case would cost a second each. */
+describe("CLI flags", () => {
+    it("reads every flag, with defaults for host, key and seed", () => {
+        expect(parseCliArgs(["--port", "0"])).toEqual({ port: 0, host: "127.0.0.1", adminKey: undefined, seedFile: undefined });
+        expect(parseCliArgs(["--port", "8787", "--host", "::1", "--admin-key", "sk-admin-x", "--seed", "s.json"])).toEqual({
+            port: 8787,
+            host: "::1",
+            adminKey: "sk-admin-x",
+            seedFile: "s.json",
+        });
+        expect(parseCliArgs(["--port=65535"]).port).toBe(65535);
+    });
+
+    it.each([
+        [["--port", "abc"], "--port value 'abc'"],
+        [["--port", "70000"], "--port value '70000'"],
+        [["--port", "-1"], "--port"],
+        [["--port", "1.5"], "--port value '1.5'"],
+        [["--port"], "--port"],
+        [[], "--port"],
+        [["--port", "0", "--bogus"], "--bogus"],
+        [["--port", "0", "stray"], "stray"],
+        [["--port", "0", "--host", ""], "--host value ''"],
+        [["--port", "0", "--seed", ""], "--seed"],
+    ])("rejects %j, naming %s", (args, named) => {
+        expect(() => parseCliArgs(args)).toThrow(UsageError);
+        expect(() => parseCliArgs(args)).toThrow(named);
+    });
+
+    it.each(["sk-proj-topsecret", "sk-admin top secret"])("rejects the admin key %j without echoing it", (key) => {
+        let message = "";
+        try {
+            parseCliArgs(["--port", "0", "--admin-key", key]);
+        } catch (error) {
+            message = (error as Error).message;
+        }
+        expect(message).toContain("--admin-key");
+        expect(message).not.toContain("secret");
+    });
+});

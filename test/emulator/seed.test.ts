@@ -1,0 +1,149 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EmulatorSeedError, loadSeedFile, parseSeed, startEmulator } from "../../provider/emulator";
+import { list, PERMISSION_ID } from "./support/http";
+
+const DEMO_SEED = path.resolve(__dirname, "../../provider/emulator/demo-seed.json");
+
+let dir: string;
+beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "emulator-seed-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function seedFile(name: string, content: string): Promise<string> {
+    const file = path.join(dir, name);
+    await writeFile(file, content);
+    return file;
+}
+
+/** The message of the EmulatorSeedError that parsing `value` throws. */
+function seedError(value: unknown): string {
+    try {
+        parseSeed(value);
+    } catch (error) {
+        expect(error).toBeInstanceOf(EmulatorSeedError);
+        return (error as Error).message;
+    }
+    throw new Error("expected the seed to be rejected");
+}
+
+describe("seed validation", () => {
+    it("accepts a checkpoint without permissions and permissions without id or created_at", () => {
+        const seed = {
+            checkpoints: {
+                "ft:a": { owner_project_id: "proj_o" },
+                "ft:b": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_x" }] },
+            },
+        };
+        expect(parseSeed(seed)).toEqual(seed);
+    });
+
+    it.each([
+        ["a non-object", [], "(root)"],
+        ["no checkpoints", {}, "checkpoints"],
+        ["checkpoints as an array", { checkpoints: [] }, "checkpoints"],
+        ["a missing owner", { checkpoints: { "ft:x:y": {} } }, 'checkpoints["ft:x:y"].owner_project_id'],
+        ["an empty owner", { checkpoints: { "ft:x": { owner_project_id: "" } } }, 'checkpoints["ft:x"].owner_project_id'],
+        [
+            "a misspelt key",
+            { checkpoints: { "ft:x": { owner_project_id: "proj_o", permision: [] } } },
+            "permision",
+        ],
+        [
+            "a fractional created_at",
+            { checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_a", created_at: 1.5 }] } } },
+            'checkpoints["ft:x"].permissions[0].created_at',
+        ],
+        [
+            "a created_at string",
+            { checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_a", created_at: "2024" }] } } },
+            'checkpoints["ft:x"].permissions[0].created_at',
+        ],
+        [
+            "a bad permission id",
+            { checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_a", id: "perm-1" }] } } },
+            'checkpoints["ft:x"].permissions[0].id',
+        ],
+        [
+            "a missing project_id",
+            { checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{}] } } },
+            'checkpoints["ft:x"].permissions[0].project_id',
+        ],
+        [
+            "the owner among the permissions",
+            { checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_o" }] } } },
+            'checkpoints["ft:x"].permissions[0].project_id',
+        ],
+        [
+            "a project granted twice",
+            { checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_a" }, { project_id: "proj_a" }] } } },
+            'checkpoints["ft:x"].permissions[1].project_id',
+        ],
+        [
+            "a permission id used twice",
+            {
+                checkpoints: {
+                    "ft:x": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_a", id: "cp_1" }] },
+                    "ft:y": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_a", id: "cp_1" }] },
+                },
+            },
+            'checkpoints["ft:y"].permissions[0].id',
+        ],
+    ])("rejects %s, naming the field", (_, value, field) => {
+        expect(seedError(value)).toContain(field);
+    });
+
+    it("names the source in the message", () => {
+        expect(() => parseSeed({}, "my-seed.json")).toThrow(/my-seed\.json/);
+    });
+});
+
+describe("seed files", () => {
+    it("loads the demo organisation's seed", async () => {
+        const seed = await loadSeedFile(DEMO_SEED);
+        const checkpoints = Object.entries(seed.checkpoints);
+        expect(checkpoints.length).toBeGreaterThanOrEqual(3);
+        expect(checkpoints.some(([, entry]) => (entry.permissions ?? []).length >= 2)).toBe(true);
+        expect(Object.keys(seed.checkpoints)).toContain("ft:gpt-4o-mini-2024-07-18:acme-corp::AbC123:ckpt-step-100");
+    });
+
+    it("names the file when it is not JSON", async () => {
+        const file = await seedFile("broken.json", "{ checkpoints: ");
+        await expect(loadSeedFile(file)).rejects.toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid JSON`));
+    });
+
+    it("names the file and the field when the seed is invalid", async () => {
+        const file = await seedFile("invalid.json", JSON.stringify({ checkpoints: { "ft:x": { owner_project_id: 7 } } }));
+        const error = await loadSeedFile(file).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(EmulatorSeedError);
+        expect((error as Error).message).toContain(file);
+        expect((error as Error).message).toContain('checkpoints["ft:x"].owner_project_id');
+    });
+
+    it("reports a missing file", async () => {
+        await expect(loadSeedFile(path.join(dir, "absent.json"))).rejects.toThrow(/Cannot read emulator seed file .*absent\.json/);
+    });
+});
+
+describe("seeding an emulator", () => {
+    it("refuses an invalid seed", async () => {
+        await expect(startEmulator({ seed: { checkpoints: { "ft:x": { owner_project_id: "" } } } })).rejects.toThrow(EmulatorSeedError);
+    });
+
+    it("generates ids and timestamps the seed leaves out, from the injected clock", async () => {
+        const emulator = await startEmulator({
+            now: () => 1_234_567_890,
+            seed: { checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{ project_id: "proj_a" }] } } },
+        });
+        try {
+            const page = await list(emulator, "ft:x");
+            expect(page.data[0]?.id).toMatch(PERMISSION_ID);
+            expect(page.data[0]?.created_at).toBe(1_234_567_890);
+        } finally {
+            await emulator.close();
+        }
+    });
+});
