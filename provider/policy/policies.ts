@@ -1,0 +1,280 @@
+/**
+ * The CrossGuard policies over checkpoint permissions, as factories in the style of pulumi-policy-aws: each returns
+ * a policy with a `configSchema`, so a pack configures it with `--policy-pack-config` (and `enforcementLevel`, as
+ * every policy). Values passed to a factory become the schema's defaults, which the pack config overrides.
+ *
+ * With no configuration nothing is reported: a policy whose list is empty (or whose maximum is unset) is not
+ * applicable. Unknown values during preview make a check not applicable too; `pulumi up` runs the resource
+ * policies again with known inputs before anything is created, so a forbidden grant is still stopped in time.
+ */
+import type {
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { z } from "zod";
+import { accessOf, isCheckpointPermissionGrant, isCheckpointPermissions, type ProjectAccess } from "./resources";
+import {
+    allowedProjectsFor,
+    checkpointsInStack,
+    type CheckpointInStack,
+    describeAccess,
+    forbiddenProjects,
+    missingProjects,
+    projectsWithAccess,
+    unexpectedProjects,
+    unmanagedPermissions,
+} from "./rules";
+
+/** The names of the policies, as they appear in the pack's config and in violations. */
+export const policyNames = {
+    allowedProjects: "checkpoint-allowed-projects",
+    forbiddenProjects: "checkpoint-forbidden-projects",
+    maxProjects: "checkpoint-max-projects",
+    requiredProjects: "checkpoint-required-projects",
+    noUnmanagedAccess: "checkpoint-no-unmanaged-access",
+} as const;
+
+/** Options every factory takes: the enforcement level when the pack's config does not set one. */
+export interface PolicyOptions {
+    readonly enforcementLevel?: EnforcementLevel;
+}
+
+const projectList = z.array(z.string().min(1));
+const projectListSchema = { type: "array", items: { type: "string", minLength: 1 } } as const;
+
+const AllowedProjectsConfig = z.object({
+    allowedProjects: projectList.default([]),
+    checkpoints: z.record(z.string(), projectList).default({}),
+});
+export type AllowedProjectsConfig = z.output<typeof AllowedProjectsConfig>;
+
+const ForbiddenProjectsConfig = z.object({ forbiddenProjects: projectList.default([]) });
+export type ForbiddenProjectsConfig = z.output<typeof ForbiddenProjectsConfig>;
+
+const MaxProjectsConfig = z.object({ maxProjects: z.number().int().min(0).optional() });
+export type MaxProjectsConfig = z.output<typeof MaxProjectsConfig>;
+
+const RequiredProjectsConfig = z.object({ requiredProjects: projectList.default([]) });
+export type RequiredProjectsConfig = z.output<typeof RequiredProjectsConfig>;
+
+/**
+ * The policy's config: the pack's config over the factory's values, checked. A config that does not parse fails
+ * the run loudly; silently skipping a misconfigured mandatory policy would let everything through.
+ */
+function readConfig<S extends z.ZodType>(
+    policyName: string,
+    schema: S,
+    factoryValues: object,
+    args: { getConfig<T extends object>(): T },
+): z.output<S> {
+    const parsed = schema.safeParse({ ...withoutUndefined(factoryValues), ...args.getConfig<object>() });
+    if (!parsed.success) throw new Error(`${policyName}: invalid config: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+}
+
+function withoutUndefined(values: object): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(values).filter(([key, value]) => key !== "enforcementLevel" && value !== undefined));
+}
+
+/** The accesses a resource under validation describes; not applicable for other types and unknown values. */
+function accessUnderValidation(args: ResourceValidationArgs): ProjectAccess[] {
+    if (!isCheckpointPermissions(args) && !isCheckpointPermissionGrant(args)) {
+        return args.notApplicable("only checks CheckpointPermissions and CheckpointPermissionGrant resources");
+    }
+    return accessOf(args) ?? args.notApplicable("checkpoint or project not known yet (preview), or malformed");
+}
+
+/**
+ * `checkpoint-allowed-projects`: every project with access to a checkpoint, or granted it by the stack, is on the
+ * allowed list. `checkpoints` gives a checkpoint its own list instead (an empty one: no project may have access).
+ */
+export function checkpointAllowedProjects(
+    options: PolicyOptions & Partial<AllowedProjectsConfig> = {},
+): ResourceValidationPolicy {
+    const name = policyNames.allowedProjects;
+    return {
+        name,
+        description: "Only allowed projects may have access to a fine-tuned checkpoint.",
+        enforcementLevel: options.enforcementLevel ?? "mandatory",
+        configSchema: {
+            properties: {
+                allowedProjects: {
+                    ...projectListSchema,
+                    default: options.allowedProjects ?? [],
+                    description: "The projects that may have access to any checkpoint. Empty: not checked.",
+                },
+                checkpoints: {
+                    type: "object",
+                    additionalProperties: projectListSchema,
+                    default: options.checkpoints ?? {},
+                    description: "Per checkpoint id, the projects that may have access to it, instead of allowedProjects.",
+                },
+            },
+        },
+        validateResource: (args, reportViolation) => {
+            const config = readConfig(name, AllowedProjectsConfig, options, args);
+            if (config.allowedProjects.length === 0 && Object.keys(config.checkpoints).length === 0) {
+                return args.notApplicable("no allowed projects configured");
+            }
+            const accesses = accessUnderValidation(args);
+            const [first] = accesses;
+            if (!first) return; // nobody has access: no project can be unexpected
+            // One resource concerns one checkpoint, so one list applies to all its accesses.
+            const allowed = allowedProjectsFor(first.checkpoint, config);
+            if (allowed === undefined) return args.notApplicable("no allowed projects configured for this checkpoint");
+            for (const access of unexpectedProjects(accesses, allowed)) {
+                reportViolation(
+                    `Checkpoint ${access.checkpoint}: ${describeAccess(access)} is not an allowed project ` +
+                        `(allowed: ${allowed.join(", ") || "none"}).`,
+                );
+            }
+        },
+    };
+}
+
+/** `checkpoint-forbidden-projects`: no forbidden project has access to a checkpoint, or is granted it. */
+export function checkpointForbiddenProjects(
+    options: PolicyOptions & Partial<ForbiddenProjectsConfig> = {},
+): ResourceValidationPolicy {
+    const name = policyNames.forbiddenProjects;
+    return {
+        name,
+        description: "Forbidden projects may not have access to a fine-tuned checkpoint.",
+        enforcementLevel: options.enforcementLevel ?? "mandatory",
+        configSchema: {
+            properties: {
+                forbiddenProjects: {
+                    ...projectListSchema,
+                    default: options.forbiddenProjects ?? [],
+                    description: "The projects that may not have access to any checkpoint. Empty: not checked.",
+                },
+            },
+        },
+        validateResource: (args, reportViolation) => {
+            const { forbiddenProjects: forbidden } = readConfig(name, ForbiddenProjectsConfig, options, args);
+            if (forbidden.length === 0) return args.notApplicable("no forbidden projects configured");
+            for (const access of forbiddenProjects(accessUnderValidation(args), forbidden)) {
+                reportViolation(`Checkpoint ${access.checkpoint}: ${describeAccess(access)} is a forbidden project.`);
+            }
+        },
+    };
+}
+
+/**
+ * `checkpoint-max-projects`: at most `maxProjects` projects have, or are granted by the stack, access to a
+ * checkpoint. A grant whose project is not known yet is not counted (the count is a lower bound in preview).
+ */
+export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjectsConfig> = {}): StackValidationPolicy {
+    const name = policyNames.maxProjects;
+    const maxProjectsSchema: PolicyConfigSchema["properties"][string] = {
+        type: "integer",
+        minimum: 0,
+        description: "The most projects that may have access to one checkpoint. Unset: not checked.",
+    };
+    if (options.maxProjects !== undefined) maxProjectsSchema.default = options.maxProjects;
+    return {
+        name,
+        description: "At most a given number of projects may have access to a fine-tuned checkpoint.",
+        enforcementLevel: options.enforcementLevel ?? "advisory",
+        configSchema: { properties: { maxProjects: maxProjectsSchema } },
+        validateStack: (args: StackValidationArgs, reportViolation) => {
+            const { maxProjects } = readConfig(name, MaxProjectsConfig, options, args);
+            if (maxProjects === undefined) return args.notApplicable("no maxProjects configured");
+            for (const checkpoint of checkpointsInStack(args.resources)) {
+                const projectIds = projectsWithAccess(checkpoint);
+                if (projectIds.length <= maxProjects) continue;
+                const accesses = projectIds.map((projectId) => accessOfProject(checkpoint, projectId));
+                reportViolation(
+                    `Checkpoint ${checkpoint.checkpoint}: ${projectIds.length} projects have or are granted access, ` +
+                        `more than maxProjects (${maxProjects}): ${accesses.map(describeAccess).join(", ")}.`,
+                    checkpoint.urn,
+                );
+            }
+        },
+    };
+}
+
+/** The observed access of a project if there is one (it has the permission id), else its grant. */
+function accessOfProject(checkpoint: CheckpointInStack, projectId: string): ProjectAccess {
+    const all = [...checkpoint.observed, ...checkpoint.grants].filter((access) => access.projectId === projectId);
+    return all.find((access) => access.permissionId !== undefined) ?? all[0] ?? { checkpoint: checkpoint.checkpoint, projectId };
+}
+
+/**
+ * `checkpoint-required-projects`: every required project has, or is granted by the stack, access to each checkpoint
+ * the stack observes with a `CheckpointPermissions` resource (only there is the live state known).
+ */
+export function checkpointRequiredProjects(
+    options: PolicyOptions & Partial<RequiredProjectsConfig> = {},
+): StackValidationPolicy {
+    const name = policyNames.requiredProjects;
+    return {
+        name,
+        description: "Required projects must have access to every observed fine-tuned checkpoint.",
+        enforcementLevel: options.enforcementLevel ?? "advisory",
+        configSchema: {
+            properties: {
+                requiredProjects: {
+                    ...projectListSchema,
+                    default: options.requiredProjects ?? [],
+                    description: "The projects that must have access to every observed checkpoint. Empty: not checked.",
+                },
+            },
+        },
+        validateStack: (args, reportViolation) => {
+            const { requiredProjects } = readConfig(name, RequiredProjectsConfig, options, args);
+            if (requiredProjects.length === 0) return args.notApplicable("no required projects configured");
+            for (const checkpoint of checkpointsInStack(args.resources)) {
+                // A grant whose project is not known yet may be the missing one: say nothing rather than guess.
+                if (!checkpoint.isObserved || checkpoint.hasUnknownGrants) continue;
+                for (const projectId of missingProjects(projectsWithAccess(checkpoint), requiredProjects)) {
+                    reportViolation(
+                        `Checkpoint ${checkpoint.checkpoint}: required project ${projectId} has no access ` +
+                            "and no CheckpointPermissionGrant in this stack gives it.",
+                        checkpoint.urn,
+                    );
+                }
+            }
+        },
+    };
+}
+
+/**
+ * `checkpoint-no-unmanaged-access`: every permission a `CheckpointPermissions` resource observes is matched, on
+ * checkpoint and project, by a `CheckpointPermissionGrant` in the stack; anything else was granted outside Pulumi.
+ */
+export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): StackValidationPolicy {
+    return {
+        name: policyNames.noUnmanagedAccess,
+        description: "Every project with access to an observed checkpoint has a CheckpointPermissionGrant in the stack.",
+        enforcementLevel: options.enforcementLevel ?? "advisory",
+        validateStack: (args, reportViolation) => {
+            for (const checkpoint of checkpointsInStack(args.resources)) {
+                // A grant whose project is not known yet may match any permission of this checkpoint.
+                if (checkpoint.hasUnknownGrants) continue;
+                for (const access of unmanagedPermissions(checkpoint.observed, checkpoint.grants)) {
+                    reportViolation(
+                        `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
+                            "CheckpointPermissionGrant in this stack manages (granted outside Pulumi?).",
+                        access.urn,
+                    );
+                }
+            }
+        },
+    };
+}
+
+/** All five policies with their defaults: what the repository's policy pack serves. */
+export function checkpointPolicies(): Array<ResourceValidationPolicy | StackValidationPolicy> {
+    return [
+        checkpointAllowedProjects(),
+        checkpointForbiddenProjects(),
+        checkpointMaxProjects(),
+        checkpointRequiredProjects(),
+        checkpointNoUnmanagedAccess(),
+    ];
+}

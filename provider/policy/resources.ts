@@ -1,0 +1,223 @@
+/**
+ * Typed, preview-safe access to the two resources CrossGuard policies check: `CheckpointPermissions` (the live
+ * permissions of a checkpoint, read while the program runs) and `CheckpointPermissionGrant` (one project's access,
+ * managed by the stack).
+ *
+ * Everything here takes "anything with `type` and `props`", so the same helpers serve `validateResource` (its
+ * `ResourceValidationArgs`) and `validateStack` (each `PolicyResource` of `args.resources`).
+ *
+ * During preview a property may be unknown. @pulumi/policy hands policies `props` wrapped in a proxy that throws
+ * `UnknownValueError` when an unknown property is read; without the proxy (hand-built props) an unknown value is
+ * one of the engine's sentinel strings. The accessors treat both the same way: a needed value that is unknown, or
+ * malformed, makes the accessor return `undefined`, and a policy that gets `undefined` is not applicable. They
+ * never throw, so a policy built on them cannot fail a preview because a value is not known yet.
+ */
+import { UnknownValueError } from "@pulumi/policy";
+import { z } from "zod";
+
+/** The type token of `CheckpointPermissions` (a Pulumi dynamic resource in module `openai`). */
+export const checkpointPermissionsType = "pulumi-nodejs:dynamic/openai:CheckpointPermissions";
+/** The type token of `CheckpointPermissionGrant`. */
+export const checkpointPermissionGrantType = "pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant";
+
+/** What `ResourceValidationArgs` and `PolicyResource` have in common, and all these helpers need. */
+export interface PolicyResourceLike {
+    readonly type: string;
+    readonly props: Record<string, unknown>;
+    readonly urn?: string;
+}
+
+export function isCheckpointPermissions<R extends PolicyResourceLike>(
+    resource: R,
+): resource is R & { readonly type: typeof checkpointPermissionsType } {
+    return resource.type === checkpointPermissionsType;
+}
+
+export function isCheckpointPermissionGrant<R extends PolicyResourceLike>(
+    resource: R,
+): resource is R & { readonly type: typeof checkpointPermissionGrantType } {
+    return resource.type === checkpointPermissionGrantType;
+}
+
+/** One permission as `CheckpointPermissions` records it. */
+export interface ObservedPermission {
+    /** The permission id, `cp_…`. */
+    readonly id: string;
+    /** The project that may use the checkpoint, `proj_…`. */
+    readonly projectId: string;
+    /** When access was granted, in Unix seconds, when recorded. */
+    readonly createdAt?: number;
+}
+
+/** The live permissions of one checkpoint, as a `CheckpointPermissions` resource recorded them. */
+export interface ObservedPermissions {
+    readonly checkpoint: string;
+    /** Sorted by project id. */
+    readonly permissions: readonly ObservedPermission[];
+    /** The projects with access: sorted, unique. */
+    readonly projectIds: readonly string[];
+}
+
+/** What a `CheckpointPermissionGrant` gives: one project's access to one checkpoint. */
+export interface Grant {
+    readonly checkpoint: string;
+    readonly projectId: string;
+    /** The permission id once the grant exists; absent in `validateResource` (inputs) and before create. */
+    readonly permissionId?: string;
+}
+
+/**
+ * One project's access to one checkpoint, from either resource: an observed permission (with its id) or a grant
+ * (with an id once it exists). The unit every policy rule works on.
+ */
+export interface ProjectAccess {
+    readonly checkpoint: string;
+    readonly projectId: string;
+    readonly permissionId?: string;
+}
+
+// The engine's sentinels for "unknown during preview", one per value kind. They are part of Pulumi's
+// resource-monitor wire protocol, so they do not change; a test checks them against @pulumi/policy's own.
+const unknownSentinels: ReadonlySet<string> = new Set([
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+    "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+    "e48ece36-62e2-4504-bad9-02848725956a", // archive
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+]);
+
+/** True for a value the engine does not know yet (preview): one of its unknown sentinels. */
+export function isUnknown(value: unknown): boolean {
+    return typeof value === "string" && unknownSentinels.has(value);
+}
+
+const unknown = Symbol("unknown");
+
+function isUnknownValueError(error: unknown): boolean {
+    // `instanceof` alone misses an error thrown by another copy of @pulumi/policy (the pack's own, say).
+    return (
+        (typeof UnknownValueError === "function" && error instanceof UnknownValueError) ||
+        (error instanceof Error && error.constructor.name === "UnknownValueError")
+    );
+}
+
+/** A deep plain copy of `value`, or `unknown` if anything inside it is unknown. */
+function plainCopy(value: unknown): unknown {
+    if (isUnknown(value)) return unknown;
+    if (Array.isArray(value)) {
+        const items: unknown[] = [];
+        for (const item of value) {
+            const copy = plainCopy(item);
+            if (copy === unknown) return unknown;
+            items.push(copy);
+        }
+        return items;
+    }
+    if (value !== null && typeof value === "object") {
+        const object: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) {
+            const copy = plainCopy((value as Record<string, unknown>)[key]);
+            if (copy === unknown) return unknown;
+            object[key] = copy;
+        }
+        return object;
+    }
+    return value;
+}
+
+/**
+ * The named props that are known, as plain values; unknown and absent ones are left out, so a schema that needs
+ * them fails. Reading through @pulumi/policy's proxy throws on an unknown value: that is caught here, per prop.
+ */
+function knownProps(resource: PolicyResourceLike, keys: readonly string[]): Record<string, unknown> {
+    const known: Record<string, unknown> = {};
+    for (const key of keys) {
+        let value: unknown;
+        try {
+            value = plainCopy(resource.props[key]);
+        } catch (error) {
+            if (isUnknownValueError(error)) continue;
+            throw error;
+        }
+        if (value !== unknown && value !== undefined) known[key] = value;
+    }
+    return known;
+}
+
+const nonEmpty = z.string().min(1);
+
+const ObservedPermissionsProps = z.object({
+    checkpoint: nonEmpty,
+    permissions: z.array(
+        z.object({ id: nonEmpty, projectId: nonEmpty, createdAt: z.number().optional() }),
+    ),
+});
+
+const GrantProps = z.object({
+    checkpoint: nonEmpty,
+    projectId: nonEmpty,
+    // Optional: unknown until the grant is created, and not an input at all.
+    permissionId: nonEmpty.optional(),
+});
+
+/**
+ * The permissions a `CheckpointPermissions` resource recorded, or `undefined` if it is another type or its
+ * checkpoint or permissions are unknown or malformed. `projectIds` is derived from `permissions`.
+ */
+export function observedPermissions(resource: PolicyResourceLike): ObservedPermissions | undefined {
+    if (!isCheckpointPermissions(resource)) return undefined;
+    const parsed = ObservedPermissionsProps.safeParse(knownProps(resource, ["checkpoint", "permissions"]));
+    if (!parsed.success) return undefined;
+    const permissions = parsed.data.permissions
+        .map(({ id, projectId, createdAt }): ObservedPermission =>
+            createdAt === undefined ? { id, projectId } : { id, projectId, createdAt },
+        )
+        .sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
+    const projectIds = [...new Set(permissions.map((permission) => permission.projectId))];
+    return { checkpoint: parsed.data.checkpoint, permissions, projectIds };
+}
+
+/**
+ * What a `CheckpointPermissionGrant` gives, or `undefined` if it is another type or its checkpoint or project is
+ * unknown or malformed. An unknown or absent `permissionId` is simply left out.
+ */
+export function grantOf(resource: PolicyResourceLike): Grant | undefined {
+    if (!isCheckpointPermissionGrant(resource)) return undefined;
+    const parsed = GrantProps.safeParse(knownProps(resource, ["checkpoint", "projectId", "permissionId"]));
+    if (!parsed.success) return undefined;
+    const { checkpoint, projectId, permissionId } = parsed.data;
+    return permissionId === undefined ? { checkpoint, projectId } : { checkpoint, projectId, permissionId };
+}
+
+/**
+ * The checkpoint a grant targets when only that is known (its project still unknown during preview), or
+ * `undefined`. Stack policies use it to tell which checkpoints a not-yet-known grant could affect.
+ */
+export function grantCheckpoint(resource: PolicyResourceLike): string | undefined {
+    if (!isCheckpointPermissionGrant(resource)) return undefined;
+    const parsed = z.object({ checkpoint: nonEmpty }).safeParse(knownProps(resource, ["checkpoint"]));
+    return parsed.success ? parsed.data.checkpoint : undefined;
+}
+
+/**
+ * Every project's access a resource describes: each permission of a `CheckpointPermissions`, or the one of a
+ * `CheckpointPermissionGrant`. `undefined` for other types and for unknown or malformed values.
+ */
+export function accessOf(resource: PolicyResourceLike): ProjectAccess[] | undefined {
+    const observed = observedPermissions(resource);
+    if (observed) {
+        return observed.permissions.map((permission) => ({
+            checkpoint: observed.checkpoint,
+            projectId: permission.projectId,
+            permissionId: permission.id,
+        }));
+    }
+    const grant = grantOf(resource);
+    return grant ? [grant] : undefined;
+}
+
+function compare(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
