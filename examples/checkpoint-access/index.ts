@@ -1,0 +1,33 @@
+/**
+ * The stack a platform team runs: it records who may use each fine-tuned checkpoint (so a preview shows
+ * access changed outside Pulumi, and CrossGuard policies can check it) and manages the grants listed in
+ * config. With no `grants` it only reads.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CheckpointPermissionGrant, CheckpointPermissions } from "pulumi-openai-checkpoint-permissions";
+
+const config = new pulumi.Config();
+const checkpoints = config.requireObject<string[]>("checkpoints");
+const grants = config.getObject<Record<string, string[]>>("grants") ?? {};
+
+const managed = Object.entries(grants).flatMap(([checkpoint, projects]) =>
+    projects.map((projectId) => new CheckpointPermissionGrant(`${shortName(checkpoint)}-${projectId}`, { checkpoint, projectId })),
+);
+
+// Recorded after the managed grants, so the record includes them.
+const observed = checkpoints.map((checkpoint) => new CheckpointPermissions(shortName(checkpoint), { checkpoint }, { dependsOn: managed }));
+
+/** Which projects may use each checkpoint. */
+export const projectsByCheckpoint = pulumi
+    .all(observed.map((o) => pulumi.all([o.checkpoint, o.projectIds])))
+    .apply((pairs) => Object.fromEntries(pairs));
+
+/** The permission id of each grant Pulumi manages. */
+export const managedGrants = pulumi
+    .all(managed.map((g) => pulumi.all([g.checkpoint, g.projectId, g.permissionId])))
+    .apply((rows) => rows.map(([checkpoint, projectId, permissionId]) => ({ checkpoint, projectId, permissionId })));
+
+/** A resource name for a checkpoint id: the id itself, readable, without the `::` a URN cannot hold. */
+function shortName(checkpoint: string): string {
+    return checkpoint.replace(/^ft:/, "").replace(/:/g, "-");
+}
