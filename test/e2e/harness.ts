@@ -50,8 +50,17 @@ export interface PulumiRunOptions {
 }
 
 export interface EngineStackOptions {
-    /** Directory name under test/e2e/fixtures. */
+    /** Directory name under test/e2e/fixtures, or, with `programDir`, a short name for the stack. */
     readonly fixture: string;
+    /** A program elsewhere in the repository (e.g. one of examples/), instead of a fixture. */
+    readonly programDir?: string;
+    /** Another stack whose backend, PULUMI_HOME and emulator this one shares (for StackReferences). */
+    readonly sharedWith?: EngineStack;
+    /**
+     * Give the program the emulator's URL and key the way a user would: stack config, the key a secret
+     * (`openai:baseUrl`, `openai:adminKey`), with OPENAI_ADMIN_KEY / OPENAI_BASE_URL not set at all.
+     */
+    readonly credentialsInConfig?: boolean;
     /** Default: "<fixture>-<random>". */
     readonly stackName?: string;
     /** The emulator's starting state. */
@@ -66,6 +75,10 @@ export interface EngineStack {
     readonly stackName: string;
     /** The temporary project folder (Pulumi.yaml, Pulumi.<stack>.yaml); the CLI runs here. */
     readonly projectDir: string;
+    /** The `file://` backend's folder: the raw state files are below it. */
+    readonly backendDir: string;
+    /** PULUMI_HOME. */
+    readonly homeDir: string;
     /** The fixture's program folder in the repository. */
     readonly programDir: string;
     /** The environment every command gets. */
@@ -130,7 +143,7 @@ function baseEnvironment(): Record<string, string> {
 
 export async function startEngineStack(options: EngineStackOptions): Promise<EngineStack> {
     const engine = await requireEngine();
-    const programDir = path.join(FIXTURES_DIR, options.fixture);
+    const programDir = options.programDir ?? path.join(FIXTURES_DIR, options.fixture);
     const fixtureProject = path.join(programDir, "Pulumi.yaml");
     if (!existsSync(fixtureProject)) throw new Error(`No fixture at ${programDir} (Pulumi.yaml missing)`);
 
@@ -138,8 +151,8 @@ export async function startEngineStack(options: EngineStackOptions): Promise<Eng
     let emulator: RunningEmulator | undefined;
     try {
         const projectDir = path.join(root, "project");
-        const home = path.join(root, "home");
-        const backend = path.join(root, "backend");
+        const home = options.sharedWith?.homeDir ?? path.join(root, "home");
+        const backend = options.sharedWith?.backendDir ?? path.join(root, "backend");
         await Promise.all([projectDir, home, backend].map((dir) => mkdir(dir, { recursive: true })));
 
         // The fixture's project, with `main` made absolute so the program runs from the repository.
@@ -148,7 +161,8 @@ export async function startEngineStack(options: EngineStackOptions): Promise<Eng
         project["main"] = path.resolve(programDir, main);
         await writeFile(path.join(projectDir, "Pulumi.yaml"), stringifyYaml(project));
 
-        emulator = await startEmulator({ host: "127.0.0.1", port: 0, ...(options.seed ? { seed: options.seed } : {}) });
+        const ownsEmulator = options.sharedWith === undefined;
+        emulator = options.sharedWith?.emulator ?? (await startEmulator({ host: "127.0.0.1", port: 0, ...(options.seed ? { seed: options.seed } : {}) }));
 
         const nodeBin = path.join(REPO_ROOT, "node_modules", ".bin");
         const env: Record<string, string> = {
@@ -161,8 +175,7 @@ export async function startEngineStack(options: EngineStackOptions): Promise<Eng
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             // The fixtures are type-checked by `npm run typecheck`; at run time ts-node only transpiles (2 cores).
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-            OPENAI_BASE_URL: emulator.baseUrl,
-            OPENAI_ADMIN_KEY: emulator.adminKey,
+            ...(options.credentialsInConfig ? {} : { OPENAI_BASE_URL: emulator.baseUrl, OPENAI_ADMIN_KEY: emulator.adminKey }),
         };
         const stackName = options.stackName ?? `${options.fixture}-${Math.random().toString(36).slice(2, 8)}`;
         const running = emulator;
@@ -175,6 +188,8 @@ export async function startEngineStack(options: EngineStackOptions): Promise<Eng
             emulator: running,
             stackName,
             projectDir,
+            backendDir: backend,
+            homeDir: home,
             programDir,
             env,
             pulumi,
@@ -194,16 +209,20 @@ export async function startEngineStack(options: EngineStackOptions): Promise<Eng
                 return JSON.parse(stdout) as StackExport;
             },
             async dispose() {
-                await running.close();
+                if (ownsEmulator) await running.close();
                 await rm(root, { recursive: true, force: true });
             },
         };
 
         await pulumi(["stack", "init", stackName]);
         for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, value);
+        if (options.credentialsInConfig) {
+            await stack.setConfig("openai:baseUrl", emulator.baseUrl);
+            await stack.setConfig("openai:adminKey", emulator.adminKey, { secret: true });
+        }
         return stack;
     } catch (error) {
-        await emulator?.close();
+        if (options.sharedWith === undefined) await emulator?.close();
         await rm(root, { recursive: true, force: true });
         throw error;
     }
