@@ -10,12 +10,18 @@ const config = new pulumi.Config();
 const checkpoints = config.requireObject<string[]>("checkpoints");
 const grants = config.getObject<Record<string, string[]>>("grants") ?? {};
 
-const managed = Object.entries(grants).flatMap(([checkpoint, projects]) =>
-    projects.map((projectId) => new CheckpointPermissionGrant(`${shortName(checkpoint)}-${projectId}`, { checkpoint, projectId })),
+const grantsByCheckpoint = new Map(
+    Object.entries(grants).map(([checkpoint, projects]) => [
+        checkpoint,
+        projects.map((projectId) => new CheckpointPermissionGrant(`${shortName(checkpoint)}-${projectId}`, { checkpoint, projectId })),
+    ]),
 );
+const managed = [...grantsByCheckpoint.values()].flat();
 
-// Recorded after the managed grants, so the record includes them.
-const observed = checkpoints.map((checkpoint) => new CheckpointPermissions(shortName(checkpoint), { checkpoint }, { dependsOn: managed }));
+// Each record waits for the grants on its checkpoint, so what it records includes them.
+const observed = checkpoints.map(
+    (checkpoint) => new CheckpointPermissions(shortName(checkpoint), { checkpoint }, { dependsOn: grantsByCheckpoint.get(checkpoint) ?? [] }),
+);
 
 /** Which projects may use each checkpoint. */
 export const projectsByCheckpoint = pulumi

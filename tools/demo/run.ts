@@ -12,12 +12,15 @@ import path from "node:path";
 import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import { findEngine, REPO_ROOT } from "../engine/engine";
 import { createWorkspace, type PulumiResult, type Workspace } from "../engine/workspace";
+import { diffBlock, planLines, policyFindings } from "./preview-text";
 import { renderAccessTable } from "./table";
 
 const STACK = "demo";
 const DEMO_SEED = path.join(REPO_ROOT, "provider", "emulator", "demo-seed.json");
 /** The demo's policy: nobody outside the company gets at the models; no checkpoint is shared with more than 3 projects. */
 const CONTRACTOR = "proj_ExternalContractor9x2Q";
+/** A project of the seeded organization that the demo stack shares one more checkpoint with. */
+const RESEARCH = "proj_Bd0Kh8oOOL8dKLzdocJ2isAj";
 const POLICY_CONFIG = {
     "checkpoint-forbidden-projects": { forbiddenProjects: [CONTRACTOR] },
     "checkpoint-max-projects": { maxProjects: 3 },
@@ -27,22 +30,16 @@ function step(text: string): void {
     console.log(`\n▶ ${text}`);
 }
 
-function indent(text: string): string {
-    return text.replace(/^/gm, "    ");
-}
-
-/** The parts of a preview a person reads: resource changes, property diffs, policy findings. */
-function interestingLines(result: PulumiResult): string {
-    return (result.stdout + result.stderr)
-        .split("\n")
-        .filter((line) => line.trim() !== "" && !/^\s*(@ previewing|Loading policy packs|\[urn=|Previewing update|Resources:|Outputs:)/.test(line))
-        .join("\n");
+function show(lines: string[]): void {
+    for (const line of lines) console.log(`    ${line}`);
 }
 
 interface Target {
     baseUrl: string;
     adminKey: string;
     checkpoints: string[];
+    /** Access the stack manages (`grants` config): in the emulator, every seeded grant plus one new one. */
+    grants: Record<string, string[]>;
     /** The emulator, when the demo runs against it. */
     emulator?: RunningEmulator;
 }
@@ -55,13 +52,17 @@ async function target(): Promise<Target> {
             throw new Error("OPENAI_ADMIN_KEY is set, so the demo reads the real API: name the checkpoints to read in OPENAI_CHECKPOINTS (comma-separated).");
         }
         step(`Reading the real OpenAI API (read-only) for ${checkpoints.length} checkpoint(s)`);
-        return { adminKey, baseUrl: process.env["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1", checkpoints };
+        return { adminKey, baseUrl: process.env["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1", checkpoints, grants: {} };
     }
     const seed = JSON.parse(await readFile(DEMO_SEED, "utf8")) as EmulatorSeed;
     const emulator = await startEmulator({ seed });
     const checkpoints = Object.keys(seed.checkpoints);
     step(`No OPENAI_ADMIN_KEY: started the bundled emulator at ${emulator.baseUrl}, seeded with ${checkpoints.length} checkpoints (${DEMO_SEED})`);
-    return { adminKey: emulator.adminKey, baseUrl: emulator.baseUrl, checkpoints, emulator };
+    // The stack takes over (adopts) the access that exists, and shares one more checkpoint with the research project.
+    const grants = Object.fromEntries(Object.entries(seed.checkpoints).map(([checkpoint, c]) => [checkpoint, (c.permissions ?? []).map((p) => p.project_id)]));
+    const [lastCheckpoint] = checkpoints.slice(-1);
+    if (lastCheckpoint) grants[lastCheckpoint] = [...(grants[lastCheckpoint] ?? []), RESEARCH];
+    return { adminKey: emulator.adminKey, baseUrl: emulator.baseUrl, checkpoints, grants, emulator };
 }
 
 async function main(): Promise<void> {
@@ -84,14 +85,21 @@ async function main(): Promise<void> {
         for (const [i, checkpoint] of api.checkpoints.entries()) {
             await ws.pulumi(["config", "set", ...stack, "--path", `checkpoints[${i}]`, checkpoint]);
         }
+        for (const [checkpoint, projects] of Object.entries(api.grants)) {
+            for (const [i, project] of projects.entries()) {
+                await ws.pulumi(["config", "set", ...stack, "--path", `grants["${checkpoint}"][${i}]`, project]);
+            }
+        }
 
-        step("pulumi preview --policy-pack policy-pack: the permissions are read during the preview");
-        console.log(indent(interestingLines(await ws.pulumi(["preview", ...stack, ...policy]))));
+        step("pulumi preview --policy-pack policy-pack");
+        const preview = await ws.pulumi(["preview", ...stack, ...policy]);
+        show(planLines(preview.stdout));
+        show(policyFindings(preview.stdout));
 
-        step("pulumi up --policy-pack policy-pack: records who may use each checkpoint");
+        step("pulumi up --policy-pack policy-pack: takes over the existing access, grants the new one, records who may use each checkpoint");
         await ws.pulumi(["up", "--yes", "--skip-preview", ...stack, ...policy]);
         const { stdout } = await ws.pulumi(["stack", "output", ...stack, "--json", "projectsByCheckpoint"]);
-        console.log(indent(renderAccessTable(JSON.parse(stdout) as Record<string, string[]>)));
+        show(renderAccessTable(JSON.parse(stdout) as Record<string, string[]>).split("\n"));
 
         if (api.emulator) {
             const checkpoint = api.checkpoints[0]!;
@@ -100,14 +108,15 @@ async function main(): Promise<void> {
 
             step("pulumi preview --diff --policy-pack policy-pack: the drift shows as a diff, and the policy stops it");
             const drift = await ws.pulumi(["preview", "--diff", ...stack, ...policy], { expectFailure: true });
-            console.log(indent(interestingLines(drift)));
+            show(diffBlock(drift.stdout));
+            show(policyFindings(drift.stdout));
 
             step("pulumi preview --expect-no-changes: how CI catches drift");
             const ci = await ws.pulumi(["preview", "--expect-no-changes", ...stack], { expectFailure: true });
-            console.log(indent(/error: .*/.exec(ci.stdout + ci.stderr)?.[0] ?? `exit code ${ci.code}`));
+            show([/error: .*/.exec(ci.stdout + ci.stderr)?.[0] ?? `exit code ${ci.code}`]);
         }
 
-        step("Cleaning up: pulumi destroy (forgets the records; revokes nothing), the stack and its backend");
+        step(`Cleaning up: pulumi destroy (revokes the grants the stack manages${api.emulator ? ", in the emulator" : ""}; records revoke nothing), the stack and its backend`);
         await ws.pulumi(["destroy", "--yes", "--skip-preview", ...stack]);
         await ws.pulumi(["stack", "rm", "--yes", ...stack]);
     } finally {
