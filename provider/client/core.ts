@@ -64,7 +64,8 @@ export interface RequestOptions {
     timeoutMs?: number;
 }
 
-interface PreparedRequest {
+/** A request as a resource module describes it to the core. */
+export interface PreparedRequest {
     method: "GET" | "POST" | "DELETE";
     /** Below the base URL, already encoded, e.g. `/fine_tuning/checkpoints/ft:x/permissions`. */
     path: string;

@@ -20,7 +20,7 @@ export class CheckpointPermissionsClient extends OpenAIClient {
 }
 
 export { OpenAIClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from "./core";
-export type { ClientOptions, ClientLogger, RequestOptions } from "./core";
+export type { ClientOptions, ClientLogger, PreparedRequest, RequestOptions } from "./core";
 export { CheckpointPermissionsAPI } from "./checkpoint-permissions";
 export type { ListAllParams, ListPageParams, PermissionListing } from "./checkpoint-permissions";
 export * from "./errors";

@@ -46,20 +46,20 @@ export interface PolicyOptions {
 const projectList = z.array(z.string().min(1));
 const projectListSchema = { type: "array", items: { type: "string", minLength: 1 } } as const;
 
-const AllowedProjectsConfig = z.object({
+const AllowedProjectsConfigSchema = z.object({
     allowedProjects: projectList.default([]),
     checkpoints: z.record(z.string(), projectList).default({}),
 });
-export type AllowedProjectsConfig = z.output<typeof AllowedProjectsConfig>;
+export type AllowedProjectsConfig = z.output<typeof AllowedProjectsConfigSchema>;
 
-const ForbiddenProjectsConfig = z.object({ forbiddenProjects: projectList.default([]) });
-export type ForbiddenProjectsConfig = z.output<typeof ForbiddenProjectsConfig>;
+const ForbiddenProjectsConfigSchema = z.object({ forbiddenProjects: projectList.default([]) });
+export type ForbiddenProjectsConfig = z.output<typeof ForbiddenProjectsConfigSchema>;
 
-const MaxProjectsConfig = z.object({ maxProjects: z.number().int().min(0).optional() });
-export type MaxProjectsConfig = z.output<typeof MaxProjectsConfig>;
+const MaxProjectsConfigSchema = z.object({ maxProjects: z.number().int().min(0).optional() });
+export type MaxProjectsConfig = z.output<typeof MaxProjectsConfigSchema>;
 
-const RequiredProjectsConfig = z.object({ requiredProjects: projectList.default([]) });
-export type RequiredProjectsConfig = z.output<typeof RequiredProjectsConfig>;
+const RequiredProjectsConfigSchema = z.object({ requiredProjects: projectList.default([]) });
+export type RequiredProjectsConfig = z.output<typeof RequiredProjectsConfigSchema>;
 
 /**
  * The policy's config: the pack's config over the factory's values, checked. A config that does not parse fails
@@ -116,7 +116,7 @@ export function checkpointAllowedProjects(
             },
         },
         validateResource: (args, reportViolation) => {
-            const config = readConfig(name, AllowedProjectsConfig, options, args);
+            const config = readConfig(name, AllowedProjectsConfigSchema, options, args);
             if (config.allowedProjects.length === 0 && Object.keys(config.checkpoints).length === 0) {
                 return args.notApplicable("no allowed projects configured");
             }
@@ -155,7 +155,7 @@ export function checkpointForbiddenProjects(
             },
         },
         validateResource: (args, reportViolation) => {
-            const { forbiddenProjects: forbidden } = readConfig(name, ForbiddenProjectsConfig, options, args);
+            const { forbiddenProjects: forbidden } = readConfig(name, ForbiddenProjectsConfigSchema, options, args);
             if (forbidden.length === 0) return args.notApplicable("no forbidden projects configured");
             for (const access of forbiddenProjects(accessUnderValidation(args), forbidden)) {
                 reportViolation(`Checkpoint ${access.checkpoint}: ${describeAccess(access)} is a forbidden project.`);
@@ -182,7 +182,7 @@ export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjec
         enforcementLevel: options.enforcementLevel ?? "advisory",
         configSchema: { properties: { maxProjects: maxProjectsSchema } },
         validateStack: (args: StackValidationArgs, reportViolation) => {
-            const { maxProjects } = readConfig(name, MaxProjectsConfig, options, args);
+            const { maxProjects } = readConfig(name, MaxProjectsConfigSchema, options, args);
             if (maxProjects === undefined) return args.notApplicable("no maxProjects configured");
             for (const checkpoint of checkpointsInStack(args.resources)) {
                 const projectIds = projectsWithAccess(checkpoint);
@@ -226,7 +226,7 @@ export function checkpointRequiredProjects(
             },
         },
         validateStack: (args, reportViolation) => {
-            const { requiredProjects } = readConfig(name, RequiredProjectsConfig, options, args);
+            const { requiredProjects } = readConfig(name, RequiredProjectsConfigSchema, options, args);
             if (requiredProjects.length === 0) return args.notApplicable("no required projects configured");
             for (const checkpoint of checkpointsInStack(args.resources)) {
                 // A grant whose project is not known yet may be the missing one: say nothing rather than guess.
