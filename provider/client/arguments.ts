@@ -13,31 +13,35 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A checkpoint id, e.g. `ft:gpt-4o-mini-2024-07-18:my-org::AbC123:ckpt-step-100`. */
 export function checkCheckpoint(value: unknown, argument = "checkpoint"): string {
-    if (typeof value !== "string") throw new InvalidArgumentError(argument, value, "must be a string");
-    if (value.trim() === "") throw new InvalidArgumentError(argument, value, "must not be empty or whitespace");
-    if (CONTROL.test(value)) throw new InvalidArgumentError(argument, value, "must not contain control characters");
-    if (value !== value.trim()) throw new InvalidArgumentError(argument, value, "must not start or end with whitespace");
-    return value;
+    const id = checkNonBlankString(value, argument);
+    if (CONTROL.test(id)) throw new InvalidArgumentError(argument, id, "must not contain control characters");
+    if (id !== id.trim()) throw new InvalidArgumentError(argument, id, "must not start or end with whitespace");
+    return id;
 }
 
 /** A project id, e.g. `proj_abGMw1llN8IrBb6SvvY5A1iH`. */
 export function checkProjectId(value: unknown, argument = "projectId"): string {
-    if (typeof value !== "string") throw new InvalidArgumentError(argument, value, "must be a string");
-    if (value.trim() === "") throw new InvalidArgumentError(argument, value, "must not be empty or whitespace");
-    if (CONTROL.test(value) || /\s/.test(value)) {
-        throw new InvalidArgumentError(argument, value, "must not contain whitespace or control characters");
-    }
-    return value;
+    return checkToken(value, argument);
 }
 
 /** A permission id, e.g. `cp_zc4Q7MP6XxulcVzj4MZdwsAB`. */
 export function checkPermissionId(value: unknown, argument = "permissionId"): string {
+    return checkToken(value, argument);
+}
+
+function checkNonBlankString(value: unknown, argument: string): string {
     if (typeof value !== "string") throw new InvalidArgumentError(argument, value, "must be a string");
     if (value.trim() === "") throw new InvalidArgumentError(argument, value, "must not be empty or whitespace");
-    if (CONTROL.test(value) || /\s/.test(value)) {
-        throw new InvalidArgumentError(argument, value, "must not contain whitespace or control characters");
-    }
     return value;
+}
+
+/** Project and permission ids are single tokens: no whitespace or control characters anywhere. */
+function checkToken(value: unknown, argument: string): string {
+    const id = checkNonBlankString(value, argument);
+    if (CONTROL.test(id) || /\s/.test(id)) {
+        throw new InvalidArgumentError(argument, id, "must not contain whitespace or control characters");
+    }
+    return id;
 }
 
 /** A list of project ids to grant: at least one; duplicates are folded, since granting twice means once. */

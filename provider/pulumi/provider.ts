@@ -12,25 +12,16 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 export const PROVIDER_RUNTIME_MODULE = "pulumi-openai-checkpoint-permissions/provider-runtime";
 
 export const checkpointPermissionsProvider: dynamic.ResourceProvider = {
-    async configure(req) {
-        return require("pulumi-openai-checkpoint-permissions/provider-runtime").configure(req);
-    },
-    async check(olds, news) {
-        return require("pulumi-openai-checkpoint-permissions/provider-runtime").check(olds, news);
-    },
-    async diff(id, olds, news) {
-        return require("pulumi-openai-checkpoint-permissions/provider-runtime").diff(id, olds, news);
-    },
-    async create(inputs) {
-        return require("pulumi-openai-checkpoint-permissions/provider-runtime").create(inputs);
-    },
-    async read(id, props) {
-        return require("pulumi-openai-checkpoint-permissions/provider-runtime").read(id, props);
-    },
-    async update(id, olds, news) {
-        return require("pulumi-openai-checkpoint-permissions/provider-runtime").update(id, olds, news);
-    },
-    async delete(id, props) {
-        return require("pulumi-openai-checkpoint-permissions/provider-runtime").remove(id, props);
-    },
+    configure: (req) => runtime().configure(req),
+    check: (olds, news) => runtime().check(olds, news),
+    diff: (id, olds, news) => runtime().diff(id, olds, news),
+    create: (inputs) => runtime().create(inputs),
+    read: (id, props) => runtime().read(id, props),
+    update: (id, olds, news) => runtime().update(id, olds, news),
+    delete: (id, props) => runtime().remove(id, props),
 };
+
+/** Serialized with the provider (it is small and captures nothing); resolved in the provider process. */
+function runtime(): typeof import("./runtime") {
+    return require("pulumi-openai-checkpoint-permissions/provider-runtime");
+}
