@@ -11,6 +11,7 @@ import {
     AuthenticationError,
     BadRequestError,
     CheckpointPermissionsClient,
+    ConflictError,
     InternalServerError,
     InvalidArgumentError,
     InvalidResponseError,
@@ -193,6 +194,18 @@ describe("errors", () => {
         const error = await client().permissions.create(CHECKPOINT, [OWNER]).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(BadRequestError);
         expect((error as Error).message).toContain(`owning project: ${OWNER}`);
+    });
+
+    it("maps 409 to ConflictError once retries run out, and 422 to BadRequestError at once", async () => {
+        emulator.inject({ kind: "status", status: 409, retryAfterMs: 1, times: 2 });
+        await expect(client({ maxRetries: 1 }).permissions.listAll(CHECKPOINT)).rejects.toThrow(ConflictError);
+        expect(emulator.requests).toHaveLength(2);
+        emulator.clearRequests();
+        emulator.inject({ kind: "status", status: 422, param: "project_ids" });
+        const error = await client().permissions.create(CHECKPOINT, ["proj_x"]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(BadRequestError);
+        expect((error as BadRequestError).param).toBe("project_ids");
+        expect(emulator.requests).toHaveLength(1);
     });
 
     it("gives up on 429 after the retries with RateLimitError, and halves the requests let out", async () => {
