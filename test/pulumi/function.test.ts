@@ -3,12 +3,14 @@
  * setMocks is made for), reading from the emulator over loopback.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { clearListingCache, getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/pulumi/getCheckpointPermissions";
 import { MissingAdminKeyError } from "../../provider/client";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
+/** Big enough to be reported at info level, page by page. */
+const BIG = "ft:gpt-4o-mini-2024-07-18:acme::Big";
 let emulator: RunningEmulator;
 /** While true, resources the mocked engine is asked to create wait until `releaseResources()`. */
 let holdResources = false;
@@ -25,6 +27,7 @@ beforeAll(async () => {
                         { project_id: "proj_a", created_at: 1_700_000_002 },
                     ],
                 },
+                [BIG]: { owner_project_id: "proj_owner", permissions: Array.from({ length: 1_050 }, (_, i) => ({ project_id: `proj_${i}` })) },
             },
         },
     });
@@ -105,6 +108,23 @@ describe("getCheckpointPermissions", () => {
         await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT, order: "newest" as never })).rejects.toThrow(/order: .*"newest"/);
         await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT, projectId: " " })).rejects.toThrow(/projectId/);
         expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("reports progress: every page at debug level, big listings at info level", async () => {
+        const debug = vi.spyOn(pulumi.log, "debug");
+        const info = vi.spyOn(pulumi.log, "info");
+        try {
+            await getCheckpointPermissions({ checkpoint: BIG });
+            const debugMessages = debug.mock.calls.map(([message]) => message);
+            const infoMessages = info.mock.calls.map(([message]) => message);
+            expect(debugMessages).toContain(`${BIG}: page 1, 100 permissions so far`);
+            expect(infoMessages).toContain(`${BIG}: page 10, 1000 permissions so far`);
+            expect(infoMessages).toContain(`${BIG}: page 11, 1050 permissions`);
+            expect(infoMessages.some((m) => m.includes("page 9,"))).toBe(false);
+        } finally {
+            debug.mockRestore();
+            info.mockRestore();
+        }
     });
 
     it("says how to set the key when there is none", async () => {
