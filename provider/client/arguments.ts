@@ -32,6 +32,8 @@ export function checkPermissionId(value: unknown, argument = "permissionId"): st
 function checkNonBlankString(value: unknown, argument: string): string {
     if (typeof value !== "string") throw new InvalidArgumentError(argument, value, "must be a string");
     if (value.trim() === "") throw new InvalidArgumentError(argument, value, "must not be empty or whitespace");
+    // URL parsing resolves these as path segments, whatever the encoding of the rest.
+    if (value === "." || value === "..") throw new InvalidArgumentError(argument, value, "must not be . or ..");
     return value;
 }
 

@@ -188,7 +188,7 @@ export class OpenAIClient {
         } catch (error) {
             if (signal?.aborted) throw new APIUserAbortError(req.method, req.path);
             if (timeout.signal.aborted) throw new APITimeoutError(req.method, req.path, timeoutMs);
-            throw new APIConnectionError(req.method, req.path, error);
+            throw new APIConnectionError(req.method, req.path, error, { secrets: [this.#adminKey] });
         } finally {
             clearTimeout(timer);
         }
@@ -268,10 +268,18 @@ function checkBaseUrl(value: string): string {
     if (url.protocol !== "http:" && url.protocol !== "https:") {
         throw new InvalidArgumentError("baseUrl", value, "must be an http(s) URL");
     }
+    // The key travels in every request: in clear text only to this machine (the emulator, a local proxy).
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+        throw new InvalidArgumentError("baseUrl", value, "must use https unless the host is this machine (localhost, 127.0.0.0/8, [::1])");
+    }
     if (url.search || url.hash || url.username || url.password) {
         throw new InvalidArgumentError("baseUrl", redact(value), "must not carry a query, fragment or credentials");
     }
     return url.toString().replace(/\/+$/, "");
+}
+
+function isLoopback(hostname: string): boolean {
+    return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function checkNonNegativeInteger(name: string, value: number): number {

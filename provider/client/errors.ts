@@ -16,15 +16,18 @@ export class OpenAIError extends Error {
 
 /** An argument was rejected before any request went out. */
 export class InvalidArgumentError extends OpenAIError {
+    /** The rejected value: as given if a number, boolean, null or undefined; else its redacted text. */
+    readonly value: unknown;
+
     constructor(
         /** The argument's name, as the caller wrote it (e.g. `checkpoint`, `projectIds[2]`). */
         readonly argument: string,
-        /** The rejected value, redacted if it looked like a key. */
-        readonly value: unknown,
+        value: unknown,
         reason: string,
     ) {
         super(`Invalid argument ${argument}: ${reason} (got ${describeValue(value)})`);
-        this.value = typeof value === "string" ? redact(value) : value;
+        // A string, array or object could hold a key pasted by mistake: keep only its redacted text.
+        this.value = typeof value === "string" ? redact(value) : value !== null && typeof value === "object" ? describeValue(value) : value;
     }
 }
 
@@ -105,16 +108,16 @@ export class APIConnectionError extends OpenAIError {
         readonly method: string,
         readonly path: string,
         cause: unknown,
-        message = `Connection error on ${method} ${path}: ${causeMessage(cause)}`,
+        options: { message?: string; secrets?: ReadonlyArray<string | undefined> } = {},
     ) {
-        super(message, { cause });
+        super(options.message ?? `Connection error on ${method} ${path}: ${causeMessage(cause)}`, { cause, secrets: options.secrets });
     }
 }
 
 /** An attempt took longer than the client's timeout. */
 export class APITimeoutError extends APIConnectionError {
     constructor(method: string, path: string, readonly timeoutMs: number) {
-        super(method, path, undefined, `Request timed out after ${timeoutMs} ms on ${method} ${path}`);
+        super(method, path, undefined, { message: `Request timed out after ${timeoutMs} ms on ${method} ${path}` });
     }
 }
 

@@ -87,12 +87,13 @@ export function checkpointsInStack(resources: readonly PolicyResourceLike[]): Ch
         isObserved: boolean;
         hasUnknownGrants: boolean;
         urn?: string;
+        seenPermissionIds: Set<string>;
     };
     const byCheckpoint = new Map<string, Entry>();
     const entry = (checkpoint: string): Entry => {
         let found = byCheckpoint.get(checkpoint);
         if (!found) {
-            found = { checkpoint, observed: [], grants: [], isObserved: false, hasUnknownGrants: false };
+            found = { checkpoint, observed: [], grants: [], isObserved: false, hasUnknownGrants: false, seenPermissionIds: new Set() };
             byCheckpoint.set(checkpoint, found);
         }
         return found;
@@ -109,7 +110,8 @@ export function checkpointsInStack(resources: readonly PolicyResourceLike[]): Ch
             found.isObserved = true;
             for (const { id, projectId } of observed.permissions) {
                 // Two resources may observe the same checkpoint: count each permission once.
-                if (found.observed.some((seen) => seen.permissionId === id)) continue;
+                if (found.seenPermissionIds.has(id)) continue;
+                found.seenPermissionIds.add(id);
                 found.observed.push({ checkpoint: observed.checkpoint, projectId, permissionId: id, ...urn });
             }
             continue;
@@ -127,7 +129,7 @@ export function checkpointsInStack(resources: readonly PolicyResourceLike[]): Ch
         else entry(checkpoint).hasUnknownGrants = true;
     }
 
-    return [...byCheckpoint.values()].map((found) => ({
+    return [...byCheckpoint.values()].map(({ seenPermissionIds: _seen, ...found }) => ({
         ...found,
         hasUnknownGrants: found.hasUnknownGrants || grantToUnknownCheckpoint,
     }));

@@ -37,7 +37,8 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
             name,
             {
                 kind: "CheckpointPermissions",
-                checkpoint: listing.checkpoint,
+                // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
+                checkpoint: args.checkpoint,
                 permissions: recorded.permissions,
                 projectIds: recorded.projectIds,
                 permissionCount: recorded.permissionCount,

@@ -5,6 +5,7 @@
  * Dynamic providers cannot serve invokes, so the read happens in the program process, over the same
  * client the provider uses. Identical calls in one program run share one listing.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
@@ -31,7 +32,7 @@ export interface GetCheckpointPermissionsOutputArgs {
 
 /** A checkpoint's permissions at the time of the read. */
 export interface GetCheckpointPermissionsResult {
-    /** `checkpoint`, or `checkpoint?projectId=…` when filtered: unique per distinct read. */
+    /** `checkpoint`, or `checkpoint?projectId=…` when filtered. */
     readonly id: string;
     readonly checkpoint: string;
     /** The project filter, when one was given. */
@@ -48,7 +49,8 @@ export interface GetCheckpointPermissionsResult {
 
 /** Listings of this program run, by request; a failed read is forgotten so a later call tries again. */
 const listings = new Map<string, Promise<GetCheckpointPermissionsResult>>();
-let programClient: { options: string; client: CheckpointPermissionsClient } | undefined;
+/** The program's client, rebuilt only when the settings change (compared by a hash: the key is not kept in clear). */
+let programClient: { fingerprint: string; client: CheckpointPermissionsClient } | undefined;
 
 /** Log a listing at info level from this many permissions on; smaller ones only at debug. */
 const BIG_LISTING = 1_000;
@@ -61,6 +63,14 @@ const BIG_LISTING = 1_000;
  * ```
  */
 export function getCheckpointPermissions(args: GetCheckpointPermissionsArgs, opts?: pulumi.InvokeOptions): Promise<GetCheckpointPermissionsResult> {
+    return readPermissions(args, opts, { shareListing: true });
+}
+
+function readPermissions(
+    args: GetCheckpointPermissionsArgs,
+    opts: pulumi.InvokeOptions | undefined,
+    { shareListing }: { shareListing: boolean },
+): Promise<GetCheckpointPermissionsResult> {
     let request: Required<Pick<GetCheckpointPermissionsArgs, "checkpoint" | "order">> & Pick<GetCheckpointPermissionsArgs, "projectId">;
     let client: CheckpointPermissionsClient;
     try {
@@ -73,6 +83,7 @@ export function getCheckpointPermissions(args: GetCheckpointPermissionsArgs, opt
     } catch (error) {
         return Promise.reject(error);
     }
+    if (!shareListing) return list(client, request, opts?.parent);
     const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order]);
     let listing = listings.get(key);
     if (!listing) {
@@ -85,7 +96,8 @@ export function getCheckpointPermissions(args: GetCheckpointPermissionsArgs, opt
 
 /**
  * Reads a checkpoint's permissions from Inputs. During a preview an unknown input gives an unknown
- * result; a secret input gives a secret result; `dependsOn` resources are ready before the read.
+ * result; a secret input gives a secret result; `dependsOn` resources are ready before the read, which
+ * is then a fresh one (a listing taken earlier in the run would predate them).
  */
 export function getCheckpointPermissionsOutput(
     args: GetCheckpointPermissionsOutputArgs,
@@ -93,7 +105,7 @@ export function getCheckpointPermissionsOutput(
 ): pulumi.Output<GetCheckpointPermissionsResult> {
     return pulumi
         .all([pulumi.output(args), dependenciesReady(opts?.dependsOn)])
-        .apply(([plain]) => getCheckpointPermissions(plain as GetCheckpointPermissionsArgs, opts));
+        .apply(([plain]) => readPermissions(plain as GetCheckpointPermissionsArgs, opts, { shareListing: !hasDependencies(opts?.dependsOn) }));
 }
 
 async function list(
@@ -127,14 +139,18 @@ async function list(
 
 function clientForProgram(): CheckpointPermissionsClient {
     const options = resolveClientOptions((key) => pulumi.runtime.getConfig(key));
-    const fingerprint = JSON.stringify(options);
-    if (programClient?.options !== fingerprint) {
+    const fingerprint = createHash("sha256").update(JSON.stringify([options.baseUrl, options.adminKey])).digest("hex");
+    if (programClient?.fingerprint !== fingerprint) {
         programClient = {
-            options: fingerprint,
+            fingerprint,
             client: new CheckpointPermissionsClient({ ...options, logger: { debug: (m) => void pulumi.log.debug(m), warn: (m) => void pulumi.log.warn(m) } }),
         };
     }
     return programClient.client;
+}
+
+function hasDependencies(dependsOn: unknown): boolean {
+    return dependsOn !== undefined && dependsOn !== null && !(Array.isArray(dependsOn) && dependsOn.length === 0);
 }
 
 /**
@@ -150,7 +166,10 @@ function dependenciesReady(dependsOn: unknown): pulumi.Output<unknown> {
     return pulumi.output(Promise.resolve(dependsOn).then(dependenciesReady));
 }
 
-/** For tests: forget this run's listings. */
+/**
+ * Forgets this program run's listings.
+ * @internal For tests.
+ */
 export function clearListingCache(): void {
     listings.clear();
     programClient = undefined;

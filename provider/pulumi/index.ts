@@ -1,6 +1,12 @@
-export * from "./getCheckpointPermissions";
+export {
+    getCheckpointPermissions,
+    getCheckpointPermissionsOutput,
+    type GetCheckpointPermissionsArgs,
+    type GetCheckpointPermissionsOutputArgs,
+    type GetCheckpointPermissionsResult,
+} from "./getCheckpointPermissions";
 export { CheckpointPermissions, type CheckpointPermissionsArgs } from "./checkpointPermissions";
 export { CheckpointPermissionGrant, type CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
-export { checkpointPermissionsProvider, PROVIDER_RUNTIME_MODULE } from "./provider";
+export { checkpointPermissionsProvider } from "./provider";
 export * from "./types";
 export { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, ADMIN_KEY_ENV, BASE_URL_ENV, SET_ADMIN_KEY_COMMAND } from "./settings";

@@ -8,9 +8,6 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/** Also the `exports` entry in package.json. */
-export const PROVIDER_RUNTIME_MODULE = "pulumi-openai-checkpoint-permissions/provider-runtime";
-
 export const checkpointPermissionsProvider: dynamic.ResourceProvider = {
     configure: (req) => runtime().configure(req),
     check: (olds, news) => runtime().check(olds, news),
@@ -21,7 +18,10 @@ export const checkpointPermissionsProvider: dynamic.ResourceProvider = {
     delete: (id, props) => runtime().remove(id, props),
 };
 
-/** Serialized with the provider (it is small and captures nothing); resolved in the provider process. */
+/**
+ * Serialized with the provider (it is small and captures nothing); resolved in the provider process. The
+ * module name (package.json `exports`) is a literal so the serialized text carries it, not a reference.
+ */
 function runtime(): typeof import("./runtime") {
     return require("pulumi-openai-checkpoint-permissions/provider-runtime");
 }

@@ -14,6 +14,28 @@ describe("argument checks", () => {
         expect(() => checkCheckpoint(value)).toThrow(message);
     });
 
+    it.each([".", ".."])("rejects %j, which a URL would resolve as a path segment", (value) => {
+        expect(() => checkCheckpoint(value)).toThrow(/checkpoint: must not be \. or \.\./);
+        expect(() => checkProjectId(value)).toThrow(/projectId: must not be \. or \.\./);
+    });
+
+    it("keeps only the redacted text of a rejected array or object", () => {
+        const error = (() => {
+            try {
+                checkProjectIds("not-an-array-sk-admin-abcdefghijklmnop" as never);
+            } catch {
+                /* a string: checked elsewhere */
+            }
+            try {
+                checkProjectIds({ key: "sk-admin-abcdefghijklmnop" } as never);
+            } catch (e) {
+                return e as InvalidArgumentError;
+            }
+        })();
+        expect(JSON.stringify(error?.value)).not.toContain("abcdefghijklmnop");
+        expect(error?.message).not.toContain("abcdefghijklmnop");
+    });
+
     it("accepts a real checkpoint id", () => {
         const id = "ft:gpt-4o-mini-2024-07-18:my-org::AbC123:ckpt-step-100";
         expect(checkCheckpoint(id)).toBe(id);

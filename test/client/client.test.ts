@@ -164,6 +164,14 @@ describe("errors", () => {
         expect(new CheckpointPermissionsClient({ env: { OPENAI_ADMIN_KEY: "sk-admin-x" } }).baseUrl).toBe("https://api.openai.com/v1");
     });
 
+    it("sends the key in clear text only to this machine", () => {
+        expect(() => new CheckpointPermissionsClient({ adminKey: "sk-admin-x", baseUrl: "http://api.example.com/v1" })).toThrow(
+            /baseUrl: must use https unless the host is this machine/,
+        );
+        expect(new CheckpointPermissionsClient({ adminKey: "sk-admin-x", baseUrl: "http://localhost:8787/v1" }).baseUrl).toBe("http://localhost:8787/v1");
+        expect(new CheckpointPermissionsClient({ adminKey: "sk-admin-x", baseUrl: "https://proxy.example.com/v1" }).baseUrl).toBe("https://proxy.example.com/v1");
+    });
+
     it("maps a wrong key to AuthenticationError, with the request id and without the key", async () => {
         const secret = "sk-admin-thisIsTheWrongKeyAbcdef123456";
         const error = await client({ adminKey: secret }).permissions.listAll(CHECKPOINT).catch((e: unknown) => e);

@@ -162,6 +162,15 @@ describe("getCheckpointPermissionsOutput", () => {
         expect(emulator.requests).toHaveLength(0);
     });
 
+    it("reads afresh after its dependsOn resources, not from a listing taken before them", async () => {
+        const before = await getCheckpointPermissions({ checkpoint: CHECKPOINT });
+        emulator.grant(CHECKPOINT, "proj_granted_by_dependency");
+        const after = await unwrap(getCheckpointPermissionsOutput({ checkpoint: CHECKPOINT }, { dependsOn: [new Thing("grant")] }));
+        expect(before.projectIds).not.toContain("proj_granted_by_dependency");
+        expect(after.value?.projectIds).toContain("proj_granted_by_dependency");
+        emulator.reset();
+    });
+
     it("reads only once its dependsOn resources are ready", async () => {
         holdResources = true;
         const dependency = new Thing("dependency");

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import * as runtime from "../../provider/pulumi/runtime";
-import { UNKNOWN } from "../../provider/pulumi/runtime/unknowns";
+import { UNKNOWN_STRING as UNKNOWN } from "../../provider/pulumi/unknowns";
 import type { GrantInputs, GrantState, ObservedPermissionsState } from "../../provider/pulumi/types";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";

@@ -12,7 +12,7 @@ import type { CheckpointPermission } from "../../api/model";
 import type { GrantInputs, GrantState } from "../types";
 import { providerClient } from "./client";
 import { checkFailures } from "./check";
-import { isUnknown } from "./unknowns";
+import { isUnknown } from "../unknowns";
 
 export async function checkGrant(news: GrantInputs): Promise<dynamic.CheckResult> {
     return checkFailures(news, [
@@ -34,7 +34,7 @@ export async function createGrant(inputs: GrantInputs): Promise<dynamic.CreateRe
     const created = await client.permissions.create(inputs.checkpoint, [inputs.projectId]);
     const permission = created.find((p) => p.projectId === inputs.projectId);
     if (!permission) {
-        throw new InvalidResponseError(200, undefined, "data", `no permission for ${inputs.projectId} in the answer`, "POST", "permissions");
+        throw new InvalidResponseError(200, undefined, "data", `no permission for ${inputs.projectId} in the answer`, "POST", `${inputs.checkpoint} permissions`);
     }
     return { id: permission.id, outs: state(inputs, permission, false) };
 }

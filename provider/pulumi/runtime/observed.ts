@@ -15,8 +15,9 @@ export async function checkObserved(news: ObservedPermissionsState): Promise<dyn
 }
 
 export async function diffObserved(olds: ObservedPermissionsState, news: ObservedPermissionsState): Promise<dynamic.DiffResult> {
+    // Another checkpoint is another record. A listing not known yet (during preview) is a change: not a new record.
     const replaces = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
-    const changed = replaces.length > 0 || !sameJson(olds.permissions, news.permissions) || !sameJson(olds.projectIds, news.projectIds);
+    const changed = replaces.length > 0 || !sameJson(olds.permissions, news.permissions);
     return { changes: changed, replaces, deleteBeforeReplace: false };
 }
 
