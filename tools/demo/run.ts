@@ -71,7 +71,9 @@ async function main(): Promise<void> {
     const api = await target();
     let workspace: Workspace | undefined;
     try {
-        workspace = await createWorkspace({ engine, programDir: REPO_ROOT });
+        // The key reaches the program and the provider through the environment: never on a command line, in
+        // state, or in a message of ours.
+        workspace = await createWorkspace({ engine, programDir: REPO_ROOT, env: { OPENAI_ADMIN_KEY: api.adminKey, OPENAI_BASE_URL: api.baseUrl } });
         const ws = workspace;
         const policyConfig = path.join(ws.projectDir, "policy-config.json");
         await writeFile(policyConfig, JSON.stringify(POLICY_CONFIG, null, 2));
@@ -80,8 +82,6 @@ async function main(): Promise<void> {
 
         step(`Pulumi ${engine.version} (${engine.source === "path" ? "from PATH" : "built from Pulumi's Go modules"}); local backend ${ws.backendDir}`);
         await ws.pulumi(["stack", "init", STACK]);
-        await ws.pulumi(["config", "set", ...stack, "openai:baseUrl", api.baseUrl]);
-        await ws.pulumi(["config", "set", ...stack, "--secret", "openai:adminKey", api.adminKey]);
         for (const [i, checkpoint] of api.checkpoints.entries()) {
             await ws.pulumi(["config", "set", ...stack, "--path", `checkpoints[${i}]`, checkpoint]);
         }
