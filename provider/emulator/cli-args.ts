@@ -3,6 +3,7 @@
  * (exit status 2) before a port is opened, and the rules can be tested in-process.
  */
 import { parseArgs } from "node:util";
+import { checkAdminKey } from "./auth";
 
 export const CLI_USAGE = "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>]";
 
@@ -53,12 +54,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
 
     const adminKey = values["admin-key"];
-    // The key is a secret: the messages describe the problem without echoing it.
-    if (adminKey !== undefined && (adminKey.trim() === "" || /\s/.test(adminKey))) {
-        throw new UsageError("Invalid --admin-key value: must be non-empty and contain no whitespace");
-    }
-    if (adminKey?.startsWith("sk-proj-")) {
-        throw new UsageError("Invalid --admin-key value: must not start with sk-proj- (that marks a project key)");
+    if (adminKey !== undefined) {
+        try {
+            checkAdminKey(adminKey);
+        } catch (error) {
+            // The key is a secret: the message describes the problem without echoing it.
+            throw new UsageError(`Invalid --admin-key value: ${(error as Error).message.replace(/^The emulator's admin key /, "")}`);
+        }
     }
 
     if (values.seed === "") throw new UsageError("Invalid --seed value '': expected a path to a JSON seed file");
