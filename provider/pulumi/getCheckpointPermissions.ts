@@ -123,7 +123,7 @@ async function list(
             else void pulumi.log.debug(message, parent);
         },
     });
-    const permissions = listing.permissions.map(({ id, projectId, createdAt }) => ({ id, projectId, createdAt }));
+    const { permissions } = listing;
     const { projectIds } = summarize(permissions);
     return {
         id: projectId === undefined ? checkpoint : `${checkpoint}?projectId=${projectId}`,
