@@ -1,6 +1,6 @@
 /**
  * The API model: the wire shapes of OpenAI's checkpoint-permissions operations (as in
- * `shared/openapi/checkpoint-permissions.yaml`) and the camelCase values the rest of the package uses.
+ * `checkpoint-permissions.openapi.yaml` beside this file) and the camelCase values the rest of the package uses.
  *
  * The schemas parse what the API sends; unknown extra fields are tolerated (zod strips them) so a field
  * OpenAI adds tomorrow does not break a stack today.

@@ -1,5 +1,5 @@
 /**
- * Validates emulator responses against the schemas of the OpenAPI contract in shared/openapi, so the
+ * Validates emulator responses against the schemas of the OpenAPI contract kept in provider/api, so the
  * emulator cannot drift from what OpenAI documents.
  */
 import { readFileSync } from "node:fs";
@@ -7,8 +7,8 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 
-/** The contract sits beside the repository (CI lays shared/ next to the clone). */
-export const SPEC_PATH = path.resolve(__dirname, "../../../../shared/openapi/checkpoint-permissions.yaml");
+/** The repository's copy of the contract (its header names the source and commit it was extracted from). */
+export const SPEC_PATH = path.resolve(__dirname, "../../../provider/api/checkpoint-permissions.openapi.yaml");
 
 export type SchemaName =
     | "ListFineTuningCheckpointPermissionResponse"
