@@ -12,6 +12,6 @@
  *
  * @packageDocumentation
  */
-export * from "./pulumi";
+export * from "./dynamic";
 export * from "./client";
 export type { CheckpointPermission, PermissionOrder, PermissionPage, DeletedPermission } from "./api/model";

@@ -14,8 +14,8 @@
  */
 import { UnknownValueError } from "@pulumi/policy";
 import { z } from "zod";
-import { CHECKPOINT_PERMISSION_GRANT_TYPE, CHECKPOINT_PERMISSIONS_TYPE } from "../pulumi/types";
-import { isUnknown } from "../pulumi/unknowns";
+import { CHECKPOINT_PERMISSION_GRANT_TYPE, CHECKPOINT_PERMISSIONS_TYPE } from "../resources/types";
+import { isUnknown } from "../resources/unknowns";
 
 export { isUnknown };
 

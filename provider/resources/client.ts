@@ -3,8 +3,8 @@
  * dynamic provider's `configure` hook, else from the environment. The key lives only in this process's
  * memory; it is never returned, logged or written to state.
  */
-import { CheckpointPermissionsClient } from "../../client";
-import { resolveClientOptions, type ConfigLookup } from "../settings";
+import { CheckpointPermissionsClient } from "../client";
+import { resolveClientOptions, type ConfigLookup } from "./settings";
 
 let config: ConfigLookup = () => undefined;
 let client: CheckpointPermissionsClient | undefined;

@@ -8,20 +8,17 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { CheckpointPermissionsClient } from "../client";
-import { checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
 import type { PermissionOrder } from "../api/model";
-import { resolveClientOptions } from "./settings";
-import { summarize, type PermissionRecord } from "./types";
+import { resolveClientOptions } from "../resources/settings";
+import {
+    checkPermissionsQuery,
+    readCheckpointPermissions,
+    type GetCheckpointPermissionsArgs,
+    type GetCheckpointPermissionsResult,
+    type PermissionsQuery,
+} from "../resources/listing";
 
-/** Arguments for {@link getCheckpointPermissions}. */
-export interface GetCheckpointPermissionsArgs {
-    /** The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`. */
-    checkpoint: string;
-    /** Only this project's permission. */
-    projectId?: string;
-    /** `descending` (newest first, the API's default) or `ascending`. */
-    order?: PermissionOrder;
-}
+export type { GetCheckpointPermissionsArgs, GetCheckpointPermissionsResult };
 
 /** Arguments for {@link getCheckpointPermissionsOutput}: the same, as Inputs. */
 export interface GetCheckpointPermissionsOutputArgs {
@@ -30,30 +27,10 @@ export interface GetCheckpointPermissionsOutputArgs {
     order?: pulumi.Input<PermissionOrder>;
 }
 
-/** A checkpoint's permissions at the time of the read. */
-export interface GetCheckpointPermissionsResult {
-    /** `checkpoint`, or `checkpoint?projectId=…` when filtered. */
-    readonly id: string;
-    readonly checkpoint: string;
-    /** The project filter, when one was given. */
-    readonly projectId?: string;
-    readonly order: PermissionOrder;
-    /** Every permission, in `order`. */
-    readonly permissions: PermissionRecord[];
-    /** The projects with access, sorted and unique. */
-    readonly projectIds: string[];
-    /** Each project's permission, by project id. */
-    readonly permissionsByProject: Record<string, PermissionRecord>;
-    readonly permissionCount: number;
-}
-
 /** Listings of this program run, by request; a failed read is forgotten so a later call tries again. */
 const listings = new Map<string, Promise<GetCheckpointPermissionsResult>>();
 /** The program's client, rebuilt only when the settings change (compared by a hash: the key is not kept in clear). */
 let programClient: { fingerprint: string; client: CheckpointPermissionsClient } | undefined;
-
-/** Log a listing at info level from this many permissions on; smaller ones only at debug. */
-const BIG_LISTING = 1_000;
 
 /**
  * Reads a checkpoint's permissions.
@@ -71,14 +48,10 @@ function readPermissions(
     opts: pulumi.InvokeOptions | undefined,
     { shareListing }: { shareListing: boolean },
 ): Promise<GetCheckpointPermissionsResult> {
-    let request: Required<Pick<GetCheckpointPermissionsArgs, "checkpoint" | "order">> & Pick<GetCheckpointPermissionsArgs, "projectId">;
+    let request: PermissionsQuery;
     let client: CheckpointPermissionsClient;
     try {
-        request = {
-            checkpoint: checkCheckpoint(args?.checkpoint, "checkpoint"),
-            projectId: args.projectId === undefined ? undefined : checkProjectId(args.projectId, "projectId"),
-            order: args.order === undefined ? "descending" : checkOrder(args.order, "order"),
-        };
+        request = checkPermissionsQuery(args);
         client = clientForProgram();
     } catch (error) {
         return Promise.reject(error);
@@ -108,33 +81,8 @@ export function getCheckpointPermissionsOutput(
         .apply(([plain]) => readPermissions(plain as GetCheckpointPermissionsArgs, opts, { shareListing: !hasDependencies(opts?.dependsOn) }));
 }
 
-async function list(
-    client: CheckpointPermissionsClient,
-    request: { checkpoint: string; projectId?: string; order: PermissionOrder },
-    parent: pulumi.Resource | undefined,
-): Promise<GetCheckpointPermissionsResult> {
-    const { checkpoint, projectId, order } = request;
-    const listing = await client.permissions.listAll(checkpoint, {
-        projectId,
-        order,
-        onPage: ({ page, count, hasMore }) => {
-            const message = `${checkpoint}: page ${page}, ${count} permissions${hasMore ? " so far" : ""}`;
-            if (count >= BIG_LISTING) void pulumi.log.info(message, parent);
-            else void pulumi.log.debug(message, parent);
-        },
-    });
-    const { permissions } = listing;
-    const { projectIds } = summarize(permissions);
-    return {
-        id: projectId === undefined ? checkpoint : `${checkpoint}?projectId=${projectId}`,
-        checkpoint,
-        ...(projectId === undefined ? {} : { projectId }),
-        order,
-        permissions,
-        projectIds,
-        permissionsByProject: Object.fromEntries(permissions.map((p) => [p.projectId, p])),
-        permissionCount: permissions.length,
-    };
+function list(client: CheckpointPermissionsClient, request: PermissionsQuery, parent: pulumi.Resource | undefined): Promise<GetCheckpointPermissionsResult> {
+    return readCheckpointPermissions(client, request, (level, message) => void pulumi.log[level](message, parent));
 }
 
 function clientForProgram(): CheckpointPermissionsClient {

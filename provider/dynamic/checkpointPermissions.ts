@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getCheckpointPermissionsOutput } from "./getCheckpointPermissions";
 import { checkpointPermissionsProvider } from "./provider";
-import { summarize, type PermissionRecord } from "./types";
+import { summarize, type PermissionRecord } from "../resources/types";
 
 export interface CheckpointPermissionsArgs {
     /** The fine-tuned model checkpoint whose permissions to record. */

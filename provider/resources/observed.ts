@@ -4,9 +4,9 @@
  * what changed (drift shows as a diff) and to re-read live on `pulumi refresh`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { NotFoundError } from "../../client/errors";
-import { checkCheckpoint } from "../../client/arguments";
-import { summarize, type ObservedPermissionsState } from "../types";
+import { NotFoundError } from "../client/errors";
+import { checkCheckpoint } from "../client/arguments";
+import { summarize, type ObservedPermissionsState } from "./types";
 import { providerClient } from "./client";
 import { checkFailures } from "./check";
 

@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { InvalidArgumentError } from "../../client/errors";
-import { isUnknown } from "../unknowns";
+import { InvalidArgumentError } from "../client/errors";
+import { isUnknown } from "./unknowns";
 
 type Checker = (value: unknown, argument: string) => unknown;
 

@@ -2,7 +2,7 @@
  * The dynamic provider both resources share. Pulumi serializes this object into every resource's state
  * (`__provider`) and runs it in the provider process, so it is a thin shim: each method loads the real
  * implementation by package name and calls it. Nothing is captured, so the serialized text is small,
- * the same on every machine, and holds no key (test/pulumi/serialized-provider.test.ts checks all three).
+ * the same on every machine, and holds no key (test/dynamic/serialized-provider.test.ts checks all three).
  *
  * `require` resolves from the program's directory, where the package is installed as a dependency.
  */

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
-import { CheckpointPermissionGrant, CheckpointPermissions } from "../../provider/pulumi";
+import { CheckpointPermissionGrant, CheckpointPermissions } from "../../provider/dynamic";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 let emulator: RunningEmulator;

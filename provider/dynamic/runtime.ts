@@ -1,16 +1,16 @@
 /**
  * The dynamic provider's implementation, loaded in the provider process by package name
  * (`pulumi-openai-checkpoint-permissions/provider-runtime`) from the small serialized shim in
- * ../provider.ts. Keeping the implementation here, not in the serialized text, keeps state small, keeps
+ * ./provider.ts. Keeping the implementation here, not in the serialized text, keeps state small, keeps
  * the key out of it, and lets a package upgrade fix a bug in stacks that already exist.
  *
  * One provider serves both resources; the `kind` property says which one a call is about.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { GrantInputs, GrantState, ObservedPermissionsState } from "../types";
-import { configureClient } from "./client";
-import { checkGrant, createGrant, deleteGrant, diffGrant, readGrant, updateGrant } from "./grant";
-import { checkObserved, createObserved, deleteObserved, diffObserved, readObserved, updateObserved } from "./observed";
+import type { GrantInputs, GrantState, ObservedPermissionsState } from "../resources/types";
+import { configureClient } from "../resources/client";
+import { checkGrant, createGrant, deleteGrant, diffGrant, readGrant, updateGrant } from "../resources/grant";
+import { checkObserved, createObserved, deleteObserved, diffObserved, readObserved, updateObserved } from "../resources/observed";
 
 /** Property bags as the engine hands them over; `kind` says which resource they belong to. */
 type Props = object;

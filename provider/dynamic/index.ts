@@ -8,5 +8,5 @@ export {
 export { CheckpointPermissions, type CheckpointPermissionsArgs } from "./checkpointPermissions";
 export { CheckpointPermissionGrant, type CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
 export { checkpointPermissionsProvider } from "./provider";
-export * from "./types";
-export { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, ADMIN_KEY_ENV, BASE_URL_ENV, SET_ADMIN_KEY_COMMAND } from "./settings";
+export * from "../resources/types";
+export { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, ADMIN_KEY_ENV, BASE_URL_ENV, SET_ADMIN_KEY_COMMAND } from "../resources/settings";

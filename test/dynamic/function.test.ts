@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
-import { clearListingCache, getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/pulumi/getCheckpointPermissions";
+import { clearListingCache, getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/dynamic/getCheckpointPermissions";
 import { MissingAdminKeyError } from "../../provider/client";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";

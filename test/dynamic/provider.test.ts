@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
-import * as runtime from "../../provider/pulumi/runtime";
-import { UNKNOWN_STRING as UNKNOWN } from "../../provider/pulumi/unknowns";
-import type { GrantInputs, GrantState, ObservedPermissionsState } from "../../provider/pulumi/types";
+import * as runtime from "../../provider/dynamic/runtime";
+import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
+import type { GrantInputs, GrantState, ObservedPermissionsState } from "../../provider/resources/types";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 const seed = {

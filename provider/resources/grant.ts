@@ -6,13 +6,13 @@
  * stack that starts managing access someone granted by hand must not break.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { checkCheckpoint, checkProjectId } from "../../client/arguments";
-import { InvalidResponseError, NotFoundError } from "../../client/errors";
-import type { CheckpointPermission } from "../../api/model";
-import type { GrantInputs, GrantState } from "../types";
+import { checkCheckpoint, checkProjectId } from "../client/arguments";
+import { InvalidResponseError, NotFoundError } from "../client/errors";
+import type { CheckpointPermission } from "../api/model";
+import type { GrantInputs, GrantState } from "./types";
 import { providerClient } from "./client";
 import { checkFailures } from "./check";
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "./unknowns";
 
 export async function checkGrant(news: GrantInputs): Promise<dynamic.CheckResult> {
     return checkFailures(news, [
