@@ -8,6 +8,11 @@
 
 /** `sk-` keys of every kind (`sk-admin-…`, `sk-proj-…`, `sk-svcacct-…`, legacy `sk-…`), masked or not. */
 const KEY_SHAPED = /\bsk-[A-Za-z0-9_*.\-]{3,}/g;
+/**
+ * A key's kind alone (`sk-admin-` in the placeholder `sk-admin-…`) holds no secret: documented fixes such as
+ * `pulumi config set --secret openai:adminKey <sk-admin-…>` must reach the user intact.
+ */
+const KIND_PREFIX = /^sk-(?:[a-z]+-)?$/;
 /** A bearer credential in a header dump. */
 const BEARER = /\b(Bearer\s+)[^\s"',]+/gi;
 
@@ -22,5 +27,5 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
             out = out.split(secret).join(REDACTED);
         }
     }
-    return out.replace(BEARER, `$1${REDACTED}`).replace(KEY_SHAPED, REDACTED);
+    return out.replace(BEARER, `$1${REDACTED}`).replace(KEY_SHAPED, (match) => (KIND_PREFIX.test(match) ? match : REDACTED));
 }

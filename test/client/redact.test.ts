@@ -11,4 +11,9 @@ describe("redact", () => {
     it("removes a configured secret that does not look like a key", () => {
         expect(redact("the key is hunter2-but-longer!", ["hunter2-but-longer"])).toBe("the key is [redacted]!");
     });
+    it("keeps the documented placeholder of a fix, which holds no key", () => {
+        const fix = "Run `pulumi config set --secret openai:adminKey <sk-admin-…>`, or use an admin key (sk-admin-…, not sk-proj-…).";
+        expect(redact(fix)).toBe(fix);
+        expect(redact("sk-admin-A1b2C3d4E5f6")).toBe("[redacted]");
+    });
 });
