@@ -17,9 +17,47 @@ interface StoredPermission extends PermissionRecord {
     readonly sequence: number;
 }
 
-interface StoredCheckpoint {
-    readonly ownerProjectId: string;
-    readonly permissions: Map<string, StoredPermission>;
+/**
+ * A checkpoint's permissions, indexed so a page costs the same at 100 or 100,000 permissions: by id, by
+ * project (one permission per project), and a creation-order view built once after a change rather than
+ * sorted again for every page.
+ */
+class StoredCheckpoint {
+    readonly byId = new Map<string, StoredPermission>();
+    readonly byProject = new Map<string, StoredPermission>();
+    private view: CreationOrder | undefined;
+
+    constructor(readonly ownerProjectId: string) {}
+
+    add(permission: StoredPermission): void {
+        this.byId.set(permission.id, permission);
+        this.byProject.set(permission.project_id, permission);
+        this.view = undefined;
+    }
+
+    remove(permissionId: string): boolean {
+        const permission = this.byId.get(permissionId);
+        if (!permission) return false;
+        this.byId.delete(permission.id);
+        this.byProject.delete(permission.project_id);
+        this.view = undefined;
+        return true;
+    }
+
+    /** Oldest first, with each permission's place in that order. */
+    creationOrder(): CreationOrder {
+        if (!this.view) {
+            const ascending = [...this.byId.values()].sort(byCreation);
+            this.view = { ascending, position: new Map(ascending.map((permission, index) => [permission.id, index])) };
+        }
+        return this.view;
+    }
+}
+
+interface CreationOrder {
+    readonly ascending: readonly StoredPermission[];
+    /** Permission id to its index in `ascending`. */
+    readonly position: ReadonlyMap<string, number>;
 }
 
 export type ListOrder = "ascending" | "descending";
@@ -59,9 +97,9 @@ export class OwnerProjectError extends Error {
     }
 }
 
-function byCreation(order: ListOrder): (a: StoredPermission, b: StoredPermission) => number {
-    const sign = order === "ascending" ? 1 : -1;
-    return (a, b) => sign * (a.created_at - b.created_at || a.sequence - b.sequence);
+/** Oldest first; equal seconds in creation order. */
+function byCreation(a: StoredPermission, b: StoredPermission): number {
+    return a.created_at - b.created_at || a.sequence - b.sequence;
 }
 
 function publicRecord(permission: StoredPermission): PermissionRecord {
@@ -105,7 +143,7 @@ export class PermissionStore {
             }
             return;
         }
-        this.checkpoints.set(checkpoint, { ownerProjectId, permissions: new Map() });
+        this.checkpoints.set(checkpoint, new StoredCheckpoint(ownerProjectId));
     }
 
     /**
@@ -123,19 +161,21 @@ export class PermissionStore {
         if (projectIds.includes(owner)) throw new OwnerProjectError(owner);
         const granted: PermissionRecord[] = [];
         for (const projectId of new Set(projectIds)) {
-            const existing = this.findByProject(checkpoint, projectId);
+            const existing = this.checkpoint(checkpoint).byProject.get(projectId);
             granted.push(publicRecord(existing ?? this.insert(checkpoint, projectId)));
         }
         return granted;
     }
 
     revoke(checkpoint: string, permissionId: string): boolean {
-        return this.checkpoint(checkpoint).permissions.delete(permissionId);
+        return this.checkpoint(checkpoint).remove(permissionId);
     }
 
     /** Every permission of the checkpoint in the given order (newest first by default). */
     permissions(checkpoint: string, order: ListOrder = "descending"): PermissionRecord[] {
-        return this.sorted(checkpoint, order).map(publicRecord);
+        const { ascending } = this.checkpoint(checkpoint).creationOrder();
+        const records = ascending.map(publicRecord);
+        return order === "ascending" ? records : records.reverse();
     }
 
     /**
@@ -144,17 +184,27 @@ export class PermissionStore {
      * permission the filter excludes.
      */
     list(checkpoint: string, query: ListQuery): ListPage {
-        const all = this.sorted(checkpoint, query.order);
+        const entry = this.checkpoint(checkpoint);
+        const { ascending, position } = entry.creationOrder();
+        const count = ascending.length;
+        // Index i of the requested order is ascending[inOrder(i)]; the mapping is its own inverse.
+        const inOrder = (i: number) => (query.order === "ascending" ? i : count - 1 - i);
         let start = 0;
         if (query.after !== undefined) {
-            const index = all.findIndex((permission) => permission.id === query.after);
-            if (index < 0) throw new UnknownCursorError(query.after);
-            start = index + 1;
+            const cursor = position.get(query.after);
+            if (cursor === undefined) throw new UnknownCursorError(query.after);
+            start = inOrder(cursor) + 1;
         }
-        const candidates = all
-            .slice(start)
-            .filter((permission) => query.projectId === undefined || permission.project_id === query.projectId);
-        return { data: candidates.slice(0, query.limit).map(publicRecord), hasMore: candidates.length > query.limit };
+        if (query.projectId !== undefined) {
+            // One permission per project: the filtered listing has at most one entry.
+            const permission = entry.byProject.get(query.projectId);
+            const index = permission === undefined ? -1 : inOrder(position.get(permission.id)!);
+            return { data: permission !== undefined && index >= start ? [publicRecord(permission)] : [], hasMore: false };
+        }
+        const end = Math.min(count, start + query.limit);
+        const data: PermissionRecord[] = [];
+        for (let i = start; i < end; i++) data.push(publicRecord(ascending[inOrder(i)]!));
+        return { data, hasMore: count - start > query.limit };
     }
 
     /** Every checkpoint with its owner and permissions (newest first), for `GET /_emulator/state`. */
@@ -172,16 +222,6 @@ export class PermissionStore {
         return entry;
     }
 
-    private sorted(checkpoint: string, order: ListOrder): StoredPermission[] {
-        return [...this.checkpoint(checkpoint).permissions.values()].sort(byCreation(order));
-    }
-
-    private findByProject(checkpoint: string, projectId: string): StoredPermission | undefined {
-        for (const permission of this.checkpoint(checkpoint).permissions.values()) {
-            if (permission.project_id === projectId) return permission;
-        }
-        return undefined;
-    }
 
     private insert(checkpoint: string, projectId: string, createdAt?: number, id?: string): StoredPermission {
         const permission: StoredPermission = {
@@ -190,14 +230,14 @@ export class PermissionStore {
             created_at: createdAt ?? this.now(),
             sequence: this.nextSequence++,
         };
-        this.checkpoint(checkpoint).permissions.set(permission.id, permission);
+        this.checkpoint(checkpoint).add(permission);
         return permission;
     }
 
     private unusedId(): string {
         for (;;) {
             const id = newPermissionId();
-            const taken = [...this.checkpoints.values()].some((entry) => entry.permissions.has(id));
+            const taken = [...this.checkpoints.values()].some((entry) => entry.byId.has(id));
             if (!taken) return id;
         }
     }
