@@ -10,10 +10,29 @@ export const MAX_PAGE_SIZE = 100;
 
 // C0 controls, DEL and C1 controls: never part of an id, and dangerous in a URL or a log line.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// A UTF-16 surrogate not in a pair (with the u flag a pair is one code point and does not match). It has no
+// UTF-8 form: encodeURIComponent throws on it and URLSearchParams sends U+FFFD, another id altogether.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * The longest checkpoint id accepted: 256 characters. A checkpoint id is
+ * `ft:<base model>:<organization>:<suffix>:<job id>:ckpt-step-<step>`. Base models are named in under 40
+ * characters (`gpt-4o-mini-2024-07-18` is 22), OpenAI caps the suffix at 64 (`maxLength: 64` in its OpenAPI
+ * spec), the job id is 8 characters and `ckpt-step-<step>` under 25: with the separators, 143, which leaves
+ * over 100 for the organization's name.
+ */
+export const MAX_CHECKPOINT_ID_LENGTH = 256;
+
+/**
+ * The longest project or permission id accepted: 64 characters. OpenAI's are a prefix and 24 random
+ * letters and digits (`proj_abGMw1llN8IrBb6SvvY5A1iH` is 29, `cp_zc4Q7MP6XxulcVzj4MZdwsAB` 27); 64 leaves
+ * room for a longer format, and keeps a pasted document from travelling in a URL.
+ */
+export const MAX_ID_LENGTH = 64;
 
 /** A checkpoint id, e.g. `ft:gpt-4o-mini-2024-07-18:my-org::AbC123:ckpt-step-100`. */
 export function checkCheckpoint(value: unknown, argument = "checkpoint"): string {
-    const id = checkNonBlankString(value, argument);
+    const id = checkNonBlankString(value, argument, MAX_CHECKPOINT_ID_LENGTH);
     if (CONTROL.test(id)) throw new InvalidArgumentError(argument, id, "must not contain control characters");
     if (id !== id.trim()) throw new InvalidArgumentError(argument, id, "must not start or end with whitespace");
     return id;
@@ -29,9 +48,13 @@ export function checkPermissionId(value: unknown, argument = "permissionId"): st
     return checkToken(value, argument);
 }
 
-function checkNonBlankString(value: unknown, argument: string): string {
+function checkNonBlankString(value: unknown, argument: string, maxLength: number): string {
     if (typeof value !== "string") throw new InvalidArgumentError(argument, value, "must be a string");
     if (value.trim() === "") throw new InvalidArgumentError(argument, value, "must not be empty or whitespace");
+    if (value.length > maxLength) throw new InvalidArgumentError(argument, value, `must be at most ${maxLength} characters, longer than any OpenAI id`);
+    if (LONE_SURROGATE.test(value)) {
+        throw new InvalidArgumentError(argument, value, "must be well-formed Unicode: it holds a lone surrogate (a string cut inside a character?)");
+    }
     // URL parsing resolves these as path segments, whatever the encoding of the rest.
     if (value === "." || value === "..") throw new InvalidArgumentError(argument, value, "must not be . or ..");
     return value;
@@ -39,7 +62,7 @@ function checkNonBlankString(value: unknown, argument: string): string {
 
 /** Project and permission ids are single tokens: no whitespace or control characters anywhere. */
 function checkToken(value: unknown, argument: string): string {
-    const id = checkNonBlankString(value, argument);
+    const id = checkNonBlankString(value, argument, MAX_ID_LENGTH);
     if (CONTROL.test(id) || /\s/.test(id)) {
         throw new InvalidArgumentError(argument, id, "must not contain whitespace or control characters");
     }
@@ -52,6 +75,16 @@ export function checkProjectIds(value: unknown, argument = "projectIds"): string
     if (value.length === 0) throw new InvalidArgumentError(argument, value, "must name at least one project");
     const ids = value.map((id, i) => checkProjectId(id, `${argument}[${i}]`));
     return [...new Set(ids)];
+}
+
+export function checkPositiveInteger(argument: string, value: unknown): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError(argument, value, "must be a positive integer");
+    return value;
+}
+
+export function checkNonNegativeInteger(argument: string, value: unknown): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new InvalidArgumentError(argument, value, "must be a non-negative integer");
+    return value;
 }
 
 export function checkLimit(value: unknown, argument = "limit"): number {

@@ -22,8 +22,9 @@ import {
     MAX_PAGE_SIZE,
     pathSegment,
 } from "./arguments";
-import { InvalidResponseError, PaginationError } from "./errors";
+import { APIUserAbortError, InvalidResponseError, ListingLimitError, PaginationError } from "./errors";
 import type { OpenAIClient, RequestOptions } from "./core";
+import { resolveListingLimits, type ListingLimits } from "./limits";
 
 export interface ListPageParams extends RequestOptions {
     /** Only this project's permission. */
@@ -41,8 +42,14 @@ export interface ListAllParams extends RequestOptions {
     order?: PermissionOrder;
     /** Permissions per request, 1 to 100. Default 100, the fewest round trips. */
     pageSize?: number;
-    /** Called after each page with the running count; for progress reporting. */
+    /**
+     * Progress: called after the first page, then at most once per `listingLimits.progressIntervalMs`
+     * (default 10 s), and after the last page, with the running count of distinct permissions. A long
+     * listing reports a few times, not once a page; `pages()` hands over every page.
+     */
     onPage?: (progress: { page: number; count: number; hasMore: boolean }) => void;
+    /** Overrides the client's `listingLimits` for this listing. */
+    listingLimits?: Partial<ListingLimits>;
 }
 
 /** A listing at a moment: every permission, in the order asked for. */
@@ -56,8 +63,12 @@ export interface PermissionListing {
 export class CheckpointPermissionsAPI {
     constructor(private readonly client: OpenAIClient) {}
 
-    /** One page of a checkpoint's permissions. */
+    /** One page of a checkpoint's permissions, as the API answered it. */
     async listPage(checkpoint: string, params: ListPageParams = {}): Promise<PermissionPage> {
+        return (await this.fetchPage(checkpoint, params)).page;
+    }
+
+    private async fetchPage(checkpoint: string, params: ListPageParams): Promise<FetchedPage> {
         const id = checkCheckpoint(checkpoint);
         const query = {
             project_id: params.projectId === undefined ? undefined : checkProjectId(params.projectId),
@@ -65,48 +76,108 @@ export class CheckpointPermissionsAPI {
             limit: params.limit === undefined ? undefined : checkLimit(params.limit),
             order: params.order === undefined ? undefined : checkOrder(params.order),
         };
-        const { value } = await this.client.send({ method: "GET", path: permissionsPath(id), query }, PermissionListWire, params);
-        return toPage(value);
+        const path = permissionsPath(id);
+        const { value, requestId } = await this.client.send({ method: "GET", path, query }, PermissionListWire, params);
+        return { page: toPage(value), requestId, path };
     }
 
-    /** Every permission of a checkpoint, following the cursor until `has_more` is false. */
+    private limitsFor(params: ListAllParams): ListingLimits {
+        return resolveListingLimits(params.listingLimits, this.client.listingLimits);
+    }
+
+    // One line for the whole listing, however many pages repeat themselves; a few ids to look up, not all.
+    private warnRepeated(checkpoint: string, repeated: ReadonlySet<string>): void {
+        const shown = [...repeated].slice(0, 5).join(", ");
+        const more = repeated.size > 5 ? ` and ${repeated.size - 5} more` : "";
+        this.client.log("warn", `${checkpoint}: the API listed ${repeated.size} permission${repeated.size === 1 ? "" : "s"} more than once (${shown}${more}); each is counted once`);
+    }
+
+    /**
+     * Every permission of a checkpoint, following the cursor until `has_more` is false, within the
+     * client's `listingLimits` (a `ListingLimitError` names the one exceeded). A permission the API lists
+     * twice is counted once, with one warning for the listing; see `pages()`.
+     */
     async listAll(checkpoint: string, params: ListAllParams = {}): Promise<PermissionListing> {
+        const { progressIntervalMs } = this.limitsFor(params);
         const permissions: CheckpointPermission[] = [];
         let pages = 0;
+        let reportedAt = Number.NEGATIVE_INFINITY;
         for await (const page of this.pages(checkpoint, params)) {
             pages++;
             permissions.push(...page.data);
-            params.onPage?.({ page: pages, count: permissions.length, hasMore: page.hasMore });
+            const now = Date.now();
+            if (!page.hasMore || now - reportedAt >= progressIntervalMs) {
+                reportedAt = now;
+                params.onPage?.({ page: pages, count: permissions.length, hasMore: page.hasMore });
+            }
         }
         return { checkpoint, permissions, pages };
     }
 
-    /** The pages of a listing, fetched one at a time as they are consumed. */
+    /**
+     * The pages of a listing, fetched one at a time as they are consumed, within the client's
+     * `listingLimits`: past `maxPages` requests, `maxPermissions` distinct permissions or `deadlineMs` the
+     * listing ends with a `ListingLimitError`. A permission whose id was already listed is left out of its
+     * page (one warning for the listing names such ids); if its copy disagrees with the first (another
+     * project, another time) the listing ends with an `InvalidResponseError`, since either could be the
+     * truth.
+     */
     async *pages(checkpoint: string, params: ListAllParams = {}): AsyncGenerator<PermissionPage> {
         checkCheckpoint(checkpoint);
         const limit = params.pageSize === undefined ? MAX_PAGE_SIZE : checkLimit(params.pageSize, "pageSize");
-        const seen = new Set<string>();
+        const limits = this.limitsFor(params);
+        const deadline = AbortSignal.timeout(limits.deadlineMs);
+        const signal = params.signal ? AbortSignal.any([params.signal, deadline]) : deadline;
+        const cursors = new Set<string>();
+        const listed = new Map<string, CheckpointPermission>();
+        const repeated = new Set<string>();
         let after: string | undefined;
-        for (;;) {
-            const page = await this.listPage(checkpoint, {
-                projectId: params.projectId,
-                order: params.order,
-                after,
-                limit,
-                signal: params.signal,
-                timeoutMs: params.timeoutMs,
+        for (let pages = 1; ; pages++) {
+            let fetched: FetchedPage;
+            try {
+                fetched = await this.fetchPage(checkpoint, { projectId: params.projectId, order: params.order, after, limit, signal, timeoutMs: params.timeoutMs });
+            } catch (error) {
+                if (error instanceof APIUserAbortError && deadline.aborted && !params.signal?.aborted) {
+                    throw new ListingLimitError(checkpoint, "deadlineMs", limits.deadlineMs, pages - 1, listed.size);
+                }
+                throw error;
+            }
+            const { page } = fetched;
+            const fresh = page.data.filter((permission) => {
+                const first = listed.get(permission.id);
+                if (first === undefined) {
+                    listed.set(permission.id, permission);
+                    return true;
+                }
+                if (first.projectId !== permission.projectId || first.createdAt !== permission.createdAt) {
+                    throw new InvalidResponseError(
+                        200,
+                        fetched.requestId,
+                        "data.id",
+                        `permission ${permission.id} was listed twice, for ${first.projectId} (created ${first.createdAt}) and for ${permission.projectId} (created ${permission.createdAt})`,
+                        "GET",
+                        fetched.path,
+                    );
+                }
+                repeated.add(permission.id);
+                return false;
             });
-            yield page;
+            if (listed.size > limits.maxPermissions) {
+                throw new ListingLimitError(checkpoint, "maxPermissions", limits.maxPermissions, pages, listed.size);
+            }
+            if (!page.hasMore && repeated.size > 0) this.warnRepeated(checkpoint, repeated);
+            yield { ...page, data: fresh };
             if (!page.hasMore) return;
+            if (pages >= limits.maxPages) throw new ListingLimitError(checkpoint, "maxPages", limits.maxPages, pages, listed.size);
             // A server that says "more" but gives no way forward would otherwise be asked forever.
             const next = page.lastId ?? page.data.at(-1)?.id;
             if (page.data.length === 0 || next === undefined) {
                 throw new PaginationError(checkpoint, after, "the API said has_more but returned an empty page");
             }
-            if (seen.has(next)) {
+            if (cursors.has(next)) {
                 throw new PaginationError(checkpoint, after, `the cursor ${next} was already used`);
             }
-            seen.add(next);
+            cursors.add(next);
             after = next;
         }
     }
@@ -134,6 +205,12 @@ export class CheckpointPermissionsAPI {
         }
         return { id: value.id, deleted: value.deleted };
     }
+}
+
+interface FetchedPage {
+    readonly page: PermissionPage;
+    readonly requestId: string | undefined;
+    readonly path: string;
 }
 
 function permissionsPath(checkpoint: string): string {

@@ -19,13 +19,17 @@ import {
     InvalidResponseError,
     MissingAdminKeyError,
     NotFoundError,
+    OpenAIError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     type APIErrorDetails,
 } from "./errors";
 import { ErrorWire } from "../api/model";
 import { RequestLimiter, sharedLimiter } from "./limiter";
-import { redact } from "./redact";
+import { checkNonNegativeInteger, checkPositiveInteger } from "./arguments";
+import { DEFAULT_MAX_RESPONSE_BYTES, resolveListingLimits, type ListingLimits } from "./limits";
+import { redact, redactUrl } from "./redact";
 import { DEFAULT_MAX_RETRIES, retryDelayMs, shouldRetryStatus, type HeaderLookup } from "./retry";
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -48,6 +52,10 @@ export interface ClientOptions {
     maxRetries?: number;
     /** The limit on one attempt, in milliseconds. Default 60 000. */
     timeoutMs?: number;
+    /** The most bytes one response body may hold, enforced while it streams. Default 4 MiB (`DEFAULT_MAX_RESPONSE_BYTES`). */
+    maxResponseBytes?: number;
+    /** Bounds on every listing: pages, permissions, a deadline, and how often progress is reported (`DEFAULT_LISTING_LIMITS`). */
+    listingLimits?: Partial<ListingLimits>;
     /** Caps requests in flight. Default: the process-wide limiter (8 at once, see `setMaxRequestsInFlight`). */
     limiter?: RequestLimiter;
     /** The undici dispatcher (connection pool). Default: one keep-alive pool shared by the process. */
@@ -84,6 +92,9 @@ export class OpenAIClient {
     readonly baseUrl: string;
     readonly maxRetries: number;
     readonly timeoutMs: number;
+    readonly maxResponseBytes: number;
+    /** The bounds every listing of this client starts from; a call can override them. */
+    readonly listingLimits: ListingLimits;
     // A getter-free private field: the key is not an enumerable property, so it is not printed by
     // console.log/util.inspect, not serialized by JSON.stringify, and not captured by Pulumi's closure
     // serializer by accident.
@@ -100,6 +111,8 @@ export class OpenAIClient {
         this.baseUrl = checkBaseUrl(options.baseUrl ?? env["OPENAI_BASE_URL"] ?? DEFAULT_BASE_URL);
         this.maxRetries = checkNonNegativeInteger("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES);
         this.timeoutMs = checkPositiveInteger("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        this.maxResponseBytes = checkPositiveInteger("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+        this.listingLimits = resolveListingLimits(options.listingLimits);
         this.#limiter = options.limiter ?? sharedLimiter;
         this.#dispatcher = options.dispatcher;
         this.#logger = options.logger;
@@ -137,7 +150,7 @@ export class OpenAIClient {
             }
 
             const { status, header, text } = outcome;
-            const requestId = header("x-request-id");
+            const requestId = this.requestIdOf(header);
             if (status >= 200 && status < 300) {
                 this.#limiter.onSuccess();
                 return { value: this.parse(schema, text, status, requestId, req), requestId };
@@ -149,7 +162,7 @@ export class OpenAIClient {
                 await sleep(delay, options.signal, req);
                 continue;
             }
-            throw this.apiError(status, text, requestId, req);
+            throw this.apiError(status, text, requestId, req, header("location"));
         }
     }
 
@@ -178,14 +191,16 @@ export class OpenAIClient {
                 signal: combined,
                 dispatcher: this.#dispatcher ?? sharedDispatcher(),
             });
-            const text = await response.body.text();
             const headers = response.headers;
             const header: HeaderLookup = (name) => {
                 const value = headers[name];
                 return Array.isArray(value) ? value[0] : value;
             };
+            const tooLarge = () => new ResponseTooLargeError(req.method, req.path, response.statusCode, this.requestIdOf(header), this.maxResponseBytes);
+            const text = await readBoundedText(response.body, Number(header("content-length") ?? 0), this.maxResponseBytes, tooLarge);
             return { status: response.statusCode, header, text };
         } catch (error) {
+            if (error instanceof OpenAIError) throw error;
             if (signal?.aborted) throw new APIUserAbortError(req.method, req.path);
             if (timeout.signal.aborted) throw new APITimeoutError(req.method, req.path, timeoutMs);
             throw new APIConnectionError(req.method, req.path, error, { secrets: [this.#adminKey] });
@@ -208,7 +223,22 @@ export class OpenAIClient {
         throw new InvalidResponseError(status, requestId, field, this.redact(issue.message), req.method, req.path);
     }
 
-    private apiError(status: number, text: string, requestId: string | undefined, req: PreparedRequest): APIError {
+    /** The request id for errors and logs: redacted, since the server chose it, and cut to a sane length. */
+    private requestIdOf(header: HeaderLookup): string | undefined {
+        return this.redactField(header("x-request-id"));
+    }
+
+    private redactField(value: string | null | undefined): string | undefined {
+        return value === undefined || value === null ? undefined : this.redact(value.slice(0, 200));
+    }
+
+    // Following a redirect would send the key to wherever the Location points; the caller names the API's URL instead.
+    private redirectMessage(location: string | undefined): string {
+        const target = location === undefined ? "no Location" : JSON.stringify(redactUrl(location.slice(0, 200)));
+        return `redirected to ${target}, not followed: the admin key goes only to baseUrl (${this.baseUrl}); set baseUrl to the API's final URL`;
+    }
+
+    private apiError(status: number, text: string, requestId: string | undefined, req: PreparedRequest, location?: string): APIError {
         let body: ErrorWire["error"] | undefined;
         try {
             const parsed = ErrorWire.safeParse(JSON.parse(text));
@@ -221,10 +251,11 @@ export class OpenAIClient {
             method: req.method,
             path: req.path,
             requestId,
-            message: body?.message === undefined ? undefined : this.redact(body.message),
-            type: body?.type ?? undefined,
-            code: body?.code === undefined || body.code === null ? undefined : String(body.code),
-            param: body?.param ?? undefined,
+            message: status >= 300 && status < 400 ? this.redirectMessage(location) : body?.message === undefined ? undefined : this.redact(body.message),
+            // Echoed back by a hostile or broken server, any of these could hold the key.
+            type: this.redactField(body?.type),
+            code: this.redactField(body?.code === undefined || body.code === null ? undefined : String(body.code)),
+            param: this.redactField(body?.param),
         };
         if (status === 400 || status === 422) return new BadRequestError(details);
         if (status === 401) return new AuthenticationError(details);
@@ -235,6 +266,29 @@ export class OpenAIClient {
         if (status >= 500) return new InternalServerError(details);
         return new APIError(details);
     }
+}
+
+/**
+ * The body as text, refusing it as soon as it is known to exceed `maxBytes`: from its declared length before
+ * a byte is read, else while it streams. Destroying the stream closes the connection, so a server that
+ * streams without end is cut off rather than read to the timeout.
+ */
+async function readBoundedText(body: Dispatcher.ResponseData["body"], declaredBytes: number, maxBytes: number, tooLarge: () => Error): Promise<string> {
+    if (declaredBytes > maxBytes) {
+        body.destroy();
+        throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > maxBytes) {
+            body.destroy();
+            throw tooLarge();
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, received).toString("utf8");
 }
 
 interface Outcome {
@@ -259,35 +313,30 @@ function sleep(ms: number, signal: AbortSignal | undefined, req: PreparedRequest
 }
 
 function checkBaseUrl(value: string): string {
+    // Every message shows the value without its userinfo: a password must not reach a CI log.
+    const shown = redactUrl(value);
     let url: URL;
     try {
         url = new URL(value);
     } catch {
-        throw new InvalidArgumentError("baseUrl", value, "must be an absolute http(s) URL such as https://api.openai.com/v1");
+        throw new InvalidArgumentError("baseUrl", shown, "must be an absolute http(s) URL such as https://api.openai.com/v1");
+    }
+    if (url.username || url.password) {
+        throw new InvalidArgumentError("baseUrl", shown, "must not carry credentials (user:password@): the client authenticates with the admin key alone");
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new InvalidArgumentError("baseUrl", value, "must be an http(s) URL");
+        throw new InvalidArgumentError("baseUrl", shown, "must be an http(s) URL");
     }
     // The key travels in every request: in clear text only to this machine (the emulator, a local proxy).
     if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-        throw new InvalidArgumentError("baseUrl", value, "must use https unless the host is this machine (localhost, 127.0.0.0/8, [::1])");
+        throw new InvalidArgumentError("baseUrl", shown, "must use https unless the host is this machine (localhost, 127.0.0.0/8, [::1])");
     }
-    if (url.search || url.hash || url.username || url.password) {
-        throw new InvalidArgumentError("baseUrl", redact(value), "must not carry a query, fragment or credentials");
+    if (url.search || url.hash) {
+        throw new InvalidArgumentError("baseUrl", shown, "must not carry a query or fragment");
     }
     return url.toString().replace(/\/+$/, "");
 }
 
 function isLoopback(hostname: string): boolean {
     return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-function checkNonNegativeInteger(name: string, value: number): number {
-    if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(name, value, "must be a non-negative integer");
-    return value;
-}
-
-function checkPositiveInteger(name: string, value: number): number {
-    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(name, value, "must be a positive integer");
-    return value;
 }

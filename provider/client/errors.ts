@@ -4,6 +4,7 @@
  *
  * Messages are redacted (see redact.ts) before they are stored: no error ever holds the admin key.
  */
+import type { ListingLimitName } from "./limits";
 import { redact } from "./redact";
 
 /** The base of every error thrown by this package's client. */
@@ -143,6 +144,51 @@ export class InvalidResponseError extends OpenAIError {
     }
 }
 
+/**
+ * A response body grew past `maxResponseBytes` (default 4 MiB): the client stopped reading and closed the
+ * connection. Real answers are a few kilobytes; a proxy or server streaming without end is the usual cause.
+ * Not retried: the same server would send the same.
+ */
+export class ResponseTooLargeError extends OpenAIError {
+    constructor(
+        readonly method: string,
+        readonly path: string,
+        readonly status: number,
+        readonly requestId: string | undefined,
+        /** The configured bound, in bytes. */
+        readonly maxResponseBytes: number,
+    ) {
+        super(
+            `Response to ${method} ${path} (HTTP ${status}${requestId ? `, request ${requestId}` : ""}) is larger than maxResponseBytes ` +
+                `(${maxResponseBytes} bytes); the client stopped reading it. A real answer is a few kilobytes: check the base URL and any proxy, or raise maxResponseBytes.`,
+        );
+    }
+}
+
+/**
+ * A listing went past one of its bounds (`ListingLimits`): `maxPages`, `maxPermissions` or `deadlineMs`.
+ * Either the server keeps saying `has_more`, or the checkpoint really is bigger than the limits allow.
+ */
+export class ListingLimitError extends OpenAIError {
+    constructor(
+        readonly checkpoint: string,
+        /** Which bound was exceeded, as named in `ListingLimits`. */
+        readonly limit: ListingLimitName,
+        /** The bound's value. */
+        readonly bound: number,
+        /** Pages fetched before the listing stopped. */
+        readonly pages: number,
+        /** Distinct permissions seen before the listing stopped. */
+        readonly permissions: number,
+    ) {
+        const what = { maxPages: `${bound} pages`, maxPermissions: `${bound} permissions`, deadlineMs: `${bound} ms` }[limit];
+        super(
+            `Listing ${checkpoint}'s permissions exceeded listingLimits.${limit} (${what}) after ${pages} pages and ${permissions} permissions. ` +
+                `If the checkpoint really is that big, raise listingLimits.${limit}; otherwise the server keeps answering has_more.`,
+        );
+    }
+}
+
 /** A listing that would never end: `has_more` with no way forward. */
 export class PaginationError extends OpenAIError {
     constructor(readonly checkpoint: string, readonly after: string | undefined, detail: string) {
@@ -150,14 +196,22 @@ export class PaginationError extends OpenAIError {
     }
 }
 
+/** How much of a rejected value a message shows: enough to recognize it, never a pasted document. */
+const SHOWN_VALUE_LENGTH = 120;
+
 function describeValue(value: unknown): string {
     if (value === undefined) return "undefined";
-    if (typeof value === "string") return JSON.stringify(redact(value));
+    let text: string;
     try {
-        return redact(JSON.stringify(value) ?? String(value));
+        text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
     } catch {
-        return String(value);
+        text = String(value);
     }
+    // Redact before cutting, so a cut cannot split a key out of the pattern that finds it.
+    const clean = redact(text);
+    const shown = clean.length <= SHOWN_VALUE_LENGTH ? clean : clean.slice(0, SHOWN_VALUE_LENGTH);
+    const quoted = typeof value === "string" ? JSON.stringify(shown) : shown;
+    return shown === clean ? quoted : `${quoted}… (${text.length} characters)`;
 }
 
 function causeMessage(cause: unknown): string {

@@ -26,5 +26,7 @@ export type { ListAllParams, ListPageParams, PermissionListing } from "./checkpo
 export * from "./errors";
 export { RequestLimiter, setMaxRequestsInFlight, sharedLimiter, DEFAULT_MAX_REQUESTS_IN_FLIGHT } from "./limiter";
 export { DEFAULT_MAX_RETRIES } from "./retry";
-export { MAX_PAGE_SIZE } from "./arguments";
+export { MAX_PAGE_SIZE, MAX_CHECKPOINT_ID_LENGTH, MAX_ID_LENGTH } from "./arguments";
+export { DEFAULT_LISTING_LIMITS, DEFAULT_MAX_RESPONSE_BYTES } from "./limits";
+export type { ListingLimits, ListingLimitName } from "./limits";
 export { redact } from "./redact";

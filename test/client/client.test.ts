@@ -2,7 +2,7 @@
  * The client against the emulator over real loopback HTTP: listing, grants, revokes, every error class,
  * retries, timeouts, malformed answers and stuck cursors, with the key kept out of every error.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import {
     APIConnectionError,
@@ -248,13 +248,15 @@ describe("errors", () => {
         const error = await client({ timeoutMs: 50, maxRetries: 0 }).permissions.listAll(CHECKPOINT).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(APITimeoutError);
         expect((error as Error).message).toContain("50 ms");
+        await requestArrived();
     });
 
     it("stops when the caller aborts", async () => {
         emulator.inject({ kind: "latency", delayMs: 5_000 });
         const controller = new AbortController();
         const pending = client().permissions.listAll(CHECKPOINT, { signal: controller.signal });
-        setImmediate(() => controller.abort());
+        await requestArrived();
+        controller.abort();
         await expect(pending).rejects.toThrow(APIUserAbortError);
     });
 
@@ -316,6 +318,14 @@ describe("retries", () => {
         await expect(client().permissions.listAll(CHECKPOINT)).resolves.toMatchObject({ pages: 1 });
     });
 });
+
+/**
+ * Waits until the emulator has taken the queued fault, i.e. the request reached it. A request still on its
+ * way when a test ends would otherwise take the next test's fault.
+ */
+async function requestArrived(): Promise<void> {
+    await vi.waitFor(() => expect(emulator.pendingFaults()).toHaveLength(0), { interval: 5 });
+}
 
 function expectNoKey(error: unknown, secret: string): void {
     const err = error as Error & Record<string, unknown>;

@@ -110,17 +110,16 @@ describe("getCheckpointPermissions", () => {
         expect(emulator.requests).toHaveLength(0);
     });
 
-    it("reports progress: every page at debug level, big listings at info level", async () => {
+    it("reports progress on the first and last page (throttled between), big listings at info level", async () => {
         const debug = vi.spyOn(pulumi.log, "debug");
         const info = vi.spyOn(pulumi.log, "info");
         try {
             await getCheckpointPermissions({ checkpoint: BIG });
             const debugMessages = debug.mock.calls.map(([message]) => message);
             const infoMessages = info.mock.calls.map(([message]) => message);
-            expect(debugMessages).toContain(`${BIG}: page 1, 100 permissions so far`);
-            expect(infoMessages).toContain(`${BIG}: page 10, 1000 permissions so far`);
-            expect(infoMessages).toContain(`${BIG}: page 11, 1050 permissions`);
-            expect(infoMessages.some((m) => m.includes("page 9,"))).toBe(false);
+            // 11 pages on loopback take far less than the client's 10 s between progress reports.
+            expect(debugMessages.filter((m) => m.startsWith(BIG))).toEqual([`${BIG}: page 1, 100 permissions so far`]);
+            expect(infoMessages.filter((m) => m.startsWith(BIG))).toEqual([`${BIG}: page 11, 1050 permissions`]);
         } finally {
             debug.mockRestore();
             info.mockRestore();

@@ -1,0 +1,58 @@
+/**
+ * The bounds that keep a hostile server, a broken proxy or a runaway listing from hanging a `pulumi preview`
+ * or exhausting a CI runner: how many bytes one response may hold, and how many pages, how many permissions
+ * and how long one listing may take. Each default is generous for a real organization; each can be set on
+ * the client (`ClientOptions`) and, for a listing, per call (`ListAllParams.listingLimits`).
+ */
+import { checkNonNegativeInteger, checkPositiveInteger } from "./arguments";
+
+/**
+ * The most bytes one response body may hold, enforced while it streams: 4 MiB.
+ *
+ * The largest real answer is small: a page holds at most 100 permissions of about 130 bytes (13 KB), and a
+ * grant answers with one permission per project granted, so 4 MiB is 300 full pages or a grant of some
+ * 30,000 projects at once. Eight requests in flight then hold at most 32 MiB.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** The bounds on one listing (`listAll`, `pages`). */
+export interface ListingLimits {
+    /** Requests per listing. Default 10,000. */
+    readonly maxPages: number;
+    /** Distinct permissions per listing. Default 100,000. */
+    readonly maxPermissions: number;
+    /** The whole listing, retries and their waits included, in milliseconds. Default 600,000 (10 minutes). */
+    readonly deadlineMs: number;
+    /** The least time between two progress reports (`onPage`); the first and last pages are always reported. Default 10,000. */
+    readonly progressIntervalMs: number;
+}
+
+/** A bound a listing can exceed: every limit but the progress interval, which only spaces reports out. */
+export type ListingLimitName = Exclude<keyof ListingLimits, "progressIntervalMs">;
+
+export const DEFAULT_LISTING_LIMITS: ListingLimits = Object.freeze({
+    // A checkpoint has at most one permission per project of the organization. OpenAI documents no cap on
+    // projects, and they are made by hand by an organization's owners: 100,000 is far past any real
+    // organization, and its listing still fits in about 20 MB of memory (18 MB measured).
+    maxPermissions: 100_000,
+    // 100,000 permissions take 1,000 pages at the default page size of 100; 10,000 lets a caller page by 10
+    // through the same checkpoint. A server that never stops saying has_more is cut off here at the latest.
+    maxPages: 10_000,
+    // 1,000 pages (the largest listing at 100 a page) at half a second each is about 8 minutes; one stuck page
+    // is separately bounded by `timeoutMs` and `maxRetries`.
+    deadlineMs: 600_000,
+    // A listing within the deadline writes at most about 60 progress lines; a typical one writes one or two.
+    progressIntervalMs: 10_000,
+});
+
+/** `base` with the given overrides, each checked and named as the caller wrote it. */
+export function resolveListingLimits(overrides: Partial<ListingLimits> | undefined, base: ListingLimits = DEFAULT_LISTING_LIMITS, argument = "listingLimits"): ListingLimits {
+    if (overrides === undefined) return base;
+    const value = <K extends keyof ListingLimits>(name: K): number => overrides[name] ?? base[name];
+    return Object.freeze({
+        maxPages: checkPositiveInteger(`${argument}.maxPages`, value("maxPages")),
+        maxPermissions: checkPositiveInteger(`${argument}.maxPermissions`, value("maxPermissions")),
+        deadlineMs: checkPositiveInteger(`${argument}.deadlineMs`, value("deadlineMs")),
+        progressIntervalMs: checkNonNegativeInteger(`${argument}.progressIntervalMs`, value("progressIntervalMs")),
+    });
+}
