@@ -1,6 +1,6 @@
 /**
- * `npm run engine`: makes the Pulumi CLI and its Node.js language host available to the engine tests and prints
- * where they are (see ./engine.ts for where they come from).
+ * `npm run engine`: makes the Pulumi CLI and its Node.js and YAML language hosts available to the engine tests and
+ * prints where they are (see ./engine.ts for where they come from).
  *
  *     npm run engine                      # use a pulumi >= 3.221 on PATH, else build (or reuse the cached build)
  *     npm run engine -- --from-source     # ignore a pulumi on PATH (same as PULUMI_E2E_ENGINE=source)
@@ -15,10 +15,14 @@ import path from "node:path";
 import {
     DYNAMIC_PROVIDER_SHIM,
     ENGINE_MODULE_DIR,
+    SDK_GENERATOR,
     STAMP_FILE,
+    YAML_LANGUAGE_MODULE,
+    YAML_MODULE_DIR,
     ambientEngine,
     builtEngine,
     pinnedVersion,
+    pinnedYamlVersion,
     pulumiVersion,
     sourceBuildBinDir,
     type Engine,
@@ -65,7 +69,7 @@ async function buildFromSource(): Promise<Engine> {
         GOWORK: "off",
         GOFLAGS: "-mod=readonly -buildvcs=false",
     };
-    log(`Building the Pulumi CLI v${version} and the Node.js language host from Go modules with ${go}`);
+    log(`Building the Pulumi CLI v${version}, the Node.js and YAML language hosts and the SDK generator from Go modules with ${go}`);
     log(`(the first build downloads the modules and compiles the CLI: several minutes; later runs reuse the cache)`);
     const started = Date.now();
     await run(
@@ -79,8 +83,23 @@ async function buildFromSource(): Promise<Engine> {
             buildDir + path.sep,
             "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
             "./cmd/pulumi-language-nodejs",
+            `./cmd/${SDK_GENERATOR}`,
         ],
         { cwd: ENGINE_MODULE_DIR, env },
+    );
+    // After the CLI, not beside it: two Go builds at once would only fight over the cores.
+    await run(
+        go,
+        [
+            "build",
+            "-trimpath",
+            "-ldflags",
+            `-X ${YAML_LANGUAGE_MODULE}/pkg/version.Version=v${pinnedYamlVersion()}`,
+            "-o",
+            buildDir + path.sep,
+            `${YAML_LANGUAGE_MODULE}/cmd/pulumi-language-yaml`,
+        ],
+        { cwd: YAML_MODULE_DIR, env },
     );
     const shim = path.join(buildDir, "pulumi-resource-pulumi-nodejs");
     writeFileSync(shim, DYNAMIC_PROVIDER_SHIM);

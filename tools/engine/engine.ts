@@ -5,7 +5,9 @@
  * 1. A `pulumi` on PATH of version >= MIN_AMBIENT_VERSION, next to its `pulumi-language-nodejs`, is used as it is
  *    (that is what users have). `PULUMI_E2E_ENGINE=source` skips this and always uses the build from source.
  * 2. Otherwise the CLI is built from Pulumi's Go modules (the wrapper module next to this file pins them) together
- *    with this repository's Node.js language host (./cmd/pulumi-language-nodejs) into a cache outside the
+ *    with Pulumi YAML's language host (github.com/pulumi/pulumi-yaml, from its own wrapper module ./yaml, whose
+ *    dependencies cannot share the CLI's build list), this repository's Node.js language host
+ *    (./cmd/pulumi-language-nodejs) and SDK generator (./cmd/pulumi-sdkgen) into a cache outside the
  *    repository, keyed by the Pulumi version and a hash of the wrapper's sources:
  *    `${XDG_CACHE_HOME:-~/.cache}/pulumi-openai-checkpoint-permissions/engine/<version>-<hash>/bin`.
  *    Next to them goes `pulumi-resource-pulumi-nodejs`, the launcher of dynamic providers that official releases
@@ -27,8 +29,19 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Node policy packs run through the language host's RunPlugin from this version on; older CLIs need more shims. */
 export const MIN_AMBIENT_VERSION = "3.221.0";
 
-/** The binaries a bin directory must hold for the engine tests. */
-export const ENGINE_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
+/** The binaries a bin directory must hold for the engine tests (official installs ship all four). */
+export const ENGINE_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-language-yaml", "pulumi-resource-pulumi-nodejs"] as const;
+
+/** Pulumi YAML's language host: its Go module, built from a wrapper module of its own (./yaml, which pins it). */
+export const YAML_LANGUAGE_MODULE = "github.com/pulumi/pulumi-yaml";
+/** The wrapper module of Pulumi YAML's language host (see its tools.go for why it is apart). */
+export const YAML_MODULE_DIR = path.join(__dirname, "yaml");
+
+/**
+ * Writes a package's SDKs from its schema with pkg/v3's code generators (./cmd/pulumi-sdkgen). Only builds from
+ * source have it: see {@link sdkGenerator}.
+ */
+export const SDK_GENERATOR = "pulumi-sdkgen";
 
 /** Written last into a finished build, so a half-finished one is never used. */
 export const STAMP_FILE = ".complete";
@@ -74,18 +87,28 @@ function listFiles(dir: string): string[] {
     });
 }
 
+/** The pulumi-yaml release tools/engine/yaml/go.mod pins, e.g. "1.25.0". */
+export function pinnedYamlVersion(): string {
+    const goMod = readFileSync(path.join(YAML_MODULE_DIR, "go.mod"), "utf8");
+    const match = /^\s*(?:require\s+)?github\.com\/pulumi\/pulumi-yaml\s+v(\S+)/m.exec(goMod);
+    if (!match?.[1]) throw new Error(`tools/engine/yaml/go.mod does not require ${YAML_LANGUAGE_MODULE}`);
+    return match[1];
+}
+
 /** Hash of everything that goes into the built binaries besides the Go toolchain. */
 export function sourceHash(): string {
     const hash = createHash("sha256");
     const inputs = [
         path.join(ENGINE_MODULE_DIR, "go.mod"),
         path.join(ENGINE_MODULE_DIR, "go.sum"),
+        path.join(YAML_MODULE_DIR, "go.mod"),
+        path.join(YAML_MODULE_DIR, "go.sum"),
         ...listFiles(path.join(ENGINE_MODULE_DIR, "cmd")).filter((f) => f.endsWith(".go")),
     ].sort();
     for (const file of inputs) {
         hash.update(path.relative(ENGINE_MODULE_DIR, file)).update("\0").update(readFileSync(file)).update("\0");
     }
-    hash.update(DYNAMIC_PROVIDER_SHIM);
+    hash.update(DYNAMIC_PROVIDER_SHIM).update(ENGINE_BINARIES.join("\0")).update(SDK_GENERATOR);
     return hash.digest("hex").slice(0, 12);
 }
 
@@ -167,6 +190,15 @@ export function builtEngine(): Engine | undefined {
     const complete =
         existsSync(path.join(binDir, STAMP_FILE)) && ENGINE_BINARIES.every((b) => isExecutable(path.join(binDir, b)));
     return complete ? { binDir, version: pinnedVersion(), source: "source" } : undefined;
+}
+
+/**
+ * The SDK generator next to the engine's binaries, or undefined: a pulumi found on PATH comes without it (use
+ * `pulumi package gen-sdk` there, whose language hosts official installs ship).
+ */
+export function sdkGenerator(engine: Engine): string | undefined {
+    const candidate = path.join(engine.binDir, SDK_GENERATOR);
+    return isExecutable(candidate) ? candidate : undefined;
 }
 
 /** The engine to use, without building anything: undefined if `npm run engine` is needed. */

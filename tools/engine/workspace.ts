@@ -41,6 +41,11 @@ export interface WorkspaceOptions {
     readonly sharedWith?: Pick<Workspace, "homeDir" | "backendDir">;
     /** Environment for every command, on top of the cleaned inherited one. */
     readonly env?: Readonly<Record<string, string>>;
+    /**
+     * Source-based plugins to use instead of the ones the program's Pulumi.yaml names (`plugins.providers[].path`
+     * etc.), by plugin name: e.g. the plugin directory of the package installed from a packed tarball.
+     */
+    readonly pluginPaths?: Readonly<Record<string, string>>;
 }
 
 export interface Workspace {
@@ -70,6 +75,7 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     const project = parseYaml(await readFile(programProject, "utf8")) as Record<string, unknown>;
     const main = typeof project["main"] === "string" ? project["main"] : ".";
     project["main"] = path.resolve(options.programDir, main);
+    resolvePluginPaths(project, options.programDir, options.pluginPaths ?? {});
     await writeFile(path.join(projectDir, "Pulumi.yaml"), stringifyYaml(project));
 
     const env: Record<string, string> = {
@@ -92,6 +98,24 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
         pulumi: (args, runOptions = {}) => runPulumi(["--non-interactive", "--color", "never", ...args], projectDir, env, runOptions),
         dispose: () => rm(root, { recursive: true, force: true }),
     };
+}
+
+/**
+ * The `plugins` section of a project names plugin directories relative to the program: made absolute (the project
+ * file moves to the workspace), or replaced by `overrides[name]`.
+ */
+function resolvePluginPaths(project: Record<string, unknown>, programDir: string, overrides: Readonly<Record<string, string>>): void {
+    const plugins = project["plugins"];
+    if (typeof plugins !== "object" || plugins === null) return;
+    for (const kind of Object.values(plugins)) {
+        if (!Array.isArray(kind)) continue;
+        for (const plugin of kind as Array<Record<string, unknown>>) {
+            const name = typeof plugin["name"] === "string" ? plugin["name"] : "";
+            const override = overrides[name];
+            if (override !== undefined) plugin["path"] = path.resolve(override);
+            else if (typeof plugin["path"] === "string") plugin["path"] = path.resolve(programDir, plugin["path"]);
+        }
+    }
 }
 
 /** The inherited environment minus anything that could point the CLI or the program somewhere else. */

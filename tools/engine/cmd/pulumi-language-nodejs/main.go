@@ -62,6 +62,19 @@ func main() {
 	// The CLI passes every plugin -logtostderr and -v=N (registered on the default flag set by the SDK's logging
 	// package) and --tracing <endpoint> before the engine address.
 	tracing := flag.String("tracing", "", "tracing endpoint (accepted and ignored)")
+	// Hosts started by the plugin host of older Pulumi SDKs (v3.206's, in Pulumi YAML's language host, which loads
+	// source-based plugins itself to read their schemas) get -root=<dir> and each runtime option of the plugin's
+	// PulumiPlugin.yaml as -<option>=<value>. The request carries the same values (ProgramInfo); the flags are
+	// defaults for a request without options.
+	root := flag.String("root", "", "the project's root directory (accepted and ignored)")
+	flag.BoolVar(&flagOptions.typescript, "typescript", true, "runtime option typescript, for requests without options")
+	flag.StringVar(&flagOptions.tsconfig, "tsconfig", "", "runtime option tsconfig, for requests without options")
+	flag.Func("nodeargs", "runtime option nodeargs, for requests without options", func(value string) error {
+		args, err := shlex.Split(value)
+		flagOptions.nodeargs = args
+		return err
+	})
+	flag.String("packagemanager", "", "runtime option packagemanager (accepted and ignored: nothing is installed)")
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 
@@ -70,7 +83,7 @@ func main() {
 		return
 	}
 	logging.InitLogging(false, 0, false) // keeps what -logtostderr and -v said
-	_ = tracing
+	_, _ = tracing, root
 
 	engineAddress := ""
 	if args := flag.Args(); len(args) > 0 {
@@ -157,11 +170,14 @@ type options struct {
 	nodeargs   []string
 }
 
+// flagOptions are the runtime options given as flags (see main), used when a request has none.
+var flagOptions = options{typescript: true}
+
 func parseOptions(info *pulumirpc.ProgramInfo) (options, error) {
-	opts := options{typescript: true}
-	if info == nil || info.GetOptions() == nil {
-		return opts, nil
+	if info == nil || info.GetOptions() == nil || len(info.GetOptions().GetFields()) == 0 {
+		return flagOptions, nil
 	}
+	opts := options{typescript: true}
 	raw := info.GetOptions().AsMap()
 	if v, ok := raw["typescript"]; ok {
 		b, isBool := v.(bool)
