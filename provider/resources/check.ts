@@ -1,15 +1,26 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { InvalidArgumentError } from "../client/errors";
 import { isUnknown } from "./unknowns";
 
 type Checker = (value: unknown, argument: string) => unknown;
 
+/** A property that failed its check, and why; each surface hands these to the engine as its check failures. */
+export interface CheckFailure {
+    readonly property: string;
+    readonly reason: string;
+}
+
+/** The checked inputs and every failure (none when they are valid). */
+export interface CheckResult<T> {
+    readonly inputs: T;
+    readonly failures: CheckFailure[];
+}
+
 /**
  * Runs each property's check, collecting failures that name the property (the engine prints them before
  * anything is sent). A value not known yet during preview is checked later, when it is.
  */
-export function checkFailures<T extends object>(news: T, checks: ReadonlyArray<readonly [keyof T & string, Checker]>): dynamic.CheckResult<T> {
-    const failures: dynamic.CheckFailure[] = [];
+export function checkFailures<T extends object>(news: T, checks: ReadonlyArray<readonly [keyof T & string, Checker]>): CheckResult<T> {
+    const failures: CheckFailure[] = [];
     for (const [property, check] of checks) {
         const value = news[property];
         if (isUnknown(value)) continue;
@@ -17,8 +28,13 @@ export function checkFailures<T extends object>(news: T, checks: ReadonlyArray<r
             check(value, property);
         } catch (error) {
             if (!(error instanceof InvalidArgumentError)) throw error;
-            failures.push({ property, reason: error.message.replace(/^Invalid argument /, "") });
+            failures.push(checkFailure(error));
         }
     }
     return { inputs: news, failures };
+}
+
+/** The failure a rejected argument makes: the property it names, and the error's reason. */
+export function checkFailure(error: InvalidArgumentError): CheckFailure {
+    return { property: error.argument, reason: error.message.replace(/^Invalid argument /, "") };
 }

@@ -1,72 +1,94 @@
 /**
- * `CheckpointPermissionGrant`: one project's access to one checkpoint, managed.
+ * `CheckpointPermissionGrant`: one project's access to one checkpoint, managed. The operations of both surfaces
+ * (the dynamic provider and the plugin), free of either: plain inputs in, plain state out; each surface turns them
+ * into its own shapes (ids, results).
  *
- * Creating a grant that already exists takes the existing permission over ("adopts" it) instead of
- * failing or duplicating it: dynamic resources cannot be `pulumi import`ed (pulumi/pulumi#16175), and a
- * stack that starts managing access someone granted by hand must not break.
+ * Creating a grant that already exists takes the existing permission over ("adopts" it) instead of failing or
+ * duplicating it: a stack that starts managing access someone granted by hand must not break (and dynamic
+ * resources cannot be `pulumi import`ed, pulumi/pulumi#16175; the plugin's can, through {@link importGrant}).
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkProjectId } from "../client/arguments";
 import { InvalidResponseError, NotFoundError } from "../client/errors";
 import type { CheckpointPermission } from "../api/model";
 import type { GrantInputs, GrantState } from "./types";
-import { providerClient } from "./client";
-import { checkFailures } from "./check";
+import { checkFailures, type CheckResult } from "./check";
 import { isUnknown } from "./unknowns";
 
-export async function checkGrant(news: GrantInputs): Promise<dynamic.CheckResult> {
+/** What a grant is given: the checkpoint and the project. */
+export type GrantArgs = Pick<GrantInputs, "checkpoint" | "projectId">;
+
+/** What a change of inputs means for a grant. */
+export interface GrantDiff {
+    readonly changes: boolean;
+    /** The inputs whose change makes it another grant (all of them): non-empty means replace. */
+    readonly replaces: Array<keyof GrantArgs>;
+}
+
+export function checkGrant<T extends GrantArgs>(news: T): CheckResult<T> {
     return checkFailures(news, [
         ["checkpoint", checkCheckpoint],
         ["projectId", checkProjectId],
     ]);
 }
 
-export async function diffGrant(olds: GrantState, news: GrantInputs): Promise<dynamic.DiffResult> {
+export function diffGrant(olds: GrantArgs, news: GrantArgs): GrantDiff {
     // Access cannot be moved to another checkpoint or project: that is a different grant.
     const replaces = (["checkpoint", "projectId"] as const).filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    return { changes: replaces.length > 0, replaces };
 }
 
-export async function createGrant(inputs: GrantInputs): Promise<dynamic.CreateResult> {
-    const client = providerClient();
-    const existing = await findGrant(inputs.checkpoint, inputs.projectId);
-    if (existing) return { id: existing.id, outs: state(inputs, existing, true) };
-    const created = await client.permissions.create(inputs.checkpoint, [inputs.projectId]);
-    const permission = created.find((p) => p.projectId === inputs.projectId);
+/** Grants the project access, or adopts the access it already has. */
+export async function createGrant(client: CheckpointPermissionsClient, args: GrantArgs): Promise<GrantState> {
+    const existing = await findGrant(client, args);
+    if (existing) return grantState(args, existing, true);
+    const created = await client.permissions.create(args.checkpoint, [args.projectId]);
+    const permission = created.find((p) => p.projectId === args.projectId);
     if (!permission) {
-        throw new InvalidResponseError(200, undefined, "data", `no permission for ${inputs.projectId} in the answer`, "POST", `${inputs.checkpoint} permissions`);
+        throw new InvalidResponseError(200, undefined, "data", `no permission for ${args.projectId} in the answer`, "POST", `${args.checkpoint} permissions`);
     }
-    return { id: permission.id, outs: state(inputs, permission, false) };
+    return grantState(args, permission, false);
 }
 
-/** Never called with a change (every input replaces), but an update must still return the state. */
-export async function updateGrant(olds: GrantState, news: GrantInputs): Promise<dynamic.UpdateResult> {
-    return { outs: { ...olds, ...news } };
+/**
+ * `pulumi refresh`: the grant as it is live, or `undefined` when it was revoked outside Pulumi (the surface then
+ * drops it from state). Access granted again outside Pulumi is followed, under its new permission id.
+ */
+export async function readGrant(client: CheckpointPermissionsClient, args: GrantArgs, permissionId: string, adopted: boolean): Promise<GrantState | undefined> {
+    const live = await findGrant(client, args, permissionId);
+    return live ? grantState(args, live, adopted) : undefined;
 }
 
-/** `pulumi refresh`: a grant revoked outside Pulumi disappears from state; one re-granted is followed. */
-export async function readGrant(id: string, props: Partial<GrantState>): Promise<dynamic.ReadResult> {
-    if (props.checkpoint === undefined || props.projectId === undefined) return {};
-    const inputs: GrantInputs = { kind: "CheckpointPermissionGrant", checkpoint: props.checkpoint, projectId: props.projectId };
-    const live = await findGrant(inputs.checkpoint, inputs.projectId, id);
-    if (!live) return {};
-    const outs = state(inputs, live, props.adopted ?? false);
-    return { id: live.id, props: outs, inputs };
-}
-
-export async function deleteGrant(id: string, props: GrantState): Promise<void> {
+/**
+ * `pulumi import`: the grant behind one permission of a checkpoint, taken over as it is (so `adopted`), or
+ * `undefined` when the checkpoint has no such permission.
+ */
+export async function importGrant(client: CheckpointPermissionsClient, checkpoint: string, permissionId: string): Promise<GrantState | undefined> {
+    checkCheckpoint(checkpoint, "checkpoint");
+    let permissions: CheckpointPermission[];
     try {
-        await providerClient().permissions.delete(props.checkpoint, id);
+        ({ permissions } = await client.permissions.listAll(checkpoint));
     } catch (error) {
-        // Already revoked (or the checkpoint is gone): the grant is as deleted as it can be.
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+    }
+    const permission = permissions.find((p) => p.id === permissionId);
+    return permission ? grantState({ checkpoint, projectId: permission.projectId }, permission, true) : undefined;
+}
+
+/** Revokes the access. Already revoked (or the checkpoint is gone) counts as done. */
+export async function deleteGrant(client: CheckpointPermissionsClient, checkpoint: string, permissionId: string): Promise<void> {
+    try {
+        await client.permissions.delete(checkpoint, permissionId);
+    } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
     }
 }
 
 /** The project's permission on the checkpoint, preferring `id` when the project somehow has several. */
-async function findGrant(checkpoint: string, projectId: string, id?: string): Promise<CheckpointPermission | undefined> {
+async function findGrant(client: CheckpointPermissionsClient, { checkpoint, projectId }: GrantArgs, id?: string): Promise<CheckpointPermission | undefined> {
     try {
-        const { permissions } = await providerClient().permissions.listAll(checkpoint, { projectId });
+        const { permissions } = await client.permissions.listAll(checkpoint, { projectId });
         const mine = permissions.filter((p) => p.projectId === projectId);
         return mine.find((p) => p.id === id) ?? mine[0];
     } catch (error) {
@@ -75,11 +97,11 @@ async function findGrant(checkpoint: string, projectId: string, id?: string): Pr
     }
 }
 
-function state(inputs: GrantInputs, permission: CheckpointPermission, adopted: boolean): GrantState {
+function grantState({ checkpoint, projectId }: GrantArgs, permission: CheckpointPermission, adopted: boolean): GrantState {
     return {
         kind: "CheckpointPermissionGrant",
-        checkpoint: inputs.checkpoint,
-        projectId: inputs.projectId,
+        checkpoint,
+        projectId,
         permissionId: permission.id,
         createdAt: permission.createdAt,
         adopted,

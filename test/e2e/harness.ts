@@ -46,6 +46,8 @@ export interface EngineStackOptions {
     readonly seed?: EmulatorSeed;
     /** Stack config set before the test (plain values; use `setConfig(…, { secret: true })` for secrets). */
     readonly config?: Readonly<Record<string, string>>;
+    /** Plugin directories to use instead of those the program's Pulumi.yaml names, by plugin name. */
+    readonly pluginPaths?: Readonly<Record<string, string>>;
 }
 
 export interface EngineStack extends Workspace {
@@ -107,6 +109,7 @@ export async function startEngineStack(options: EngineStackOptions): Promise<Eng
             engine,
             programDir,
             sharedWith: shared,
+            pluginPaths: options.pluginPaths,
             // The dynamic provider inherits the CLI's environment.
             env: options.credentialsInConfig ? {} : { OPENAI_BASE_URL: emulator.baseUrl, OPENAI_ADMIN_KEY: emulator.adminKey },
         });

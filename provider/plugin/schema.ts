@@ -1,0 +1,176 @@
+/**
+ * The Pulumi package schema of the plugin, package `openai-checkpoints`: the one source of truth for what every
+ * language sees (the plugin serves it as `GetSchema`; Pulumi YAML type-checks programs against it; the SDKs are
+ * generated from it by `npm run sdk`).
+ *
+ * The name is not `openai`: other packages already use that one.
+ */
+import {
+    PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE as GRANT_TOKEN,
+    PLUGIN_CHECKPOINT_PERMISSIONS_TYPE as RECORD_TOKEN,
+} from "../resources/types";
+import { ADMIN_KEY_ENV, BASE_URL_ENV, type ConfigKeys } from "../resources/settings";
+
+export { GRANT_TOKEN, RECORD_TOKEN };
+
+export const PACKAGE_NAME = "openai-checkpoints";
+export const GET_PERMISSIONS_TOKEN = `${PACKAGE_NAME}:index:getCheckpointPermissions`;
+/** The Go SDK's module path: not fetched from anywhere, users point it at sdk/go of the npm package (README). */
+const GO_MODULE = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
+const PERMISSION_RECORD_TOKEN = `${PACKAGE_NAME}:index:PermissionRecord`;
+
+/** The plugin's settings: stack config of the default provider, or an explicit provider's arguments. */
+export const PLUGIN_CONFIG_KEYS: ConfigKeys = {
+    adminKey: `${PACKAGE_NAME}:adminKey`,
+    baseUrl: `${PACKAGE_NAME}:baseUrl`,
+    elsewhere: "pass `adminKey` to an explicit provider",
+};
+
+/** The subset of Pulumi's package schema this package uses: a type, and a property (a described type). */
+interface TypeSpec {
+    type?: "string" | "integer" | "number" | "boolean" | "array" | "object";
+    $ref?: string;
+    items?: TypeSpec;
+    additionalProperties?: TypeSpec;
+}
+interface PropertySpec extends TypeSpec {
+    description: string;
+    secret?: boolean;
+}
+type Properties = Record<string, PropertySpec>;
+
+const checkpoint: PropertySpec = {
+    type: "string",
+    description: "The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.",
+};
+const string = (description: string): PropertySpec => ({ type: "string", description });
+
+const settings: Properties = {
+    adminKey: {
+        type: "string",
+        secret: true,
+        description: `An organization admin key (\`sk-admin-…\`). Default: the \`${ADMIN_KEY_ENV}\` environment variable.`,
+    },
+    baseUrl: string(`The API's base URL. Default: the \`${BASE_URL_ENV}\` environment variable, else \`https://api.openai.com/v1\`.`),
+};
+
+const grantProperties: Properties = {
+    checkpoint: { ...checkpoint, description: "The fine-tuned model checkpoint to share." },
+    projectId: string("The project to grant access to, `proj_…`."),
+};
+
+const recordInputs: Properties = {
+    checkpoint: { ...checkpoint, description: "The fine-tuned model checkpoint whose permissions to record." },
+    managedProjects: {
+        type: "array",
+        items: { type: "string" },
+        description:
+            "The projects whose access grants of this stack manage (the grants' `projectId`). When one of those grants " +
+            "is removed, its access leaves the record in the same `up` that revokes it.",
+    },
+};
+
+const permissionsResult: Properties = {
+    id: string("`checkpoint`, or `checkpoint?projectId=…` when filtered."),
+    checkpoint,
+    projectId: string("The project filter, when one was given."),
+    order: string("`descending` (newest first) or `ascending`."),
+    permissions: { type: "array", items: { $ref: `#/types/${PERMISSION_RECORD_TOKEN}` }, description: "Every permission, in `order`." },
+    projectIds: { type: "array", items: { type: "string" }, description: "The projects with access, sorted and unique." },
+    permissionsByProject: {
+        type: "object",
+        additionalProperties: { $ref: `#/types/${PERMISSION_RECORD_TOKEN}` },
+        description: "Each project's permission, by project id.",
+    },
+    permissionCount: { type: "integer", description: "How many permissions there are." },
+};
+
+/** The package schema for `version` (the npm package's version: the plugin and its SDKs ship together). */
+export function packageSchema(version: string) {
+    return {
+        name: PACKAGE_NAME,
+        displayName: "OpenAI checkpoint permissions",
+        version,
+        description: "See, manage and police who may use your OpenAI fine-tuned model checkpoints.",
+        keywords: ["pulumi", "openai", "fine-tuning", "category/cloud", "kind/native"],
+        license: "Apache-2.0",
+        publisher: "pulumi-openai-checkpoint-permissions",
+        config: { variables: settings },
+        provider: {
+            description: "An organization's credentials. Two providers with two keys manage two organizations from one stack.",
+            inputProperties: settings,
+            properties: {},
+        },
+        resources: {
+            [GRANT_TOKEN]: {
+                description:
+                    "One project's access to one checkpoint. Create grants it (or adopts access the project already has), " +
+                    "delete revokes it, refresh drops it when it was revoked outside Pulumi, and a new checkpoint or project " +
+                    "replaces it. Import one granted outside Pulumi with the id `<checkpoint>/<permission id>`.",
+                inputProperties: grantProperties,
+                requiredInputs: ["checkpoint", "projectId"],
+                properties: {
+                    ...grantProperties,
+                    permissionId: string("The permission's id in OpenAI, `cp_…`."),
+                    createdAt: { type: "integer", description: "When access was granted, in Unix seconds." },
+                    adopted: { type: "boolean", description: "True when the project already had access and Pulumi took it over (create or import)." },
+                },
+                required: ["checkpoint", "projectId", "permissionId", "createdAt", "adopted"],
+            },
+            [RECORD_TOKEN]: {
+                description:
+                    "A checkpoint's live permissions, recorded in state and keyed by project: a change made outside Pulumi " +
+                    "shows in the next preview as a diff naming the project, and `pulumi preview --expect-no-changes` fails. " +
+                    "Refresh re-reads it. Forgetting it revokes nothing.",
+                inputProperties: recordInputs,
+                requiredInputs: ["checkpoint"],
+                properties: {
+                    checkpoint: recordInputs["checkpoint"],
+                    access: {
+                        type: "object",
+                        additionalProperties: { type: "string" },
+                        description: "Each project with access, and its permission's id (`cp_…`).",
+                    },
+                    managedProjects: { ...recordInputs["managedProjects"], description: "The projects whose access grants of this stack manage." },
+                },
+                required: ["checkpoint", "access"],
+            },
+        },
+        functions: {
+            [GET_PERMISSIONS_TOKEN]: {
+                description: "Reads a checkpoint's permissions (every page).",
+                inputs: {
+                    properties: {
+                        checkpoint,
+                        projectId: string("Only this project's permission."),
+                        order: string("`descending` (newest first, the API's default) or `ascending`."),
+                    },
+                    required: ["checkpoint"],
+                },
+                outputs: {
+                    properties: permissionsResult,
+                    required: ["id", "checkpoint", "order", "permissions", "projectIds", "permissionsByProject", "permissionCount"],
+                },
+            },
+        },
+        types: {
+            [PERMISSION_RECORD_TOKEN]: {
+                type: "object",
+                description: "One project's access to a checkpoint.",
+                properties: {
+                    id: string("The permission id, `cp_…`."),
+                    projectId: string("The project with access, `proj_…`."),
+                    createdAt: { type: "integer", description: "When access was granted, in Unix seconds." },
+                },
+                required: ["id", "projectId", "createdAt"],
+            },
+        },
+        // Packable SDKs (pyproject.toml, go.mod) that carry this version, as `pulumi package gen-sdk` writes them.
+        meta: { supportPack: true },
+        language: {
+            nodejs: { packageName: "@openai-checkpoints/pulumi", packageDescription: "OpenAI checkpoint permissions (the plugin's SDK).", respectSchemaVersion: true },
+            python: { packageName: "pulumi_openai_checkpoints", respectSchemaVersion: true },
+            go: { importBasePath: `${GO_MODULE}/openaicheckpoints`, modulePath: GO_MODULE, respectSchemaVersion: true },
+        },
+    };
+}

@@ -1,0 +1,216 @@
+/**
+ * The plugin's Provider object against the emulator over loopback: what the engine calls for `pulumi up`, refresh,
+ * import and destroy, and for the `getCheckpointPermissions` invoke, called here directly.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../provider/emulator";
+import { CheckpointPermissionsProvider } from "../../provider/plugin/provider";
+import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, RECORD_TOKEN } from "../../provider/plugin/schema";
+import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
+
+const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
+const EXISTING = "cp_existing00000000000000000";
+const seed = {
+    checkpoints: {
+        [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_existing", id: EXISTING, created_at: 1_700_000_000 }] },
+    },
+};
+const grantUrn = `urn:pulumi:dev::yaml::${GRANT_TOKEN}::grant`;
+const recordUrn = `urn:pulumi:dev::yaml::${RECORD_TOKEN}::record`;
+/** How the engine sends a secret to a provider that accepts secrets. */
+const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+
+let emulator: RunningEmulator;
+let plugin: CheckpointPermissionsProvider;
+
+beforeAll(async () => {
+    emulator = await startEmulator({ seed });
+    plugin = new CheckpointPermissionsProvider("0.0.0-test");
+    plugin.configure({ adminKey: emulator.adminKey, baseUrl: emulator.baseUrl });
+});
+afterAll(async () => {
+    await emulator?.close();
+});
+beforeEach(() => emulator.reset(seed));
+
+describe("getCheckpointPermissions (invoke)", () => {
+    it("reads every permission of a checkpoint, shaped as the TypeScript function's result", async () => {
+        const { outputs, failures } = await plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT });
+        expect(failures).toBeUndefined();
+        expect(outputs).toMatchObject({
+            id: CHECKPOINT,
+            checkpoint: CHECKPOINT,
+            order: "descending",
+            projectIds: ["proj_existing"],
+            permissionCount: 1,
+            permissionsByProject: { proj_existing: { id: EXISTING, projectId: "proj_existing", createdAt: 1_700_000_000 } },
+        });
+    });
+
+    it("answers bad arguments with a failure naming the argument, before any request", async () => {
+        const { outputs, failures } = await plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT, order: "sideways" });
+        expect(outputs).toBeUndefined();
+        expect(failures).toEqual([{ property: "order", reason: expect.stringMatching(/sideways/) }]);
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("rejects a function it does not have", async () => {
+        await expect(plugin.invoke("openai-checkpoints:index:getOther", {})).rejects.toThrow(/unknown function openai-checkpoints:index:getOther/);
+    });
+});
+
+describe("CheckpointPermissionGrant", () => {
+    it("fails check on bad inputs, naming the property, before any request", async () => {
+        const { failures } = await plugin.check(grantUrn, {}, { checkpoint: "", projectId: " " });
+        expect(failures?.map((f) => f.property).sort()).toEqual(["checkpoint", "projectId"]);
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("passes check on values not known yet", async () => {
+        const { failures } = await plugin.check(grantUrn, {}, { checkpoint: CHECKPOINT, projectId: UNKNOWN });
+        expect(failures).toEqual([]);
+    });
+
+    it("creates a grant under the id <checkpoint>/<permission id>, refreshes it and deletes it", async () => {
+        const created = await plugin.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_new" });
+        const permissionId = emulator.permissions(CHECKPOINT).find((p) => p.project_id === "proj_new")?.id;
+        expect(created.id).toBe(`${CHECKPOINT}/${permissionId}`);
+        expect(created.outs).toEqual({ checkpoint: CHECKPOINT, projectId: "proj_new", permissionId, createdAt: expect.any(Number), adopted: false });
+
+        const read = await plugin.read(created.id, grantUrn, created.outs);
+        expect(read).toEqual({ id: created.id, props: created.outs, inputs: { checkpoint: CHECKPOINT, projectId: "proj_new" } });
+
+        await plugin.delete(created.id, grantUrn, created.outs);
+        expect(emulator.permissions(CHECKPOINT).map((p) => p.project_id)).toEqual(["proj_existing"]);
+    });
+
+    it("adopts access the project already has", async () => {
+        const created = await plugin.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_existing" });
+        expect(created).toMatchObject({ id: `${CHECKPOINT}/${EXISTING}`, outs: { permissionId: EXISTING, adopted: true } });
+        expect(emulator.permissions(CHECKPOINT)).toHaveLength(1);
+    });
+
+    it("refresh reads a grant revoked outside Pulumi as gone", async () => {
+        const created = await plugin.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_new" });
+        await plugin.delete(created.id, grantUrn, created.outs);
+        expect(await plugin.read(created.id, grantUrn, created.outs)).toEqual({});
+    });
+
+    it("imports a permission granted outside Pulumi by <checkpoint>/<permission id>, with the inputs that match it", async () => {
+        const imported = await plugin.read(`${CHECKPOINT}/${EXISTING}`, grantUrn, {});
+        expect(imported).toEqual({
+            id: `${CHECKPOINT}/${EXISTING}`,
+            props: { checkpoint: CHECKPOINT, projectId: "proj_existing", permissionId: EXISTING, createdAt: 1_700_000_000, adopted: true },
+            inputs: { checkpoint: CHECKPOINT, projectId: "proj_existing" },
+        });
+    });
+
+    it("imports nothing for a permission the checkpoint does not have, or a checkpoint that does not exist", async () => {
+        expect(await plugin.read(`${CHECKPOINT}/cp_missing000000000000000000`, grantUrn, {})).toEqual({});
+        expect(await plugin.read(`ft:gpt-4o-mini-2024-07-18:acme::Gone/${EXISTING}`, grantUrn, {})).toEqual({});
+    });
+
+    it("rejects an import id without a permission id, naming the expected form, before any request", async () => {
+        await expect(plugin.read(CHECKPOINT, grantUrn, {})).rejects.toThrow(/Invalid argument id: must be `<checkpoint>\/<permission id>`/);
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("replaces a grant on a new checkpoint or project, and on one not known yet", async () => {
+        const olds = { checkpoint: CHECKPOINT, projectId: "proj_a", permissionId: "cp_x", createdAt: 1, adopted: false };
+        expect(await plugin.diff("id", grantUrn, olds, { checkpoint: CHECKPOINT, projectId: "proj_a" })).toEqual({ changes: false, replaces: [] });
+        expect(await plugin.diff("id", grantUrn, olds, { checkpoint: CHECKPOINT, projectId: "proj_b" })).toEqual({ changes: true, replaces: ["projectId"] });
+        expect(await plugin.diff("id", grantUrn, olds, { checkpoint: UNKNOWN, projectId: "proj_a" })).toEqual({ changes: true, replaces: ["checkpoint"] });
+    });
+
+    it("keeps a secret input secret in the outputs", async () => {
+        const checked = await plugin.check(grantUrn, {}, { checkpoint: CHECKPOINT, projectId: secret("proj_hidden") });
+        expect(checked.inputs).toEqual({ checkpoint: CHECKPOINT, projectId: secret("proj_hidden") });
+        const created = await plugin.create(grantUrn, checked.inputs);
+        expect(created.outs).toMatchObject({ checkpoint: CHECKPOINT, projectId: secret("proj_hidden") });
+        expect(emulator.permissions(CHECKPOINT).map((p) => p.project_id)).toContain("proj_hidden");
+    });
+});
+
+describe("CheckpointPermissions (the record)", () => {
+    it("reads the live listing in check, keyed by project, so a YAML program gives only the checkpoint", async () => {
+        const { inputs, failures } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT });
+        expect(failures).toEqual([]);
+        expect(inputs).toEqual({ checkpoint: CHECKPOINT, access: { proj_existing: EXISTING }, managedProjects: {} });
+        const created = await plugin.create(recordUrn, inputs);
+        expect(created).toMatchObject({ id: CHECKPOINT, outs: { checkpoint: CHECKPOINT, access: { proj_existing: EXISTING } } });
+        expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, inputs)).toEqual({ changes: false, replaces: [] });
+    });
+
+    it("shows access granted outside Pulumi as a change", async () => {
+        const { inputs } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT });
+        const created = await plugin.create(recordUrn, inputs);
+        await plugin.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_outside" });
+        const next = await plugin.check(recordUrn, inputs, { checkpoint: CHECKPOINT });
+        expect(next.inputs).toMatchObject({ access: { proj_existing: EXISTING, proj_outside: expect.stringMatching(/^cp_/) } });
+        expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, next.inputs)).toEqual({ changes: true, replaces: [] });
+    });
+
+    it("leaves the listing unknown while the checkpoint is, without a request", async () => {
+        const { inputs } = await plugin.check(recordUrn, {}, { checkpoint: UNKNOWN });
+        expect(inputs).toMatchObject({ checkpoint: UNKNOWN, access: UNKNOWN });
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("takes managedProjects as a list of project ids", async () => {
+        const { inputs, failures } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT, managedProjects: ["proj_existing"] });
+        expect(failures).toEqual([]);
+        expect(inputs).toMatchObject({ managedProjects: { proj_existing: true } });
+    });
+
+    it("re-reads the record on refresh and import (id: the checkpoint)", async () => {
+        const imported = await plugin.read(CHECKPOINT, recordUrn, {});
+        expect(imported).toMatchObject({ id: CHECKPOINT, inputs: { checkpoint: CHECKPOINT, access: { proj_existing: EXISTING } } });
+    });
+});
+
+describe("provider instances", () => {
+    it("two providers with two keys reach two organizations", async () => {
+        const other = await startEmulator({ seed, adminKey: "sk-admin-other-organization" });
+        try {
+            const second = new CheckpointPermissionsProvider("0.0.0-test");
+            second.configure({ adminKey: secret(other.adminKey).value, baseUrl: other.baseUrl });
+            await second.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_second_org" });
+            await plugin.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_first_org" });
+            expect(other.permissions(CHECKPOINT).map((p) => p.project_id).sort()).toEqual(["proj_existing", "proj_second_org"]);
+            expect(emulator.permissions(CHECKPOINT).map((p) => p.project_id).sort()).toEqual(["proj_existing", "proj_first_org"]);
+        } finally {
+            await other.close();
+        }
+    });
+
+    it("without a key anywhere, says how to set one for the plugin", async () => {
+        const saved = process.env["OPENAI_ADMIN_KEY"];
+        delete process.env["OPENAI_ADMIN_KEY"];
+        try {
+            const unconfigured = new CheckpointPermissionsProvider("0.0.0-test");
+            unconfigured.configure({ baseUrl: emulator.baseUrl });
+            await expect(unconfigured.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT })).rejects.toThrow(
+                /pulumi config set --secret openai-checkpoints:adminKey .*pass `adminKey` to an explicit provider.*OPENAI_ADMIN_KEY/,
+            );
+        } finally {
+            if (saved !== undefined) process.env["OPENAI_ADMIN_KEY"] = saved;
+        }
+    });
+
+    it("falls back to OPENAI_ADMIN_KEY and OPENAI_BASE_URL", async () => {
+        const saved = { key: process.env["OPENAI_ADMIN_KEY"], url: process.env["OPENAI_BASE_URL"] };
+        process.env["OPENAI_ADMIN_KEY"] = emulator.adminKey;
+        process.env["OPENAI_BASE_URL"] = emulator.baseUrl;
+        try {
+            const fromEnvironment = new CheckpointPermissionsProvider("0.0.0-test");
+            fromEnvironment.configure({});
+            const { outputs } = await fromEnvironment.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT });
+            expect(outputs).toMatchObject({ permissionCount: 1 });
+        } finally {
+            for (const [name, value] of [["OPENAI_ADMIN_KEY", saved.key], ["OPENAI_BASE_URL", saved.url]] as const) {
+                if (value === undefined) delete process.env[name];
+                else process.env[name] = value;
+            }
+        }
+    });
+});
