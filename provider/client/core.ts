@@ -26,7 +26,7 @@ import {
     type APIErrorDetails,
 } from "./errors";
 import { ErrorWire } from "../api/model";
-import { RequestLimiter, sharedLimiter } from "./limiter";
+import { MAX_REQUEUES_AFTER_BACK_OFF, RequestLimiter, sharedLimiter, type Permit, type Turn } from "./limiter";
 import { checkNonNegativeInteger, checkPositiveInteger } from "./arguments";
 import { DEFAULT_MAX_RESPONSE_BYTES, resolveListingLimits, type ListingLimits } from "./limits";
 import { redact, redactUrl } from "./redact";
@@ -56,9 +56,9 @@ export interface ClientOptions {
     maxResponseBytes?: number;
     /** Bounds on every listing: pages, permissions, a deadline, and how often progress is reported (`DEFAULT_LISTING_LIMITS`). */
     listingLimits?: Partial<ListingLimits>;
-    /** Caps requests in flight. Default: the process-wide limiter (8 at once, see `setMaxRequestsInFlight`). */
+    /** Caps requests in flight, adapting to 429s. Default: the process-wide limiter (see `setMaxRequestsInFlight`). */
     limiter?: RequestLimiter;
-    /** The undici dispatcher (connection pool). Default: one keep-alive pool shared by the process. */
+    /** The undici dispatcher (connection pool). Default: a keep-alive pool per limiter, as large as its ceiling. */
     dispatcher?: Dispatcher;
     logger?: ClientLogger;
     /** Where `OPENAI_ADMIN_KEY` and `OPENAI_BASE_URL` are read from. Default `process.env`. */
@@ -81,11 +81,23 @@ export interface PreparedRequest {
     body?: unknown;
 }
 
-let defaultDispatcher: Agent | undefined;
-function sharedDispatcher(): Agent {
-    // One pool per process: a stack reading many checkpoints reuses warm connections.
-    defaultDispatcher ??= new Agent({ keepAliveTimeout: 10_000, connections: 16 });
-    return defaultDispatcher;
+/**
+ * One keep-alive pool per limiter, shared by every client using that limiter, so a stack reading many
+ * checkpoints reuses warm connections. The pool follows the limiter: it may open as many connections as the
+ * limiter's ceiling, so a request the limiter lets out never queues for a connection, and it opens them only
+ * as the cap grows. (Unbounded, it would open extra connections when a request goes out in the moment
+ * before the previous one's connection is marked free.)
+ */
+const pools = new WeakMap<RequestLimiter, { agent: Agent; connections: number }>();
+function sharedDispatcher(limiter: RequestLimiter): Agent {
+    const pool = pools.get(limiter);
+    if (pool?.connections === limiter.maxInFlight) return pool.agent;
+    // An Agent's size is fixed when it is made: a new ceiling gets a new pool, and the old one closes once
+    // the requests it carries are answered.
+    void pool?.agent.close();
+    const agent = new Agent({ keepAliveTimeout: 10_000, connections: limiter.maxInFlight });
+    pools.set(limiter, { agent, connections: limiter.maxInFlight });
+    return agent;
 }
 
 export class OpenAIClient {
@@ -135,15 +147,20 @@ export class OpenAIClient {
     async send<S extends z.ZodType>(req: PreparedRequest, schema: S, options: RequestOptions = {}): Promise<{ value: z.infer<S>; requestId: string | undefined }> {
         const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : checkPositiveInteger("timeoutMs", options.timeoutMs);
         const url = this.url(req);
-        for (let attempt = 0; ; attempt++) {
+        // `attempt` counts the retries used. A 429 the limiter had already answered by backing off is a
+        // requeue instead, which uses none (at most MAX_REQUEUES_AFTER_BACK_OFF of them).
+        for (let attempt = 0, requeues = 0, turn: Turn = "new"; ; ) {
             if (options.signal?.aborted) throw new APIUserAbortError(req.method, req.path);
             const retriesLeft = this.maxRetries - attempt;
+            const permit = await this.acquire(req, turn, options.signal);
+            turn = "retry";
             let outcome: Outcome;
             try {
-                outcome = await this.#limiter.run(() => this.attempt(req, url, timeoutMs, options.signal));
+                outcome = await this.attempt(req, url, timeoutMs, options.signal);
             } catch (error) {
+                permit.release();
                 if (error instanceof APIUserAbortError || retriesLeft <= 0 || !(error instanceof APIConnectionError)) throw error;
-                const delay = retryDelayMs(attempt, undefined);
+                const delay = retryDelayMs(attempt++, undefined);
                 this.log("debug", `${error.message}; retrying in ${Math.round(delay)} ms (${retriesLeft} ${retriesLeft === 1 ? "retry" : "retries"} left)`);
                 await sleep(delay, options.signal, req);
                 continue;
@@ -152,17 +169,42 @@ export class OpenAIClient {
             const { status, header, text } = outcome;
             const requestId = this.requestIdOf(header);
             if (status >= 200 && status < 300) {
-                this.#limiter.onSuccess();
+                permit.succeeded();
                 return { value: this.parse(schema, text, status, requestId, req), requestId };
             }
-            if (status === 429) this.#limiter.onRateLimited();
-            if (retriesLeft > 0 && shouldRetryStatus(status, header)) {
-                const delay = retryDelayMs(attempt, header);
-                this.log("debug", `${req.method} ${req.path} answered ${status}${requestId ? ` (request ${requestId})` : ""}; retrying in ${Math.round(delay)} ms (${retriesLeft} ${retriesLeft === 1 ? "retry" : "retries"} left)`);
-                await sleep(delay, options.signal, req);
+            const answered = `${req.method} ${req.path} answered ${status}${requestId ? ` (request ${requestId})` : ""}`;
+            const delay = retryDelayMs(attempt, header);
+            const retry = shouldRetryStatus(status, header);
+            if (status === 429) {
+                // The limiter holds every request back for the delay, this one included, and gives it its turn
+                // when the pause ends: no sleep of our own.
+                const { alreadyBackedOff } = permit.rateLimited(delay);
+                if (retry && alreadyBackedOff && requeues < MAX_REQUEUES_AFTER_BACK_OFF) {
+                    requeues++;
+                    turn = "requeue";
+                    this.log("debug", `${answered}, sent before the client slowed down; sending it again in ${Math.round(delay)} ms`);
+                    continue;
+                }
+            } else {
+                permit.release();
+            }
+            if (retriesLeft > 0 && retry) {
+                attempt++;
+                this.log("debug", `${answered}; retrying in ${Math.round(delay)} ms (${retriesLeft} ${retriesLeft === 1 ? "retry" : "retries"} left)`);
+                if (status !== 429) await sleep(delay, options.signal, req);
                 continue;
             }
             throw this.apiError(status, text, requestId, req, header("location"));
+        }
+    }
+
+    /** A place in flight from the limiter; a caller who aborts while waiting gets APIUserAbortError. */
+    private async acquire(req: PreparedRequest, turn: Turn, signal: AbortSignal | undefined): Promise<Permit> {
+        try {
+            return await this.#limiter.acquire({ turn, signal });
+        } catch (error) {
+            if (signal?.aborted) throw new APIUserAbortError(req.method, req.path);
+            throw error;
         }
     }
 
@@ -189,7 +231,7 @@ export class OpenAIClient {
                 },
                 body: req.body === undefined ? undefined : JSON.stringify(req.body),
                 signal: combined,
-                dispatcher: this.#dispatcher ?? sharedDispatcher(),
+                dispatcher: this.#dispatcher ?? sharedDispatcher(this.#limiter),
             });
             const headers = response.headers;
             const header: HeaderLookup = (name) => {

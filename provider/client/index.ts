@@ -24,7 +24,16 @@ export type { ClientOptions, ClientLogger, PreparedRequest, RequestOptions } fro
 export { CheckpointPermissionsAPI } from "./checkpoint-permissions";
 export type { ListAllParams, ListPageParams, PermissionListing } from "./checkpoint-permissions";
 export * from "./errors";
-export { RequestLimiter, setMaxRequestsInFlight, sharedLimiter, DEFAULT_MAX_REQUESTS_IN_FLIGHT } from "./limiter";
+export {
+    RequestLimiter,
+    setMaxRequestsInFlight,
+    sharedLimiter,
+    DEFAULT_MAX_REQUESTS_IN_FLIGHT,
+    DEFAULT_INITIAL_REQUESTS_IN_FLIGHT,
+    MAX_PAUSE_MS,
+    MAX_REQUEUES_AFTER_BACK_OFF,
+} from "./limiter";
+export type { AcquireOptions, Permit, RequestLimiterOptions, Turn } from "./limiter";
 export { DEFAULT_MAX_RETRIES } from "./retry";
 export { MAX_PAGE_SIZE, MAX_CHECKPOINT_ID_LENGTH, MAX_ID_LENGTH } from "./arguments";
 export { DEFAULT_LISTING_LIMITS, DEFAULT_MAX_RESPONSE_BYTES } from "./limits";

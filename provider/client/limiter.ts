@@ -1,100 +1,271 @@
 /**
- * A cap on requests in flight, shared by every client in the process, so a stack that reads hundreds of
- * checkpoints at once does not set off the API's rate limits.
+ * How many requests the process lets out at once, adapting to what the API accepts.
  *
- * The cap adapts (additive increase, multiplicative decrease): each 429 halves the number of requests let
- * out at once, and each success lets one more out again, up to the configured maximum.
+ * Reading hundreds of checkpoints is bound by latency: the more requests in flight, the sooner it is done,
+ * until the API's rate limit answers 429. So the cap works like TCP's congestion window:
+ *
+ * - It starts at 64, or at the ceiling if that is lower.
+ * - Each success lets one more request out while the cap is below its threshold (no threshold until the
+ *   first 429), so it doubles every round trip; above the threshold it grows by one per `cap` successes,
+ *   one more per round trip. It grows only while requests are waiting for it: a cap is never raised
+ *   beyond what was tried.
+ * - A 429 is a congestion event. The threshold becomes half the cap, and the cap drops to the threshold
+ *   or, if fewer, to the number of requests the API accepted since the previous event (at least 1).
+ *   Requests sent before that back-off and answered 429 after it belong to the same event: they do not
+ *   lower the cap again, and go out again without using a retry. Every request then waits until the
+ *   API's `retry-after` has passed; then requests that used a retry go first, then those sent again.
+ * - It never passes the ceiling (256 by default, `setMaxRequestsInFlight`), which is also how many
+ *   connections the limiter's HTTP pool may open.
  */
 import { InvalidArgumentError } from "./errors";
 
+/** The default ceiling of the process-wide limiter. */
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
+/** Where a limiter's cap starts unless told otherwise (lowered to the ceiling). */
+export const DEFAULT_INITIAL_REQUESTS_IN_FLIGHT = 64;
+/** The longest every request is held back after a 429, whatever the API asks for. */
+export const MAX_PAUSE_MS = 60_000;
+/**
+ * How many times one request answered 429 may go out again without using one of its retries, because the
+ * limiter had already backed off since it was sent.
+ */
+export const MAX_REQUEUES_AFTER_BACK_OFF = 16;
+
+export interface RequestLimiterOptions {
+    /** The cap to start at. Default 64, or the ceiling if lower. */
+    initial?: number;
+}
+
+/**
+ * Where a request waits its turn. `retry`: it used one of its retries, and goes first, so the request
+ * closest to failing gets the first place after a pause. `requeue`: it goes out again without using a
+ * retry, before requests not sent yet. `new` (the default): not sent yet.
+ */
+export type Turn = "retry" | "requeue" | "new";
+
+export interface AcquireOptions {
+    turn?: Turn;
+    /** Gives up waiting: the promise rejects with the signal's reason. */
+    signal?: AbortSignal;
+}
+
+/** One request's place in flight. Exactly one of its methods gives the place back; later calls do nothing. */
+export interface Permit {
+    /** The API accepted the request: the cap may grow. */
+    succeeded(): void;
+    /**
+     * The API answered 429 and asked to wait `delayMs`: the limiter backs off and holds every request back
+     * that long. `alreadyBackedOff` is true when the request went out before the limiter's latest back-off,
+     * which answered this 429 already.
+     */
+    rateLimited(delayMs: number): { alreadyBackedOff: boolean };
+    /** Any other end: an error, another status. */
+    release(): void;
+}
+
+interface Waiter {
+    readonly grant: (permit: Permit) => void;
+    /** Set when the caller gave up waiting; the waiter is skipped when its turn comes. */
+    cancelled: boolean;
+}
+
+/** A first-in first-out queue that takes and gives in constant time, however long it gets. */
+class Fifo<T> {
+    private items: T[] = [];
+    private head = 0;
+
+    get length(): number {
+        return this.items.length - this.head;
+    }
+
+    push(item: T): void {
+        this.items.push(item);
+    }
+
+    shift(): T | undefined {
+        if (this.head >= this.items.length) return undefined;
+        const item = this.items[this.head++];
+        if (this.head > 1024 && this.head * 2 > this.items.length) {
+            this.items = this.items.slice(this.head);
+            this.head = 0;
+        }
+        return item;
+    }
+}
+
 export class RequestLimiter {
-    private max: number;
-    private current: number;
+    private ceiling: number;
+    private cap: number;
+    /** Below it the cap grows by one per success, at or above it by one per round trip. */
+    private threshold = Number.POSITIVE_INFINITY;
+    private successesAboveThreshold = 0;
+    private acceptedSinceBackOff = 0;
+    /** Counts back-offs; a permit remembers the one it was granted under. */
+    private backOffs = 0;
     private inFlight = 0;
-    private successesSinceChange = 0;
-    private readonly waiting: Array<() => void> = [];
+    private pausedUntil = 0;
+    private pauseTimer: NodeJS.Timeout | undefined;
+    /** One queue per turn, served in this order. */
+    private readonly queues: Record<Turn, Fifo<Waiter>> = { retry: new Fifo(), requeue: new Fifo(), new: new Fifo() };
 
-    constructor(max: number) {
-        this.max = RequestLimiter.checkMax(max);
-        this.current = this.max;
+    constructor(max: number, options: RequestLimiterOptions = {}) {
+        this.ceiling = checkCap("maxRequestsInFlight", max);
+        const initial = options.initial === undefined ? DEFAULT_INITIAL_REQUESTS_IN_FLIGHT : checkCap("initial", options.initial);
+        this.cap = Math.min(initial, this.ceiling);
     }
 
-    /** The configured ceiling. */
+    /** The ceiling: the cap never passes it. */
     get maxInFlight(): number {
-        return this.max;
+        return this.ceiling;
     }
 
-    /** The ceiling in force now: lower than the maximum while the API is answering 429. */
+    /** The cap in force now. */
     get allowedInFlight(): number {
-        return this.current;
+        return this.cap;
     }
 
     get activeCount(): number {
         return this.inFlight;
     }
 
+    /** Requests waiting for a place. */
+    get queuedCount(): number {
+        return this.queues.retry.length + this.queues.requeue.length + this.queues.new.length;
+    }
+
+    /** Sets the ceiling; the cap comes down to it at once if it is above. */
     setMax(max: number): void {
-        this.max = RequestLimiter.checkMax(max);
-        this.current = Math.min(Math.max(this.current, 1), this.max);
+        this.ceiling = checkCap("maxRequestsInFlight", max);
+        this.cap = Math.min(this.cap, this.ceiling);
         this.drain();
     }
 
-    /** Runs `task` once a slot is free; the slot is released however it ends. */
+    /** Waits for a place in flight. */
+    acquire(options: AcquireOptions = {}): Promise<Permit> {
+        const { signal } = options;
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        return new Promise((resolve, reject) => {
+            const onAbort = (): void => {
+                waiter.cancelled = true;
+                reject(signal?.reason);
+            };
+            const waiter: Waiter = {
+                grant: (permit) => {
+                    signal?.removeEventListener("abort", onAbort);
+                    resolve(permit);
+                },
+                cancelled: false,
+            };
+            signal?.addEventListener("abort", onAbort, { once: true });
+            this.queues[options.turn ?? "new"].push(waiter);
+            this.drain();
+        });
+    }
+
+    /** Runs `task` once a place is free; the place is given back however the task ends. */
     async run<T>(task: () => Promise<T>): Promise<T> {
-        await this.acquire();
+        const permit = await this.acquire();
         try {
             return await task();
         } finally {
-            this.inFlight--;
-            this.drain();
+            permit.release();
         }
     }
 
-    /** The API said 429: let fewer requests out. */
-    onRateLimited(): void {
-        this.current = Math.max(1, Math.floor(this.current / 2));
-        this.successesSinceChange = 0;
+    private grant(): Permit {
+        this.inFlight++;
+        const backOffsAtGrant = this.backOffs;
+        let done = false;
+        const finish = (): boolean => {
+            if (done) return false;
+            done = true;
+            return true;
+        };
+        return {
+            succeeded: () => {
+                if (!finish()) return;
+                this.onAccepted();
+                this.giveBack();
+            },
+            rateLimited: (delayMs) => {
+                if (!finish()) return { alreadyBackedOff: true };
+                const alreadyBackedOff = backOffsAtGrant !== this.backOffs;
+                if (!alreadyBackedOff) this.backOff();
+                this.pause(delayMs);
+                this.giveBack();
+                return { alreadyBackedOff };
+            },
+            release: () => {
+                if (finish()) this.giveBack();
+            },
+        };
     }
 
-    /** A request succeeded: after as many successes as the current cap, let one more out. */
-    onSuccess(): void {
-        if (this.current >= this.max) return;
-        this.successesSinceChange++;
-        if (this.successesSinceChange >= this.current) {
-            this.current++;
-            this.successesSinceChange = 0;
-            this.drain();
+    private onAccepted(): void {
+        this.acceptedSinceBackOff++;
+        // Grow only when the cap was what held requests back (this one still counts as in flight).
+        const wanted = this.inFlight + this.queuedCount;
+        if (wanted < this.cap || this.cap >= this.ceiling) return;
+        if (this.cap < this.threshold) {
+            this.cap++;
+        } else if (++this.successesAboveThreshold >= this.cap) {
+            this.cap++;
+            this.successesAboveThreshold = 0;
         }
     }
 
-    private acquire(): Promise<void> {
-        if (this.inFlight < this.current) {
-            this.inFlight++;
-            return Promise.resolve();
-        }
-        return new Promise((resolve) => this.waiting.push(resolve));
+    private backOff(): void {
+        this.backOffs++;
+        this.threshold = Math.max(1, Math.floor(this.cap / 2));
+        this.cap = Math.max(1, Math.min(this.threshold, this.acceptedSinceBackOff));
+        this.acceptedSinceBackOff = 0;
+        this.successesAboveThreshold = 0;
+    }
+
+    private pause(delayMs: number): void {
+        const until = performance.now() + Math.min(Math.max(delayMs, 0), MAX_PAUSE_MS);
+        this.pausedUntil = Math.max(this.pausedUntil, until);
+    }
+
+    private giveBack(): void {
+        this.inFlight--;
+        this.drain();
     }
 
     private drain(): void {
-        while (this.inFlight < this.current && this.waiting.length > 0) {
-            this.inFlight++;
-            this.waiting.shift()!();
+        const wait = this.pausedUntil - performance.now();
+        if (wait > 0) {
+            if (this.queuedCount > 0) this.wakeIn(wait);
+            return;
+        }
+        while (this.inFlight < this.cap) {
+            const waiter = this.queues.retry.shift() ?? this.queues.requeue.shift() ?? this.queues.new.shift();
+            if (waiter === undefined) return;
+            if (!waiter.cancelled) waiter.grant(this.grant());
         }
     }
 
-    private static checkMax(max: number): number {
-        if (!Number.isInteger(max) || max < 1) {
-            throw new InvalidArgumentError("maxRequestsInFlight", max, "must be a positive integer");
-        }
-        return max;
+    /** One timer at a time, for the end of the current pause (bounded by MAX_PAUSE_MS). */
+    private wakeIn(ms: number): void {
+        clearTimeout(this.pauseTimer);
+        this.pauseTimer = setTimeout(() => {
+            this.pauseTimer = undefined;
+            this.drain();
+        }, Math.ceil(ms));
     }
 }
 
+function checkCap(name: string, value: number): number {
+    if (!Number.isInteger(value) || value < 1) {
+        throw new InvalidArgumentError(name, value, "must be a positive integer");
+    }
+    return value;
+}
+
 /** The process-wide limiter every client uses unless given its own. */
-export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 8;
 export const sharedLimiter = new RequestLimiter(DEFAULT_MAX_REQUESTS_IN_FLIGHT);
 
-/** Sets the process-wide cap on requests in flight (default 8). */
+/** Sets the ceiling of the process-wide limiter (default 256), and so how many connections its pool may open. */
 export function setMaxRequestsInFlight(max: number): void {
     sharedLimiter.setMax(max);
 }

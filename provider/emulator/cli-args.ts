@@ -4,8 +4,10 @@
  */
 import { parseArgs } from "node:util";
 import { checkAdminKey } from "./auth";
+import { parseConditionChanges, type ConditionOptions } from "./conditions";
 
-export const CLI_USAGE = "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>]";
+export const CLI_USAGE =
+    "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>] [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>]";
 
 /** A command-line mistake; the message names the flag (and its value, unless the value is secret). */
 export class UsageError extends Error {
@@ -21,10 +23,20 @@ export interface CliOptions {
     /** Undefined: the emulator's default key. */
     readonly adminKey: string | undefined;
     readonly seedFile: string | undefined;
+    /** The emulator's standing latency and rate limit. */
+    readonly conditions: ConditionOptions;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-    let values: { port?: string; host?: string; "admin-key"?: string; seed?: string };
+    let values: {
+        port?: string;
+        host?: string;
+        "admin-key"?: string;
+        seed?: string;
+        "latency-ms"?: string;
+        "rate-limit"?: string;
+        "rate-limit-burst"?: string;
+    };
     try {
         ({ values } = parseArgs({
             args: [...argv],
@@ -35,6 +47,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
                 host: { type: "string" },
                 "admin-key": { type: "string" },
                 seed: { type: "string" },
+                "latency-ms": { type: "string" },
+                "rate-limit": { type: "string" },
+                "rate-limit-burst": { type: "string" },
             },
         }));
     } catch (error) {
@@ -64,5 +79,30 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
 
     if (values.seed === "") throw new UsageError("Invalid --seed value '': expected a path to a JSON seed file");
-    return { port, host, adminKey, seedFile: values.seed };
+    return { port, host, adminKey, seedFile: values.seed, conditions: conditionsFrom(values) };
+}
+
+function conditionsFrom(values: { "latency-ms"?: string; "rate-limit"?: string; "rate-limit-burst"?: string }): ConditionOptions {
+    const number = (flag: "latency-ms" | "rate-limit" | "rate-limit-burst"): number | undefined => {
+        const text = values[flag];
+        if (text === undefined) return undefined;
+        const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+        if (Number.isNaN(value)) throw new UsageError(`Invalid --${flag} value '${text}': expected a number`);
+        return value;
+    };
+    const latencyMs = number("latency-ms");
+    const requestsPerSecond = number("rate-limit");
+    const burst = number("rate-limit-burst");
+    if (burst !== undefined && requestsPerSecond === undefined) throw new UsageError("--rate-limit-burst needs --rate-limit");
+    const changes = {
+        ...(latencyMs === undefined ? {} : { latencyMs }),
+        ...(requestsPerSecond === undefined ? {} : { rateLimit: { requestsPerSecond, ...(burst === undefined ? {} : { burst }) } }),
+    };
+    try {
+        parseConditionChanges(changes);
+        return changes;
+    } catch (error) {
+        // Names the field the flag sets (latencyMs, rateLimit.requestsPerSecond, rateLimit.burst) and the rule.
+        throw new UsageError((error as Error).message);
+    }
 }

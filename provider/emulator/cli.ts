@@ -3,6 +3,7 @@
  * Runs the emulator in the foreground:
  *
  *     npm run emulator -- --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>]
+ *         [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>]
  *
  * Prints exactly one line, `OpenAI emulator listening on http://<host>:<port>/v1`, so a parent process can
  * wait for it and read the port (useful with `--port 0`). The admin key is never printed. Bad flags or an
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
             port: options.port,
             ...(options.adminKey === undefined ? {} : { adminKey: options.adminKey }),
             ...(seed === undefined ? {} : { seed }),
+            ...options.conditions,
         });
     } catch (error) {
         fail(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);

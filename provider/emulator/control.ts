@@ -5,12 +5,14 @@
  * They need no API key, are never subject to faults and are not written to the request log; they live
  * only under `/_emulator`, a path OpenAI does not have.
  *
- *   GET    /_emulator/state                                  checkpoints, pending faults, request log
+ *   GET    /_emulator/state                                  checkpoints, pending faults, request log, conditions
  *   POST   /_emulator/reset                                  body: optional seed; none = the starting seed
  *   GET    /_emulator/faults                                 pending faults
  *   POST   /_emulator/faults                                 body: a Fault or an array of Faults
  *   DELETE /_emulator/faults                                 drop all pending faults
  *   DELETE /_emulator/requests                               clear the request log
+ *   GET    /_emulator/conditions                             latency and rate limit in force
+ *   PUT    /_emulator/conditions                             body: {"latencyMs"?, "rateLimit"?: {...} | null}
  *   POST   /_emulator/checkpoints                            body: {"checkpoint", "owner_project_id"}
  *   POST   /_emulator/checkpoints/{checkpoint}/grants        body: {"project_id"}; grant "outside Pulumi"
  *   DELETE /_emulator/checkpoints/{checkpoint}/grants/{id}   revoke "outside Pulumi"
@@ -18,6 +20,7 @@
  * `{checkpoint}` is percent-encoded as in the API paths.
  */
 import { z } from "zod";
+import { InvalidConditionsError, parseConditionChanges, type ConditionChanges, type EmulatorConditions } from "./conditions";
 import { ApiError, invalidUrl, methodNotAllowed, unparsableJson } from "./errors";
 import { InvalidFaultError, parseFault, type Fault, type PendingFault } from "./faults";
 import type { Responder } from "./http-io";
@@ -35,6 +38,8 @@ export interface ControlTarget {
     inject(fault: Fault): void;
     pendingFaults(): PendingFault[];
     clearFaults(): void;
+    conditions(): EmulatorConditions;
+    setConditions(changes: ConditionChanges): void;
     clearRequests(): void;
     reset(seed?: EmulatorSeed): void;
     snapshot(): EmulatorSeed;
@@ -83,7 +88,9 @@ function asControlError(action: () => unknown): unknown {
     try {
         return action();
     } catch (error) {
-        if (error instanceof InvalidFaultError || error instanceof EmulatorSeedError) throw controlError(400, error.message);
+        if (error instanceof InvalidFaultError || error instanceof EmulatorSeedError || error instanceof InvalidConditionsError) {
+            throw controlError(400, error.message);
+        }
         if (error instanceof UnknownCheckpointError) throw controlError(404, error.message);
         if (error instanceof Error && !(error instanceof ApiError)) throw controlError(400, error.message);
         throw error;
@@ -111,7 +118,7 @@ async function route(target: ControlTarget, request: ControlRequest): Promise<un
         case "state":
             if (segments.length !== 1) break;
             only("GET");
-            return { ...target.snapshot(), faults: target.pendingFaults(), requests: target.requests };
+            return { ...target.snapshot(), faults: target.pendingFaults(), requests: target.requests, conditions: target.conditions() };
         case "reset": {
             if (segments.length !== 1) break;
             only("POST");
@@ -137,6 +144,14 @@ async function route(target: ControlTarget, request: ControlRequest): Promise<un
                 target.clearFaults();
             }
             return { faults: target.pendingFaults() };
+        case "conditions":
+            if (segments.length !== 1) break;
+            only("GET", "PUT");
+            if (method === "PUT") {
+                const changes = await readJson(request, false);
+                asControlError(() => target.setConditions(parseConditionChanges(changes)));
+            }
+            return { conditions: target.conditions() };
         case "checkpoints": {
             if (checkpointSegment === undefined) {
                 only("POST");

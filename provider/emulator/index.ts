@@ -14,6 +14,8 @@ export type { EmulatorOptions, RunningEmulator, RequestLogEntry } from "./server
 export { loadSeedFile, parseSeed, EmulatorSeedError } from "./seed";
 export type { EmulatorSeed } from "./seed";
 export { InvalidFaultError } from "./faults";
+export { InvalidConditionsError } from "./conditions";
+export type { ConditionChanges, ConditionOptions, EmulatorConditions, RateLimit } from "./conditions";
 export type {
     Fault,
     FaultMatcher,

@@ -10,6 +10,15 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { authorize, checkAdminKey, DEFAULT_ADMIN_KEY } from "./auth";
+import {
+    applyConditionChanges,
+    NO_CONDITIONS,
+    parseConditionChanges,
+    RateLimitBucket,
+    type ConditionChanges,
+    type ConditionOptions,
+    type EmulatorConditions,
+} from "./conditions";
 import { handleControl, isControlPath, type ControlTarget } from "./control";
 import { ApiError, internalError } from "./errors";
 import {
@@ -27,7 +36,7 @@ import { API_BASE_PATH, operationOf, resolveRoute } from "./routes";
 import { EMPTY_SEED, parseSeed, type EmulatorSeed } from "./seed";
 import { PermissionStore, type PermissionRecord } from "./store";
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends ConditionOptions {
     /** Interface to listen on; default 127.0.0.1. */
     host?: string;
     /** Default 0: a free port, see `RunningEmulator.port`. */
@@ -70,6 +79,12 @@ export interface RunningEmulator {
     reset(seed?: EmulatorSeed): void;
     /** Queues a fault; throws `InvalidFaultError` if it is malformed. */
     inject(fault: Fault): void;
+    /** The latency and rate limit in force. */
+    conditions(): EmulatorConditions;
+    /** Changes them; what `changes` leaves out stays, `rateLimit: null` lifts the rate limit. Kept by `reset`. */
+    setConditions(changes: ConditionChanges): void;
+    /** TCP connections accepted so far, control requests' included: how many a client's pool opened. */
+    readonly connectionsAccepted: number;
     /** The API requests so far (control requests excluded), oldest first. */
     readonly requests: ReadonlyArray<RequestLogEntry>;
     /** Empties the request log. */
@@ -95,6 +110,9 @@ class Emulator implements RunningEmulator, ControlTarget {
     /** Aborted by `close()`, cutting short any latency being waited out. */
     private readonly closing = new AbortController();
     private closed: Promise<void> | undefined;
+    private standing: EmulatorConditions = NO_CONDITIONS;
+    private bucket: RateLimitBucket | undefined;
+    connectionsAccepted = 0;
 
     constructor(
         private readonly server: Server,
@@ -103,12 +121,15 @@ class Emulator implements RunningEmulator, ControlTarget {
         readonly adminKey: string,
         private readonly initialSeed: EmulatorSeed,
         now: () => number,
+        conditions: ConditionChanges,
     ) {
         this.baseUrl = formatBaseUrl(host, port);
         this.store = new PermissionStore(now);
         this.store.load(initialSeed);
+        this.setConditions(conditions);
         server.on("connection", (socket: Socket) => {
             this.sockets.add(socket);
+            this.connectionsAccepted++;
             socket.on("close", () => this.sockets.delete(socket));
         });
         server.on("request", (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res));
@@ -141,6 +162,18 @@ class Emulator implements RunningEmulator, ControlTarget {
         this.store.load(seed === undefined ? this.initialSeed : parseSeed(seed, "reset seed"));
         this.faults.clear();
         this.log = [];
+    }
+
+    conditions(): EmulatorConditions {
+        return this.standing;
+    }
+
+    setConditions(changes: ConditionChanges): void {
+        this.standing = applyConditionChanges(this.standing, changes);
+        // A new or changed limit starts with a full bucket.
+        if (changes.rateLimit !== undefined) {
+            this.bucket = this.standing.rateLimit === null ? undefined : new RateLimitBucket(this.standing.rateLimit);
+        }
     }
 
     inject(fault: Fault): void {
@@ -214,9 +247,13 @@ class Emulator implements RunningEmulator, ControlTarget {
         fault: Fault | undefined,
         responder: Responder,
     ): Promise<void> {
-        if (fault && "delayMs" in fault && fault.delayMs !== undefined && fault.delayMs > 0) {
-            await sleep(fault.delayMs, undefined, { signal: this.closing.signal });
-        }
+        // The rate limit counts a request when it arrives, as a front end does; a fault that answers by itself
+        // stands in front of it.
+        const answersItself = fault?.kind === "status" || fault?.kind === "reset" || fault?.kind === "malformed";
+        const refusal = answersItself ? undefined : this.bucket?.take();
+        const delayMs = this.standing.latencyMs + (fault && "delayMs" in fault ? (fault.delayMs ?? 0) : 0);
+        if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.closing.signal });
+        if (refusal) return responder.error(refusal);
         switch (fault?.kind) {
             case "status": {
                 const error = statusFaultError(fault);
@@ -286,7 +323,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const seed = options.seed === undefined ? EMPTY_SEED : parseSeed(options.seed, "options.seed");
     const now = options.now ?? (() => Math.floor(Date.now() / 1000));
 
+    const conditions = parseConditionChanges({ latencyMs: options.latencyMs, rateLimit: options.rateLimit });
     const server = createServer();
     const port = await listen(server, requestedPort, host);
-    return new Emulator(server, host, port, adminKey, seed, now);
+    return new Emulator(server, host, port, adminKey, seed, now, conditions);
 }

@@ -1,10 +1,32 @@
+/**
+ * The limiter on its own: how many requests it lets out, how the cap grows and backs off, the pause after a
+ * 429 and who goes first when it ends. The same behaviour over real requests is in concurrency.test.ts.
+ */
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError, RequestLimiter } from "../../provider/client";
+import {
+    DEFAULT_INITIAL_REQUESTS_IN_FLIGHT,
+    DEFAULT_MAX_REQUESTS_IN_FLIGHT,
+    InvalidArgumentError,
+    RequestLimiter,
+    sharedLimiter,
+    type AcquireOptions,
+    type Permit,
+} from "../../provider/client";
 
 function deferred() {
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
     return { promise, resolve };
+}
+
+/** Lets queued promise callbacks run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Asks for `count` places at once; `granted` holds the permits in the order they were given. */
+function ask(limiter: RequestLimiter, count: number, options: AcquireOptions = {}) {
+    const granted: Permit[] = [];
+    const all = Array.from({ length: count }, () => limiter.acquire(options).then((permit) => (granted.push(permit), permit)));
+    return { granted, all: Promise.all(all) };
 }
 
 describe("RequestLimiter", () => {
@@ -21,29 +43,164 @@ describe("RequestLimiter", () => {
                 running--;
             }),
         );
-        await Promise.resolve();
+        await settle();
         expect(limiter.activeCount).toBe(3);
+        expect(limiter.queuedCount).toBe(7);
         gates.forEach((g) => g.resolve());
         await Promise.all(tasks);
         expect(peak).toBe(3);
         expect(limiter.activeCount).toBe(0);
     });
 
-    it("halves the cap on each 429 and climbs back with successes", () => {
-        const limiter = new RequestLimiter(8);
-        limiter.onRateLimited();
-        expect(limiter.allowedInFlight).toBe(4);
-        limiter.onRateLimited();
-        limiter.onRateLimited();
-        limiter.onRateLimited();
-        expect(limiter.allowedInFlight).toBe(1);
-        limiter.onSuccess();
-        expect(limiter.allowedInFlight).toBe(2);
-        for (let i = 0; i < 100; i++) limiter.onSuccess();
-        expect(limiter.allowedInFlight).toBe(8);
+    it("starts high, below a ceiling that leaves room to grow; a lower ceiling or start is honoured", () => {
+        expect(sharedLimiter.maxInFlight).toBe(DEFAULT_MAX_REQUESTS_IN_FLIGHT);
+        expect(new RequestLimiter(DEFAULT_MAX_REQUESTS_IN_FLIGHT).allowedInFlight).toBe(DEFAULT_INITIAL_REQUESTS_IN_FLIGHT);
+        expect(DEFAULT_INITIAL_REQUESTS_IN_FLIGHT).toBeLessThan(DEFAULT_MAX_REQUESTS_IN_FLIGHT);
+        expect(new RequestLimiter(8).allowedInFlight).toBe(8);
+        expect(new RequestLimiter(100, { initial: 5 }).allowedInFlight).toBe(5);
     });
 
-    it("releases the slot when the task throws", async () => {
+    it("grows by one per success while requests wait: the cap doubles every round trip", async () => {
+        const limiter = new RequestLimiter(100, { initial: 4 });
+        const { granted } = ask(limiter, 50);
+        await settle();
+        expect(granted).toHaveLength(4);
+        // One round trip: the 4 in flight succeed, each freeing its place and adding one.
+        granted.slice(0, 4).forEach((permit) => permit.succeeded());
+        await settle();
+        expect(limiter.allowedInFlight).toBe(8);
+        expect(limiter.activeCount).toBe(8);
+        granted.slice(4, 12).forEach((permit) => permit.succeeded());
+        await settle();
+        expect(limiter.allowedInFlight).toBe(16);
+    });
+
+    it("does not grow while nothing waits for it", async () => {
+        const limiter = new RequestLimiter(100, { initial: 4 });
+        for (let i = 0; i < 50; i++) (await limiter.acquire()).succeeded();
+        expect(limiter.allowedInFlight).toBe(4);
+    });
+
+    it("never grows past the ceiling", async () => {
+        const limiter = new RequestLimiter(6, { initial: 2 });
+        const { granted, all } = ask(limiter, 40);
+        for (let i = 0; i < 40; i++) {
+            await settle();
+            granted[i]!.succeeded();
+            expect(limiter.activeCount).toBeLessThanOrEqual(6);
+        }
+        await all;
+        expect(limiter.allowedInFlight).toBe(6);
+    });
+
+    it("halves on a 429, once for every request already out, and says which answers were already backed off", async () => {
+        const limiter = new RequestLimiter(100, { initial: 16 });
+        const { granted } = ask(limiter, 16);
+        await settle();
+        granted.slice(0, 12).forEach((permit) => permit.succeeded());
+        const first = granted[12]!.rateLimited(0);
+        expect(first.alreadyBackedOff).toBe(false);
+        expect(limiter.allowedInFlight).toBe(8);
+        // Sent before that back-off: the same congestion, no second halving.
+        expect(granted[13]!.rateLimited(0).alreadyBackedOff).toBe(true);
+        expect(granted[14]!.rateLimited(0).alreadyBackedOff).toBe(true);
+        expect(limiter.allowedInFlight).toBe(8);
+        // Sent after it: a new congestion event halves again.
+        const later = await limiter.acquire();
+        expect(later.rateLimited(0).alreadyBackedOff).toBe(false);
+        expect(limiter.allowedInFlight).toBe(1);
+    });
+
+    it("backs off to what the API accepted since the last 429 when that is less than half", async () => {
+        const limiter = new RequestLimiter(100, { initial: 32 });
+        const { granted } = ask(limiter, 32);
+        await settle();
+        granted.slice(0, 3).forEach((permit) => permit.succeeded());
+        granted[3]!.rateLimited(0);
+        expect(limiter.allowedInFlight).toBe(3);
+    });
+
+    it("after a back-off grows one per round trip, not one per success", async () => {
+        const limiter = new RequestLimiter(100, { initial: 8 });
+        const first = ask(limiter, 8);
+        await settle();
+        first.granted.slice(0, 4).forEach((permit) => permit.succeeded());
+        first.granted[4]!.rateLimited(0);
+        expect(limiter.allowedInFlight).toBe(4);
+        const { granted } = ask(limiter, 40);
+        first.granted.slice(5).forEach((permit) => permit.release());
+        await settle();
+        // Four successes at a cap of 4: one round trip, one more place.
+        granted.slice(0, 4).forEach((permit) => permit.succeeded());
+        expect(limiter.allowedInFlight).toBe(5);
+        await settle();
+        granted.slice(4, 8).forEach((permit) => permit.succeeded());
+        expect(limiter.allowedInFlight).toBe(5);
+        granted[8]!.succeeded();
+        expect(limiter.allowedInFlight).toBe(6);
+    });
+
+    it("holds every request back until the retry-after has passed, then lets retries out first, then requests sent again", async () => {
+        const limiter = new RequestLimiter(4);
+        const { granted } = ask(limiter, 4);
+        await settle();
+        const order: string[] = [];
+        const served = (name: string) => (permit: Permit) => {
+            order.push(name);
+            permit.release();
+        };
+        const fresh = limiter.acquire().then(served("fresh"));
+        granted[0]!.rateLimited(100);
+        granted.slice(1).forEach((permit) => permit.release());
+        await settle();
+        // Places are free, but the API asked to wait.
+        expect(limiter.activeCount).toBe(0);
+        expect(order).toEqual([]);
+        expect(limiter.queuedCount).toBe(1);
+        const requeue = limiter.acquire({ turn: "requeue" }).then(served("requeue"));
+        const retry = limiter.acquire({ turn: "retry" }).then(served("retry"));
+        await Promise.all([fresh, requeue, retry]);
+        expect(order).toEqual(["retry", "requeue", "fresh"]);
+    });
+
+    it("drops a waiter whose caller gives up, and serves the next", async () => {
+        const limiter = new RequestLimiter(1);
+        const held = await limiter.acquire();
+        const controller = new AbortController();
+        const abandoned = limiter.acquire({ signal: controller.signal });
+        const next = limiter.acquire();
+        controller.abort(new Error("gave up"));
+        await expect(abandoned).rejects.toThrow("gave up");
+        held.release();
+        const permit = await next;
+        expect(limiter.activeCount).toBe(1);
+        permit.release();
+        expect(limiter.activeCount).toBe(0);
+    });
+
+    it("gives a place back once, however many times a permit is ended", async () => {
+        const limiter = new RequestLimiter(2);
+        const permit = await limiter.acquire();
+        permit.succeeded();
+        permit.release();
+        permit.rateLimited(0);
+        expect(limiter.activeCount).toBe(0);
+        expect(limiter.allowedInFlight).toBe(2);
+    });
+
+    it("a new ceiling caps at once and leaves room to grow", async () => {
+        const limiter = new RequestLimiter(64, { initial: 32 });
+        limiter.setMax(10);
+        expect(limiter.allowedInFlight).toBe(10);
+        limiter.setMax(20);
+        const { granted } = ask(limiter, 40);
+        await settle();
+        granted.slice(0, 10).forEach((permit) => permit.succeeded());
+        expect(limiter.allowedInFlight).toBe(20);
+        expect(limiter.maxInFlight).toBe(20);
+    });
+
+    it("releases the place when the task throws", async () => {
         const limiter = new RequestLimiter(1);
         await expect(limiter.run(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
         await expect(limiter.run(() => Promise.resolve("ok"))).resolves.toBe("ok");
@@ -52,5 +209,7 @@ describe("RequestLimiter", () => {
     it("rejects a cap that is not a positive integer, naming it", () => {
         expect(() => new RequestLimiter(0)).toThrow(InvalidArgumentError);
         expect(() => new RequestLimiter(2.5)).toThrow(/maxRequestsInFlight.*2\.5/);
+        expect(() => new RequestLimiter(8, { initial: -1 })).toThrow(/initial.*-1/);
+        expect(() => sharedLimiter.setMax(Number.NaN)).toThrow(/maxRequestsInFlight/);
     });
 });

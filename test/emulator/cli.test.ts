@@ -106,12 +106,13 @@ describe.concurrent("the emulator CLI", { timeout: SPAWN_TIMEOUT }, () => {
 /** The flag rules, in-process: spawning a process per case would cost a second each. */
 describe("CLI flags", () => {
     it("reads every flag, with defaults for host, key and seed", () => {
-        expect(parseCliArgs(["--port", "0"])).toEqual({ port: 0, host: "127.0.0.1", adminKey: undefined, seedFile: undefined });
+        expect(parseCliArgs(["--port", "0"])).toEqual({ port: 0, host: "127.0.0.1", adminKey: undefined, seedFile: undefined, conditions: {} });
         expect(parseCliArgs(["--port", "8787", "--host", "::1", "--admin-key", "sk-admin-x", "--seed", "s.json"])).toEqual({
             port: 8787,
             host: "::1",
             adminKey: "sk-admin-x",
             seedFile: "s.json",
+            conditions: {},
         });
         expect(parseCliArgs(["--port=65535"]).port).toBe(65535);
     });
