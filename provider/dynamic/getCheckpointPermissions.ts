@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { CheckpointPermissionsClient } from "../client";
-import type { PermissionOrder } from "../api/model";
+import type { PermissionOrder } from "../api/types";
 import { resolveClientOptions } from "../resources/settings";
 import {
     checkPermissionsQuery,
@@ -17,6 +17,7 @@ import {
     type GetCheckpointPermissionsResult,
     type PermissionsQuery,
 } from "../resources/listing";
+import { forgetFailures, programFailure, settledFailure } from "./program-errors";
 
 export type { GetCheckpointPermissionsArgs, GetCheckpointPermissionsResult };
 
@@ -52,10 +53,17 @@ function readPermissions(
     let client: CheckpointPermissionsClient;
     try {
         request = checkPermissionsQuery(args);
+    } catch (error) {
+        return failLater(programFailure(error, undefined));
+    }
+    try {
         client = clientForProgram();
     } catch (error) {
-        return Promise.reject(error);
+        // No key: the same failure for every read of the run.
+        return failLater(settledFailure(undefined) ?? programFailure(error, undefined));
     }
+    const settled = settledFailure(client.baseUrl, request.checkpoint);
+    if (settled) return failLater(settled);
     if (!shareListing) return list(client, request, opts?.parent);
     const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order]);
     let listing = listings.get(key);
@@ -81,8 +89,19 @@ export function getCheckpointPermissionsOutput(
         .apply(([plain]) => readPermissions(plain as GetCheckpointPermissionsArgs, opts, { shareListing: !hasDependencies(opts?.dependsOn) }));
 }
 
+/**
+ * A failure known before any request, delivered as a request's would be: once the program's synchronous part has
+ * run. Rejected at once, it would first reach Pulumi through a resource input built on the read, and be reported as
+ * `error serializing property "permissions": …` instead of as itself.
+ */
+function failLater(error: unknown): Promise<never> {
+    return new Promise((_, reject) => setImmediate(() => reject(error)));
+}
+
 function list(client: CheckpointPermissionsClient, request: PermissionsQuery, parent: pulumi.Resource | undefined): Promise<GetCheckpointPermissionsResult> {
-    return readCheckpointPermissions(client, request, (level, message) => void pulumi.log[level](message, parent));
+    return readCheckpointPermissions(client, request, (level, message) => void pulumi.log[level](message, parent)).catch((error: unknown) => {
+        throw programFailure(error, client.baseUrl, request.checkpoint);
+    });
 }
 
 function clientForProgram(): CheckpointPermissionsClient {
@@ -120,5 +139,6 @@ function dependenciesReady(dependsOn: unknown): pulumi.Output<unknown> {
  */
 export function clearListingCache(): void {
     listings.clear();
+    forgetFailures();
     programClient = undefined;
 }

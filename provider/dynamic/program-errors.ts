@@ -1,0 +1,57 @@
+/**
+ * How a program reports this package's failures. Pulumi prints an unhandled error once per error object, with its
+ * stack, colored; a `RunError` it prints as its message alone. Every message of this package already says what
+ * failed and how to fix it, so the program's reads fail as RunErrors.
+ *
+ * A failure that cannot change within a run (no key, a refused key, a checkpoint that does not exist) would be met
+ * by every read in the program and printed by each. It is kept instead, and later reads fail with the same object,
+ * which Pulumi prints once.
+ */
+import { AuthenticationError, MissingAdminKeyError, NotFoundError, OpenAIError, PermissionDeniedError } from "../client/errors";
+
+/** Settled failures of this run: by base URL for the credentials, by base URL and checkpoint for a 404. */
+const settled = new Map<string, Error>();
+
+/** The failure a read of `checkpoint` at `baseUrl` is bound to meet, if one was already met in this run. */
+export function settledFailure(baseUrl: string | undefined, checkpoint?: string): Error | undefined {
+    return settled.get(scope(baseUrl)) ?? (checkpoint === undefined ? undefined : settled.get(scope(baseUrl, checkpoint)));
+}
+
+/** Marks a failure of this package as one Pulumi prints by its message, and keeps it if it is settled. */
+export function programFailure(error: unknown, baseUrl: string | undefined, checkpoint?: string): unknown {
+    if (!(error instanceof OpenAIError)) return error;
+    expectLateHandling();
+    // The brand `pulumi.RunError.isInstance` looks for: the error keeps its own class, which callers match with
+    // `instanceof`, and any copy of the SDK in the program recognises it.
+    Object.defineProperty(error, "__pulumiRunError", { value: true });
+    if (error instanceof MissingAdminKeyError || error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
+        settled.set(scope(baseUrl), error);
+    } else if (error instanceof NotFoundError && checkpoint !== undefined) {
+        settled.set(scope(baseUrl, checkpoint), error);
+    }
+    return error;
+}
+
+/**
+ * Pulumi reports an unhandled rejection at once, then walks the stack's outputs one after another; an output that
+ * carries the same failure is only reached later. Node would warn about each such rejection "handled
+ * asynchronously": noise around a failure already reported. A `rejectionHandled` listener is how Node lets a program
+ * say late handling is expected; it is added once this package has failed, and does nothing else.
+ */
+function expectLateHandling(): void {
+    if (!process.listeners("rejectionHandled").includes(ignore)) process.on("rejectionHandled", ignore);
+}
+
+function ignore(): void {}
+
+/**
+ * Forgets this run's failures.
+ * @internal For tests.
+ */
+export function forgetFailures(): void {
+    settled.clear();
+}
+
+function scope(baseUrl: string | undefined, checkpoint?: string): string {
+    return JSON.stringify([baseUrl ?? null, checkpoint ?? null]);
+}
