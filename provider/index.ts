@@ -14,4 +14,4 @@
  */
 export * from "./dynamic";
 export * from "./client";
-export type { CheckpointPermission, PermissionOrder, PermissionPage, DeletedPermission } from "./api/model";
+export type { CheckpointPermission, PermissionOrder, PermissionPage, DeletedPermission } from "./api/types";

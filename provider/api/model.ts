@@ -6,6 +6,9 @@
  * OpenAI adds tomorrow does not break a stack today.
  */
 import { z } from "zod";
+import type { CheckpointPermission, PermissionPage } from "./types";
+
+export type { CheckpointPermission, DeletedPermission, PermissionOrder, PermissionPage } from "./types";
 
 /** `checkpoint.permission` as the API sends it. */
 export const PermissionWire = z.object({
@@ -44,34 +47,6 @@ export const ErrorWire = z.object({
     }),
 });
 export type ErrorWire = z.infer<typeof ErrorWire>;
-
-/** The order permissions are listed in; the API's default is `descending` (newest first). */
-export const PermissionOrder = z.enum(["ascending", "descending"]);
-export type PermissionOrder = z.infer<typeof PermissionOrder>;
-
-/** One project's access to one checkpoint. */
-export interface CheckpointPermission {
-    /** The permission id, `cp_…`. */
-    readonly id: string;
-    /** The project that may use the checkpoint, `proj_…`. */
-    readonly projectId: string;
-    /** When access was granted, in Unix seconds. */
-    readonly createdAt: number;
-}
-
-/** One page of a listing, in camelCase. */
-export interface PermissionPage {
-    readonly data: CheckpointPermission[];
-    readonly firstId: string | null;
-    readonly lastId: string | null;
-    readonly hasMore: boolean;
-}
-
-/** The result of a delete. */
-export interface DeletedPermission {
-    readonly id: string;
-    readonly deleted: boolean;
-}
 
 export function toPermission(wire: PermissionWire): CheckpointPermission {
     return { id: wire.id, projectId: wire.project_id, createdAt: wire.created_at };

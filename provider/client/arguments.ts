@@ -3,7 +3,7 @@
  * instead of a confusing 404 (or worse, a request to another path).
  */
 import { InvalidArgumentError } from "./errors";
-import type { PermissionOrder } from "../api/model";
+import type { PermissionOrder } from "../api/types";
 
 /** The API's largest page: a listing of many permissions takes the fewest round trips at this size. */
 export const MAX_PAGE_SIZE = 100;

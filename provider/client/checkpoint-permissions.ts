@@ -2,16 +2,8 @@
  * The three checkpoint-permission operations, on top of the client core: list (one page, or every page),
  * grant, revoke. Every argument is checked before a request goes out.
  */
-import {
-    DeletedPermissionWire,
-    PermissionListWire,
-    toPage,
-    toPermission,
-    type CheckpointPermission,
-    type DeletedPermission,
-    type PermissionOrder,
-    type PermissionPage,
-} from "../api/model";
+import { DeletedPermissionWire, PermissionListWire, toPage, toPermission } from "../api/model";
+import type { CheckpointPermission, DeletedPermission, PermissionOrder, PermissionPage } from "../api/types";
 import {
     checkCheckpoint,
     checkLimit,

@@ -143,7 +143,10 @@ export class OpenAIClient {
         else (logger[level] ?? logger.debug).call(logger, text);
     }
 
-    /** Sends a request, retrying as configured, and parses a 2xx body with `schema`. */
+    /**
+     * Sends a request, retrying as configured, and parses a 2xx body with `schema`.
+     * @internal For the resource modules; left out of the published declarations, which never mention zod.
+     */
     async send<S extends z.ZodType>(req: PreparedRequest, schema: S, options: RequestOptions = {}): Promise<{ value: z.infer<S>; requestId: string | undefined }> {
         const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : checkPositiveInteger("timeoutMs", options.timeoutMs);
         const url = this.url(req);

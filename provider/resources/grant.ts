@@ -10,7 +10,7 @@
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkProjectId } from "../client/arguments";
 import { InvalidResponseError, NotFoundError } from "../client/errors";
-import type { CheckpointPermission } from "../api/model";
+import type { CheckpointPermission } from "../api/types";
 import type { GrantInputs, GrantState } from "./types";
 import { checkFailures, type CheckResult } from "./check";
 import { isUnknown } from "./unknowns";

@@ -4,7 +4,7 @@
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
-import type { PermissionOrder } from "../api/model";
+import type { PermissionOrder } from "../api/types";
 import { summarize, type PermissionRecord } from "./types";
 
 /** Arguments for `getCheckpointPermissions`. */
