@@ -11,14 +11,15 @@ export default defineConfig({
                 test: {
                     name: "unit",
                     include: ["test/**/*.test.ts"],
-                    exclude: ["test/e2e/**", "**/node_modules/**"],
+                    exclude: ["test/e2e/**", "test/installed/**", "**/node_modules/**"],
                     testTimeout: 20_000,
                 },
             },
             {
                 test: {
                     name: "e2e",
-                    include: ["test/e2e/**/*.test.ts"],
+                    // test/installed: the packed tarball in users' projects outside the repository.
+                    include: ["test/e2e/**/*.test.ts", "test/installed/**/*.test.ts"],
                     // Every engine test builds, previews and updates real stacks: minutes, not milliseconds.
                     testTimeout: 600_000,
                     hookTimeout: 900_000,

@@ -24,12 +24,18 @@ export function programFailure(error: unknown, baseUrl: string | undefined, chec
     // The brand `pulumi.RunError.isInstance` looks for: the error keeps its own class, which callers match with
     // `instanceof`, and any copy of the SDK in the program recognises it.
     Object.defineProperty(error, "__pulumiRunError", { value: true });
-    if (error instanceof MissingAdminKeyError || error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
-        settled.set(scope(baseUrl), error);
-    } else if (error instanceof NotFoundError && checkpoint !== undefined) {
-        settled.set(scope(baseUrl, checkpoint), error);
-    }
-    return error;
+    const key = settledScope(error, baseUrl, checkpoint);
+    if (key === undefined) return error;
+    // Reads that were already in flight meet the same failure: they fail with the first one met.
+    const first = settled.get(key) ?? error;
+    settled.set(key, first);
+    return first;
+}
+
+function settledScope(error: OpenAIError, baseUrl: string | undefined, checkpoint: string | undefined): string | undefined {
+    if (error instanceof MissingAdminKeyError || error instanceof AuthenticationError || error instanceof PermissionDeniedError) return scope(baseUrl);
+    if (error instanceof NotFoundError && checkpoint !== undefined) return scope(baseUrl, checkpoint);
+    return undefined;
 }
 
 /**

@@ -46,6 +46,11 @@ export interface WorkspaceOptions {
      * etc.), by plugin name: e.g. the plugin directory of the package installed from a packed tarball.
      */
     readonly pluginPaths?: Readonly<Record<string, string>>;
+    /**
+     * Run the CLI in `programDir` itself, as a user does in their own project (one outside the repository, with
+     * its own node_modules), instead of in a copy of its Pulumi.yaml. PATH then holds only the engine and Node.
+     */
+    readonly inPlace?: boolean;
 }
 
 export interface Workspace {
@@ -66,21 +71,27 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     const programProject = path.join(options.programDir, "Pulumi.yaml");
     if (!existsSync(programProject)) throw new Error(`No Pulumi.yaml in ${options.programDir}`);
     const root = await mkdtemp(path.join(tmpdir(), `pulumi-${path.basename(options.programDir)}-`));
-    const projectDir = path.join(root, "project");
+    const projectDir = options.inPlace ? options.programDir : path.join(root, "project");
     const homeDir = options.sharedWith?.homeDir ?? path.join(root, "home");
     const backendDir = options.sharedWith?.backendDir ?? path.join(root, "backend");
     await Promise.all([projectDir, homeDir, backendDir].map((dir) => mkdir(dir, { recursive: true })));
 
-    // The program's project, with `main` made absolute so the program runs from the repository.
-    const project = parseYaml(await readFile(programProject, "utf8")) as Record<string, unknown>;
-    const main = typeof project["main"] === "string" ? project["main"] : ".";
-    project["main"] = path.resolve(options.programDir, main);
-    resolvePluginPaths(project, options.programDir, options.pluginPaths ?? {});
-    await writeFile(path.join(projectDir, "Pulumi.yaml"), stringifyYaml(project));
+    if (!options.inPlace) {
+        // The program's project, with `main` made absolute so the program runs from the repository.
+        const project = parseYaml(await readFile(programProject, "utf8")) as Record<string, unknown>;
+        const main = typeof project["main"] === "string" ? project["main"] : ".";
+        project["main"] = path.resolve(options.programDir, main);
+        resolvePluginPaths(project, options.programDir, options.pluginPaths ?? {});
+        await writeFile(path.join(projectDir, "Pulumi.yaml"), stringifyYaml(project));
+    }
 
+    // Node 22 first (the repository's own, from node@22): the one the tests run on. A user's project sees nothing else
+    // of the repository's tools.
+    const tools = options.inPlace ? path.dirname(process.execPath) : path.join(REPO_ROOT, "node_modules", ".bin");
+    const inherited = (process.env["PATH"] ?? "").split(path.delimiter).filter((dir) => !(options.inPlace && dir.startsWith(REPO_ROOT)));
     const env: Record<string, string> = {
         ...cleanEnvironment(),
-        PATH: [options.engine.binDir, path.join(REPO_ROOT, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(path.delimiter),
+        PATH: [options.engine.binDir, tools, ...inherited].join(path.delimiter),
         PULUMI_HOME: homeDir,
         PULUMI_BACKEND_URL: `file://${backendDir}`,
         PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
