@@ -1,0 +1,51 @@
+/**
+ * The other end of the peer range: a user on the oldest @pulumi/pulumi the package claims gets no second copy of
+ * the SDK, and a stack on it goes through up, a no-change preview and destroy.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Workspace } from "../../tools/engine/workspace";
+import { createUserProject, NODE_TYPES, OLDEST_PULUMI, startUserEmulator, TYPESCRIPT, type RunningUserEmulator, type UserProject } from "./support/user-project";
+
+const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
+const SEED = { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } };
+
+describe(`installed from the tarball, on the oldest @pulumi/pulumi it claims (${OLDEST_PULUMI})`, () => {
+    let project: UserProject;
+    let emulator: RunningUserEmulator;
+    let pulumi: Workspace["pulumi"];
+
+    beforeAll(async () => {
+        project = await createUserProject({
+            fixture: "stack",
+            dependencies: { "@pulumi/pulumi": OLDEST_PULUMI, typescript: TYPESCRIPT, "@types/node": NODE_TYPES },
+            files: { "seed.json": JSON.stringify(SEED) },
+        });
+        emulator = await startUserEmulator(project);
+        ({ pulumi } = await project.workspace({ OPENAI_BASE_URL: emulator.baseUrl, OPENAI_ADMIN_KEY: "sk-admin-emulator-key" }));
+        await pulumi(["stack", "init", "oldest"]);
+        await pulumi(["config", "set", "checkpoint", CHECKPOINT]);
+        await pulumi(["config", "set", "--path", "grants[0]", "proj_analytics"]);
+    });
+    afterAll(async () => {
+        await emulator?.close();
+        await project?.dispose();
+    });
+
+    it("resolves the package's @pulumi/pulumi to the user's own: one copy", async () => {
+        const { stdout } = await project.npm(["ls", "@pulumi/pulumi", "--all", "--parseable"]);
+        expect(stdout.trim().split("\n")).toEqual([path.join(project.dir, "node_modules", "@pulumi", "pulumi")]);
+        const { stdout: version } = await project.npm(["ls", "@pulumi/pulumi", "--json"]);
+        expect(JSON.parse(version).dependencies["@pulumi/pulumi"].version).toBe(OLDEST_PULUMI);
+    });
+
+    it("ups, previews no change, and destroys", async () => {
+        await pulumi(["up", "--yes"]);
+        const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
+        expect(outputs["recordedProjects"]).toEqual(["proj_analytics", "proj_research"]);
+        await pulumi(["preview", "--expect-no-changes"]);
+        await pulumi(["destroy", "--yes"]);
+        const state = (await emulator.control("state")) as { checkpoints: Record<string, { permissions: Array<{ project_id: string }> }> };
+        expect(state.checkpoints[CHECKPOINT]!.permissions.map((p) => p.project_id)).toEqual(["proj_research"]);
+    });
+});
