@@ -1,15 +1,15 @@
 /**
- * `npm run bench`: how fast the client lists permissions from the emulator over loopback, and what the
- * in-flight cap costs. Figures, never assertions: no test depends on speed.
+ * How fast the client lists permissions from the emulator over loopback, and what the in-flight cap is worth
+ * on many small checkpoints: the default limiter against one request at a time, in the same run.
  */
 import { Bench } from "tinybench";
 import { startEmulator } from "../../provider/emulator";
-import { CheckpointPermissionsClient, RequestLimiter } from "../../provider/client";
+import { CheckpointPermissionsClient, DEFAULT_MAX_REQUESTS_IN_FLIGHT, RequestLimiter } from "../../provider/client";
 
 const BIG = "ft:gpt-4o-mini-2024-07-18:acme::Big";
 const SMALL = Array.from({ length: 50 }, (_, i) => `ft:gpt-4o-mini-2024-07-18:acme::Small${i}`);
 
-async function main(): Promise<void> {
+export default async function run(): Promise<void> {
     const emulator = await startEmulator({
         seed: {
             checkpoints: {
@@ -20,15 +20,15 @@ async function main(): Promise<void> {
     });
     const client = (maxInFlight: number) =>
         new CheckpointPermissionsClient({ adminKey: emulator.adminKey, baseUrl: emulator.baseUrl, limiter: new RequestLimiter(maxInFlight) });
-    const [eight, one] = [client(8), client(1)];
+    const [adaptive, one] = [client(DEFAULT_MAX_REQUESTS_IN_FLIGHT), client(1)];
     try {
         const bench = new Bench({ iterations: 10, warmupIterations: 2, time: 0 });
         bench
             .add("list 10,000 permissions (100 pages of 100)", async () => {
-                await eight.permissions.listAll(BIG);
+                await adaptive.permissions.listAll(BIG);
             })
-            .add("list 50 small checkpoints at once, 8 requests in flight", async () => {
-                await Promise.all(SMALL.map((c) => eight.permissions.listAll(c)));
+            .add("list 50 small checkpoints at once, default limiter", async () => {
+                await Promise.all(SMALL.map((c) => adaptive.permissions.listAll(c)));
             })
             .add("list 50 small checkpoints at once, 1 request in flight", async () => {
                 await Promise.all(SMALL.map((c) => one.permissions.listAll(c)));
@@ -39,5 +39,3 @@ async function main(): Promise<void> {
         await emulator.close();
     }
 }
-
-void main();
