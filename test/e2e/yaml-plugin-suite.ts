@@ -22,10 +22,10 @@ export const REPOSITORY_PLUGIN_DIR = path.join(REPO_ROOT, "plugin");
 export interface YamlPluginSuiteOptions {
     /** Names the suite in the report, e.g. "repository" or "installed". */
     readonly label: string;
-    /** The plugin directory (with PulumiPlugin.yaml) the program uses. */
-    readonly pluginDir: string;
+    /** The plugin directory (with PulumiPlugin.yaml) the program uses; asked for when the suite starts. */
+    readonly pluginDir: () => string;
     /** The policy pack to run against the stack. Default: the repository's policy-pack/. */
-    readonly policyPackDir?: string;
+    readonly policyPackDir?: () => string;
 }
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
@@ -39,7 +39,7 @@ const PARTNER_KEY = "sk-admin-partner-organization-key";
 
 const projects = (emulator: RunningEmulator, checkpoint: string) => emulator.permissions(checkpoint).map((p) => p.project_id).sort();
 
-export function yamlPluginSuite({ label, pluginDir, policyPackDir = path.join(REPO_ROOT, "policy-pack") }: YamlPluginSuiteOptions): void {
+export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.join(REPO_ROOT, "policy-pack") }: YamlPluginSuiteOptions): void {
     describe(`a YAML program on the plugin (${label})`, () => {
         let stack: EngineStack;
         let partner: RunningEmulator;
@@ -51,11 +51,11 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = path.join(RE
             policyDir = await mkdtemp(path.join(tmpdir(), "yaml-policy-"));
             const policyConfig = path.join(policyDir, "config.json");
             await writeFile(policyConfig, JSON.stringify({ "checkpoint-forbidden-projects": { forbiddenProjects: ["proj_contractor"] } }));
-            policyArgs = ["--policy-pack", policyPackDir, "--policy-pack-config", policyConfig];
+            policyArgs = ["--policy-pack", policyPackDir(), "--policy-pack-config", policyConfig];
             stack = await startEngineStack({
                 fixture: "yaml",
                 programDir: YAML_EXAMPLE_DIR,
-                pluginPaths: { [PACKAGE_NAME]: pluginDir },
+                pluginPaths: { [PACKAGE_NAME]: pluginDir() },
                 seed,
                 // No OPENAI_* in the environment: the default provider reads the stack's config, the other its arguments.
                 credentialsInConfig: true,
