@@ -12,6 +12,22 @@ export function readmeBlocks(heading: string, language: string): string[] {
     return [...section.matchAll(new RegExp("```" + escape(language) + "\\n([^]*?)```", "g"))].map((match) => match[1]!);
 }
 
+/** Every section (from a heading to the next), with its fenced blocks by language. */
+export function readmeSections(): Array<{ heading: string; blocks: { sh: string[] } & Record<string, string[]> }> {
+    const headings = README.split("\n").filter((line, i, lines) => /^#+ /.test(line) && !insideFence(lines, i));
+    return headings.map((line) => {
+        const heading = line.replace(/^#+ /, "").trim();
+        const blocks: { sh: string[] } & Record<string, string[]> = { sh: [] };
+        const section = sectionLines(heading).join("\n") + "\n";
+        for (const match of section.matchAll(/```(\w+)\n([^]*?)```/g)) (blocks[match[1]!] ??= []).push(match[2]!);
+        return { heading, blocks };
+    });
+}
+
+function insideFence(lines: readonly string[], index: number): boolean {
+    return lines.slice(0, index).filter((line) => line.startsWith("```")).length % 2 === 1;
+}
+
 /** The lines of a section, from its heading to the next heading outside a code block. */
 function sectionLines(heading: string): string[] {
     const lines = README.split("\n");

@@ -1,0 +1,48 @@
+/**
+ * Every command the README gives a user to type (its `sh` blocks) is run by a test, the way the README shows it. This
+ * test keeps the list: a command added to the README without a test that runs it fails here, and so does a test
+ * that no longer reads the command it claims to.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, it } from "vitest";
+import { readmeSections, shellCommands } from "../support/readme";
+
+const root = path.resolve(__dirname, "../..");
+
+/** Each README command, and the test that runs it: that test reads the command from the README section named. */
+const RUN_BY: Readonly<Record<string, { section: string; test: string }>> = {
+    "npm ci && npm run demo": { section: "Getting started", test: "test/e2e/demo.test.ts" },
+    "npm ci && npm test": { section: "Getting started", test: ".ci/run" },
+    "npm install pulumi-openai-checkpoint-permissions": { section: "Installation", test: "test/installed/support/user-project.ts" },
+    "npm install @pulumi/policy": { section: "Installation", test: "test/installed/support/user-project.ts" },
+    "pulumi config set --secret openai:adminKey sk-admin-…": { section: "Configuration", test: "test/installed/scenario.test.ts" },
+    "pulumi preview --policy-pack node_modules/pulumi-openai-checkpoint-permissions/policy-pack --policy-pack-config policy-config.json": {
+        section: "Policies: who may use a checkpoint",
+        test: "test/installed/scenario.test.ts",
+    },
+    "npx openai-checkpoint-emulator --port 0 --seed seed.json": { section: "The emulator, for your own tests", test: "test/installed/support/user-project.ts" },
+};
+
+it("runs every command of the README's sh blocks in a test", () => {
+    const commands = readmeSections().flatMap(({ heading, blocks }) => blocks.sh.flatMap((block) => shellCommands(block).map((command) => ({ heading, command }))));
+    expect(commands.map((c) => c.command).sort()).toEqual(Object.keys(RUN_BY).sort());
+    for (const { heading, command } of commands) {
+        const { section, test } = RUN_BY[command]!;
+        expect(heading, command).toBe(section);
+        expect(existsSync(path.join(root, test)), test).toBe(true);
+    }
+});
+
+it("CI runs the README's test command as it is written", () => {
+    const ci = readFileSync(path.join(root, ".ci", "run"), "utf8");
+    expect(ci).toMatch(/^npm ci$/m);
+    expect(ci).toMatch(/^npm test$/m);
+});
+
+it("each test that runs a README command reads it from its section", () => {
+    for (const { section, test } of Object.values(RUN_BY)) {
+        if (test === ".ci/run") continue;
+        expect(readFileSync(path.join(root, test), "utf8"), test).toContain(JSON.stringify(section));
+    }
+});
