@@ -103,6 +103,8 @@ export class RequestLimiter {
     /** Counts back-offs; a permit remembers the one it was granted under. */
     private backOffs = 0;
     private inFlight = 0;
+    /** Waiters in the queues that have not given up (a waiter who gives up stays queued, skipped when reached). */
+    private waiting = 0;
     private pausedUntil = 0;
     private pauseTimer: NodeJS.Timeout | undefined;
     /** One queue per turn, served in this order. */
@@ -130,7 +132,7 @@ export class RequestLimiter {
 
     /** Requests waiting for a place. */
     get queuedCount(): number {
-        return this.queues.retry.length + this.queues.requeue.length + this.queues.new.length;
+        return this.waiting;
     }
 
     /** Sets the ceiling; the cap comes down to it at once if it is above. */
@@ -147,6 +149,7 @@ export class RequestLimiter {
         return new Promise((resolve, reject) => {
             const onAbort = (): void => {
                 waiter.cancelled = true;
+                this.waiting--;
                 reject(signal?.reason);
             };
             const waiter: Waiter = {
@@ -158,6 +161,7 @@ export class RequestLimiter {
             };
             signal?.addEventListener("abort", onAbort, { once: true });
             this.queues[options.turn ?? "new"].push(waiter);
+            this.waiting++;
             this.drain();
         });
     }
@@ -223,7 +227,8 @@ export class RequestLimiter {
     }
 
     private pause(delayMs: number): void {
-        const until = performance.now() + Math.min(Math.max(delayMs, 0), MAX_PAUSE_MS);
+        const wait = Number.isFinite(delayMs) ? Math.min(Math.max(delayMs, 0), MAX_PAUSE_MS) : 0;
+        const until = performance.now() + wait;
         this.pausedUntil = Math.max(this.pausedUntil, until);
     }
 
@@ -241,7 +246,9 @@ export class RequestLimiter {
         while (this.inFlight < this.cap) {
             const waiter = this.queues.retry.shift() ?? this.queues.requeue.shift() ?? this.queues.new.shift();
             if (waiter === undefined) return;
-            if (!waiter.cancelled) waiter.grant(this.grant());
+            if (waiter.cancelled) continue;
+            this.waiting--;
+            waiter.grant(this.grant());
         }
     }
 

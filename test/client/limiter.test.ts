@@ -171,6 +171,7 @@ describe("RequestLimiter", () => {
         const next = limiter.acquire();
         controller.abort(new Error("gave up"));
         await expect(abandoned).rejects.toThrow("gave up");
+        expect(limiter.queuedCount).toBe(1);
         held.release();
         const permit = await next;
         expect(limiter.activeCount).toBe(1);
