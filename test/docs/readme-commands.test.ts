@@ -22,6 +22,11 @@ const RUN_BY: Readonly<Record<string, { section: string; test: string }>> = {
         test: "test/installed/scenario.test.ts",
     },
     "npx openai-checkpoint-emulator --port 0 --seed seed.json": { section: "The emulator, for your own tests", test: "test/installed/support/user-project.ts" },
+    "pip install ./node_modules/pulumi-openai-checkpoint-permissions/sdk/python": { section: "The plugin: YAML, Python and Go", test: "test/e2e/plugin-sdks.test.ts" },
+    "go mod edit -require=github.com/pulumi-openai-checkpoint-permissions/sdk/go@v0.1.0 -replace=github.com/pulumi-openai-checkpoint-permissions/sdk/go=./node_modules/pulumi-openai-checkpoint-permissions/sdk/go":
+        { section: "The plugin: YAML, Python and Go", test: "test/e2e/plugin-sdks.test.ts" },
+    "pulumi import openai-checkpoints:index:CheckpointPermissionGrant importedAccess ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100/cp_0123456789abcdefghijklmn":
+        { section: "The plugin: YAML, Python and Go", test: "test/e2e/yaml-plugin-suite.ts" },
 };
 
 it("runs every command of the README's sh blocks in a test", () => {

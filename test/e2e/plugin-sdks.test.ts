@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, cacheRoot } from "../../tools/engine/engine";
 import { SDK_DIR, generateSdks } from "../../tools/engine/sdk";
+import { readmeBlock, readmeBlocks, shellCommands } from "../support/readme";
 import { requireEngine } from "./harness";
 
 const execFileAsync = promisify(execFile);
@@ -20,6 +21,22 @@ const execFileAsync = promisify(execFile);
 /** The Python tools, pinned; the environment is cached per pin set. */
 const PYTHON_TOOLS = ["mypy==2.4.1", "pulumi==3.272.0"];
 const EXAMPLES = path.join(REPO_ROOT, "examples");
+/** The README section that tells a user how to install each SDK; its commands run here as written. */
+const INSTALL_SECTION = "The plugin: YAML, Python and Go";
+/** The README's command that starts with `tool`, as its words. */
+function installCommand(tool: string): string[] {
+    const command = readmeBlocks(INSTALL_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith(`${tool} `));
+    if (!command) throw new Error(`README "${INSTALL_SECTION}" has no ${tool} command`);
+    return command.split(/\s+/);
+}
+
+/**
+ * A user's project folder holding the package as npm installs it (a copy of what the tarball ships of sdk/), so the
+ * README's commands, which name ./node_modules/…, run as written.
+ */
+async function withInstalledSdk(dir: string, language: "python" | "go"): Promise<void> {
+    await cp(path.join(SDK_DIR, language), path.join(dir, "node_modules", "pulumi-openai-checkpoint-permissions", "sdk", language), { recursive: true });
+}
 
 interface Run {
     code: number;
@@ -78,20 +95,36 @@ describe("the plugin's SDKs", () => {
     describe("Python (mypy)", () => {
         let mypy: string;
         const program = path.join(EXAMPLES, "python-checkpoint-access", "__main__.py");
-        const check = (file: string) => run(mypy, ["--strict", "--follow-imports=silent", "--cache-dir=/dev/null", file], { cwd: path.dirname(file), env: { MYPYPATH: path.join(SDK_DIR, "python") } });
+        const check = (file: string) => run(mypy, ["--strict", "--follow-imports=silent", "--cache-dir=/dev/null", file], { cwd: path.dirname(file) });
 
         beforeAll(async () => {
             const venv = path.join(path.dirname(cacheRoot()), `python-tools-${PYTHON_TOOLS.join("-").replace(/[^\w.-]/g, "_")}`);
+            const pip = path.join(venv, "bin", "pip");
             mypy = path.join(venv, "bin", "mypy");
-            if (existsSync(mypy)) return;
-            const created = await run("python3", ["-m", "venv", venv], { cwd: scratch });
-            if (created.code !== 0) throw new Error(`python3 -m venv failed (Python 3.9+ is needed for this test):\n${created.output}`);
-            const installed = await run(path.join(venv, "bin", "pip"), ["install", "--quiet", ...PYTHON_TOOLS], { cwd: scratch, timeoutMs: 600_000 });
-            if (installed.code !== 0) {
-                await rm(venv, { recursive: true, force: true });
-                throw new Error(`pip install ${PYTHON_TOOLS.join(" ")} failed:\n${installed.output}`);
+            if (!existsSync(mypy)) {
+                const created = await run("python3", ["-m", "venv", venv], { cwd: scratch });
+                if (created.code !== 0) throw new Error(`python3 -m venv failed (Python 3.9+ is needed for this test):\n${created.output}`);
+                const installed = await run(pip, ["install", "--quiet", ...PYTHON_TOOLS], { cwd: scratch, timeoutMs: 600_000 });
+                if (installed.code !== 0) {
+                    await rm(venv, { recursive: true, force: true });
+                    throw new Error(`pip install ${PYTHON_TOOLS.join(" ")} failed:\n${installed.output}`);
+                }
             }
+            // The README's command, in a user's folder, into that environment: the SDK as a user installs it.
+            const user = path.join(scratch, "python-user");
+            await withInstalledSdk(user, "python");
+            const [, ...args] = installCommand("pip");
+            const sdk = await run(pip, [...args, "--quiet", "--force-reinstall"], { cwd: user, timeoutMs: 600_000 });
+            if (sdk.code !== 0) throw new Error(`the README's pip install failed:\n${sdk.output}`);
         }, 900_000);
+
+        it("the README's Python block type-checks against the SDK, strictly", async () => {
+            const block = path.join(scratch, "readme_block.py");
+            await writeFile(block, readmeBlock("Which one? Dynamic resources or the plugin", "python"));
+            const result = await check(block);
+            expect(result.output).toMatch(/Success: no issues found/);
+            expect(result.code).toBe(0);
+        });
 
         it("the example program type-checks against the SDK, strictly", async () => {
             const result = await check(program);
@@ -112,12 +145,19 @@ describe("the plugin's SDKs", () => {
         const goEnv = { GOWORK: "off", GOFLAGS: "-mod=mod" };
         let module: string;
 
-        /** A copy of the example module whose SDK is this repository's sdk/go. */
+        /** A copy of the example module that gets the SDK with the README's command, from a user's node_modules. */
         beforeAll(async () => {
             module = path.join(scratch, "go-example");
             await cp(path.join(EXAMPLES, "go-checkpoint-access"), module, { recursive: true });
-            const replaced = await run("go", ["mod", "edit", `-replace=github.com/pulumi-openai-checkpoint-permissions/sdk/go=${path.join(SDK_DIR, "go")}`], { cwd: module, env: goEnv });
-            expect(replaced.output).toBe("");
+            await withInstalledSdk(module, "go");
+            const sdkModule = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
+            const dropped = await run("go", ["mod", "edit", `-droprequire=${sdkModule}`, `-dropreplace=${sdkModule}`], { cwd: module, env: goEnv });
+            expect(dropped.output).toBe("");
+            const [go, ...args] = installCommand("go");
+            // The SDK's version is the npm package's.
+            expect(args.join(" ")).toContain(`${sdkModule}@v${(JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version} `);
+            const edited = await run(go!, args, { cwd: module, env: goEnv });
+            expect(edited.output).toBe("");
             const tidy = await run("go", ["mod", "tidy"], { cwd: module, env: goEnv, timeoutMs: 600_000 });
             if (tidy.code !== 0) throw new Error(`go mod tidy failed:\n${tidy.output}`);
         }, 900_000);

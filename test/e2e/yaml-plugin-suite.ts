@@ -12,8 +12,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
-import { GRANT_TOKEN, PACKAGE_NAME } from "../../provider/plugin/schema";
+import { PACKAGE_NAME } from "../../provider/plugin/schema";
 import { REPO_ROOT } from "../../tools/engine/engine";
+import { readmeBlocks, shellCommands } from "../support/readme";
 import { startEngineStack, type EngineStack } from "./harness";
 
 export const YAML_EXAMPLE_DIR = path.join(REPO_ROOT, "examples", "yaml-checkpoint-access");
@@ -36,6 +37,15 @@ const seed: EmulatorSeed = {
 };
 const partnerSeed: EmulatorSeed = { checkpoints: { [PARTNER_CHECKPOINT]: { owner_project_id: "proj_partner_owner", permissions: [] } } };
 const PARTNER_KEY = "sk-admin-partner-organization-key";
+
+/** The README section whose `pulumi import` command the import step runs, its id replaced by the real one. */
+const IMPORT_SECTION = "The plugin: YAML, Python and Go";
+function readmeImportCommand(id: string): string[] {
+    const command = readmeBlocks(IMPORT_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith("pulumi import "));
+    if (!command) throw new Error(`README "${IMPORT_SECTION}" has no pulumi import command`);
+    const [, ...args] = command.split(/\s+/);
+    return [...args.slice(0, -1), id];
+}
 
 const projects = (emulator: RunningEmulator, checkpoint: string) => emulator.permissions(checkpoint).map((p) => p.project_id).sort();
 
@@ -86,7 +96,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
         });
 
         it("imports a grant made outside Pulumi by <checkpoint>/<permission id>", async () => {
-            const { stdout } = await stack.pulumi(["import", "--yes", "--stack", stack.stackName, GRANT_TOKEN, "importedAccess", `${CHECKPOINT}/${LEGACY_PERMISSION}`]);
+            const { stdout } = await stack.pulumi([...readmeImportCommand(`${CHECKPOINT}/${LEGACY_PERMISSION}`), "--yes", "--stack", stack.stackName]);
             // The code to paste into the program, in YAML (which writes the token without its `index` module).
             expect(stdout).toMatch(/type: openai-checkpoints:(index:)?CheckpointPermissionGrant\s+properties:\s+checkpoint: \S+\s+projectId: proj_legacy/);
             const imported = (await stack.exportState()).deployment.resources?.find((r) => r.urn.endsWith("::importedAccess"));

@@ -135,7 +135,8 @@ describe("CheckpointPermissions (the record)", () => {
     it("reads the live listing in check, keyed by project, so a YAML program gives only the checkpoint", async () => {
         const { inputs, failures } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT });
         expect(failures).toEqual([]);
-        expect(inputs).toEqual({ checkpoint: CHECKPOINT, access: { proj_existing: EXISTING }, managedProjects: {} });
+        expect(inputs).toMatchObject({ checkpoint: CHECKPOINT, access: { proj_existing: EXISTING }, managedProjects: {} });
+        expect(inputs).not.toHaveProperty("kind"); // the dynamic provider's dispatch field: not part of the plugin's shapes
         const created = await plugin.create(recordUrn, inputs);
         expect(created).toMatchObject({ id: CHECKPOINT, outs: { checkpoint: CHECKPOINT, access: { proj_existing: EXISTING } } });
         expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, inputs)).toEqual({ changes: false, replaces: [] });

@@ -1,0 +1,71 @@
+/**
+ * The YAML programs users copy (the README's blocks and examples/yaml-checkpoint-access) against the plugin's schema:
+ * every type, function and property they name exists, required inputs are given, and the plugin folder they point
+ * at is the one the npm package ships. (The example also runs on the engine: test/e2e/yaml-plugin.test.ts.)
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { packageSchema } from "../../provider/plugin/schema";
+import { readmeBlocks } from "../support/readme";
+
+const root = path.resolve(__dirname, "../..");
+const schema = packageSchema("0.0.0-test");
+const packageJson = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; files: string[] };
+const PROVIDER_TYPE = `pulumi:providers:${schema.name}`;
+
+interface YamlResource {
+    type: string;
+    properties?: Record<string, unknown>;
+}
+interface YamlProgram {
+    plugins?: { providers?: Array<{ name: string; path: string }> };
+    resources?: Record<string, YamlResource>;
+    variables?: Record<string, { "fn::invoke"?: { function: string; arguments: Record<string, unknown> } }>;
+}
+
+const programs: Array<{ name: string; program: YamlProgram }> = [
+    ...["Which one? Dynamic resources or the plugin", "The plugin: YAML, Python and Go"].flatMap((section) =>
+        readmeBlocks(section, "yaml").map((block, i) => ({ name: `README "${section}" yaml block ${i + 1}`, program: parse(block) as YamlProgram })),
+    ),
+    { name: "examples/yaml-checkpoint-access", program: parse(readFileSync(path.join(root, "examples/yaml-checkpoint-access/Pulumi.yaml"), "utf8")) as YamlProgram },
+];
+
+/** A schema member's input names and required inputs. */
+function inputsOf(type: string): { names: string[]; required: string[] } {
+    if (type === PROVIDER_TYPE) return { names: Object.keys(schema.provider.inputProperties), required: [] };
+    const resource = (schema.resources as Record<string, { inputProperties: object; requiredInputs: string[] }>)[type];
+    if (!resource) throw new Error(`${type} is not a resource of the schema`);
+    return { names: Object.keys(resource.inputProperties), required: resource.requiredInputs };
+}
+
+describe.each(programs)("$name", ({ program }) => {
+    it("names only resources of the schema, with inputs it has and every required one", () => {
+        for (const [name, resource] of Object.entries(program.resources ?? {})) {
+            const { names, required } = inputsOf(resource.type);
+            const given = Object.keys(resource.properties ?? {});
+            expect(names, `${name}: ${given.join(", ")}`).toEqual(expect.arrayContaining(given));
+            expect(given, name).toEqual(expect.arrayContaining(required));
+        }
+    });
+
+    it("invokes only functions of the schema, with arguments it has", () => {
+        for (const variable of Object.values(program.variables ?? {})) {
+            const invoke = variable["fn::invoke"];
+            if (!invoke) continue;
+            const fn = (schema.functions as Record<string, { inputs: { properties: object; required: string[] } }>)[invoke.function];
+            expect(fn, invoke.function).toBeDefined();
+            expect(Object.keys(fn!.inputs.properties)).toEqual(expect.arrayContaining(Object.keys(invoke.arguments)));
+        }
+    });
+});
+
+describe("the plugin folder programs name", () => {
+    it("is node_modules/<the package>/plugin in the README, and the package ships it", () => {
+        const paths = programs.filter((p) => p.name.startsWith("README")).flatMap((p) => p.program.plugins?.providers ?? []);
+        expect(paths.length).toBeGreaterThan(0);
+        for (const provider of paths) expect(provider).toEqual({ name: schema.name, path: `./node_modules/${packageJson.name}/plugin` });
+        expect(packageJson.files).toEqual(expect.arrayContaining(["plugin/PulumiPlugin.yaml", "plugin/index.js", "dist/provider"]));
+    });
+});
