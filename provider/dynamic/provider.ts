@@ -1,27 +1,46 @@
 /**
  * The dynamic provider both resources share. Pulumi serializes this object into every resource's state
- * (`__provider`) and runs it in the provider process, so it is a thin shim: each method loads the real
- * implementation by package name and calls it. Nothing is captured, so the serialized text is small,
- * the same on every machine, and holds no key (test/dynamic/serialized-provider.test.ts checks all three).
+ * (`__provider`, in the inputs and again in the outputs) and runs it in the provider process, so it is a
+ * small shim: the engine configures a dynamic provider before it calls anything else, and `configure`
+ * loads the real implementation by package name and takes on its methods. One serialized function
+ * instead of one per method keeps `__provider` near the size of a trivial provider's; nothing is captured
+ * but the package version, so the text is the same on every machine and holds no key
+ * (test/dynamic/serialized-provider.test.ts checks all three).
  *
- * `require` resolves from the program's directory, where the package is installed as a dependency.
+ * `require` resolves from the Pulumi project, where the package is installed as a dependency. When it is
+ * not there (removed, moved, or a fresh checkout without `npm install`), every call fails with a message
+ * that names the package, the version that deployed the stack, and the `npm install` that brings it back.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-export const checkpointPermissionsProvider: dynamic.ResourceProvider = {
-    configure: (req) => runtime().configure(req),
-    check: (olds, news) => runtime().check(olds, news),
-    diff: (id, olds, news) => runtime().diff(id, olds, news),
-    create: (inputs) => runtime().create(inputs),
-    read: (id, props) => runtime().read(id, props),
-    update: (id, olds, news) => runtime().update(id, olds, news),
-    delete: (id, props) => runtime().remove(id, props),
-};
+/** This package, and the version of it that serializes the shim: the one a stack's resources are deployed with. */
+const PACKAGE = "pulumi-openai-checkpoint-permissions";
+const { version }: { version: string } = require(`${PACKAGE}/package.json`);
 
 /**
- * Serialized with the provider (it is small and captures nothing); resolved in the provider process. The
- * module name (package.json `exports`) is a literal so the serialized text carries it, not a reference.
+ * Loads the implementation and takes on its methods. The module name (package.json `exports`) is what existing
+ * stacks' shims load too, so it stays exported. When it cannot be loaded, this and every later call fail with the
+ * fix: never a delete that silently does nothing. The body is serialized as written: keep comments out of it.
  */
-function runtime(): typeof import("./runtime") {
-    return require("pulumi-openai-checkpoint-permissions/provider-runtime");
-}
+const configure = async function (this: dynamic.ResourceProvider, req: dynamic.ConfigureRequest): Promise<void> {
+    let runtime: typeof import("./runtime");
+    try {
+        runtime = require(`${PACKAGE}/provider-runtime`);
+    } catch (error) {
+        const fix = `Cannot load ${PACKAGE}@${version}, which deployed these resources (${String(error).split("\n")[0]}): run \`npm install ${PACKAGE}@${version}\` in the Pulumi project`;
+        const fail = () => Promise.reject(new Error(fix));
+        Object.assign(this, { check: fail, diff: fail, create: fail, read: fail, update: fail, delete: fail });
+        return fail();
+    }
+    Object.assign(this, runtime.resourceProvider);
+    return runtime.configure(req);
+};
+
+/** What is serialized: `configure` alone, which puts the implementation's methods on the provider. */
+const shim: Pick<dynamic.ResourceProvider, "configure"> = { configure };
+
+/**
+ * The engine configures a dynamic provider before it calls anything else, so to everything but the serializer
+ * this is a complete provider; a `create` of its own would only add 0.3 KB to every resource's state.
+ */
+export const checkpointPermissionsProvider = shim as dynamic.ResourceProvider;

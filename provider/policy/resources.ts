@@ -14,7 +14,13 @@
  */
 import { UnknownValueError } from "@pulumi/policy";
 import { z } from "zod";
-import { CHECKPOINT_PERMISSION_GRANT_TYPE, CHECKPOINT_PERMISSIONS_TYPE } from "../resources/types";
+import {
+    CHECKPOINT_PERMISSION_GRANT_TYPE,
+    CHECKPOINT_PERMISSIONS_TYPE,
+    compare,
+    PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE,
+    PLUGIN_CHECKPOINT_PERMISSIONS_TYPE,
+} from "../resources/types";
 import { isUnknown } from "../resources/unknowns";
 
 export { isUnknown };
@@ -23,6 +29,15 @@ export { isUnknown };
 export const checkpointPermissionsType = CHECKPOINT_PERMISSIONS_TYPE;
 /** The type token of `CheckpointPermissionGrant`. */
 export const checkpointPermissionGrantType = CHECKPOINT_PERMISSION_GRANT_TYPE;
+/** The type token of `CheckpointPermissions` served by the native provider plugin (package `openai-checkpoints`). */
+export const pluginCheckpointPermissionsType = PLUGIN_CHECKPOINT_PERMISSIONS_TYPE;
+/** The type token of `CheckpointPermissionGrant` served by the native provider plugin. */
+export const pluginCheckpointPermissionGrantType = PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE;
+
+/** Every token a `CheckpointPermissions` has: the dynamic resource's and the plugin's, with the same properties. */
+export const checkpointPermissionsTypes: ReadonlySet<string> = new Set([checkpointPermissionsType, pluginCheckpointPermissionsType]);
+/** Every token a `CheckpointPermissionGrant` has. */
+export const checkpointPermissionGrantTypes: ReadonlySet<string> = new Set([checkpointPermissionGrantType, pluginCheckpointPermissionGrantType]);
 
 /** What `ResourceValidationArgs` and `PolicyResource` have in common, and all these helpers need. */
 export interface PolicyResourceLike {
@@ -31,16 +46,18 @@ export interface PolicyResourceLike {
     readonly urn?: string;
 }
 
+/** True for a `CheckpointPermissions`, from the dynamic provider or the plugin. */
 export function isCheckpointPermissions<R extends PolicyResourceLike>(
     resource: R,
-): resource is R & { readonly type: typeof checkpointPermissionsType } {
-    return resource.type === checkpointPermissionsType;
+): resource is R & { readonly type: typeof checkpointPermissionsType | typeof pluginCheckpointPermissionsType } {
+    return checkpointPermissionsTypes.has(resource.type);
 }
 
+/** True for a `CheckpointPermissionGrant`, from the dynamic provider or the plugin. */
 export function isCheckpointPermissionGrant<R extends PolicyResourceLike>(
     resource: R,
-): resource is R & { readonly type: typeof checkpointPermissionGrantType } {
-    return resource.type === checkpointPermissionGrantType;
+): resource is R & { readonly type: typeof checkpointPermissionGrantType | typeof pluginCheckpointPermissionGrantType } {
+    return checkpointPermissionGrantTypes.has(resource.type);
 }
 
 /** One permission as `CheckpointPermissions` records it. */
@@ -49,7 +66,7 @@ export interface ObservedPermission {
     readonly id: string;
     /** The project that may use the checkpoint, `proj_…`. */
     readonly projectId: string;
-    /** When access was granted, in Unix seconds, when recorded. */
+    /** When access was granted, in Unix seconds: recorded only by versions before the record was keyed by project. */
     readonly createdAt?: number;
 }
 
@@ -136,11 +153,13 @@ function knownProps(resource: PolicyResourceLike, keys: readonly string[]): Reco
 
 const nonEmpty = z.string().min(1);
 
-const ObservedPermissionsProps = z.object({
+/** The record as it is stored: each project with access, keyed by project, with its permission id. */
+const ObservedAccessProps = z.object({ checkpoint: nonEmpty, access: z.record(nonEmpty, nonEmpty) });
+
+/** The record as it was stored before it was keyed by project (a stack not yet updated since). */
+const LegacyObservedPermissionsProps = z.object({
     checkpoint: nonEmpty,
-    permissions: z.array(
-        z.object({ id: nonEmpty, projectId: nonEmpty, createdAt: z.number().optional() }),
-    ),
+    permissions: z.array(z.object({ id: nonEmpty, projectId: nonEmpty, createdAt: z.number().optional() })),
 });
 
 const GrantProps = z.object({
@@ -156,15 +175,25 @@ const GrantProps = z.object({
  */
 export function observedPermissions(resource: PolicyResourceLike): ObservedPermissions | undefined {
     if (!isCheckpointPermissions(resource)) return undefined;
-    const parsed = ObservedPermissionsProps.safeParse(knownProps(resource, ["checkpoint", "permissions"]));
-    if (!parsed.success) return undefined;
-    const permissions = parsed.data.permissions
-        .map(({ id, projectId, createdAt }): ObservedPermission =>
-            createdAt === undefined ? { id, projectId } : { id, projectId, createdAt },
-        )
-        .sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
-    const projectIds = [...new Set(permissions.map((permission) => permission.projectId))];
-    return { checkpoint: parsed.data.checkpoint, permissions, projectIds };
+    const props = knownProps(resource, ["checkpoint", "access", "permissions"]);
+    const current = ObservedAccessProps.safeParse(props);
+    if (current.success) {
+        const { checkpoint, access } = current.data;
+        return sortedObservation(checkpoint, Object.entries(access).map(([projectId, id]) => ({ id, projectId })));
+    }
+    // An older record only when there is no `access` at all: an unknown or malformed one is not applicable.
+    if (Object.prototype.hasOwnProperty.call(resource.props, "access")) return undefined;
+    const legacy = LegacyObservedPermissionsProps.safeParse(props);
+    if (!legacy.success) return undefined;
+    const permissions = legacy.data.permissions.map(({ id, projectId, createdAt }): ObservedPermission =>
+        createdAt === undefined ? { id, projectId } : { id, projectId, createdAt },
+    );
+    return sortedObservation(legacy.data.checkpoint, permissions);
+}
+
+function sortedObservation(checkpoint: string, permissions: ObservedPermission[]): ObservedPermissions {
+    const sorted = permissions.sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
+    return { checkpoint, permissions: sorted, projectIds: [...new Set(sorted.map((permission) => permission.projectId))] };
 }
 
 /**
@@ -204,8 +233,4 @@ export function accessOf(resource: PolicyResourceLike): ProjectAccess[] | undefi
     }
     const grant = grantOf(resource);
     return grant ? [grant] : undefined;
-}
-
-function compare(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,61 +1,149 @@
 /**
- * `CheckpointPermissions`: a record of what was read. The listing is taken during the program run and
- * arrives as inputs, so there is nothing to create or delete in OpenAI; the provider's work is to say
- * what changed (drift shows as a diff) and to re-read live on `pulumi refresh`.
+ * `CheckpointPermissions`: a record of what was read. The operations of both surfaces (the dynamic provider and
+ * the plugin), free of either: plain values in, plain values out; each surface turns them into its own shapes.
+ *
+ * The listing is taken while the program runs and arrives as inputs, keyed by project, so there is nothing to
+ * create or delete in OpenAI: the work is to tell whether the record changed (drift shows as the engine's diff of
+ * the inputs, which names the project), to re-read it live on `pulumi refresh`, and to leave out the access that
+ * the same `up` is about to revoke, so the stack converges in one `up`.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { NotFoundError } from "../client/errors";
-import { checkCheckpoint } from "../client/arguments";
-import { summarize, type ObservedPermissionsState } from "./types";
-import { providerClient } from "./client";
-import { checkFailures } from "./check";
+import { createHash } from "node:crypto";
+import type { CheckpointPermissionsClient } from "../client";
+import { checkCheckpoint, checkPermissionId, checkProjectId } from "../client/arguments";
+import { InvalidArgumentError, NotFoundError } from "../client/errors";
+import { checkFailures, type CheckResult } from "./check";
+import { isUnknown } from "./unknowns";
+import {
+    accessByProject,
+    compare,
+    type AccessByProject,
+    type ObservedPermissionsArgs,
+    type ObservedPermissionsInputs,
+    type ObservedPermissionsState,
+    type ProjectSet,
+} from "./types";
 
-export async function checkObserved(news: ObservedPermissionsState): Promise<dynamic.CheckResult> {
-    return checkFailures(news, [["checkpoint", checkCheckpoint]]);
+/** What a change of inputs means for a record. */
+export interface ObservedDiff {
+    readonly changes: boolean;
+    /** `["checkpoint"]` when the record moved to another checkpoint: that is another record. */
+    readonly replaces: Array<keyof ObservedPermissionsInputs>;
 }
 
-export async function diffObserved(olds: ObservedPermissionsState, news: ObservedPermissionsState): Promise<dynamic.DiffResult> {
+/** A record read live: the inputs the next diff compares with, and the state to keep. */
+export interface LiveRecord {
+    readonly inputs: ObservedPermissionsInputs;
+    readonly state: ObservedPermissionsState;
+}
+
+/**
+ * Checks the inputs, naming the bad property, and moves out of `access` into `revoking` what this `up` revokes:
+ * a project that a grant of the stack managed at the last `up` (`olds`), that no grant manages now, and that
+ * still holds the permission recorded then. Pulumi deletes that grant only after the program has run, so the
+ * listing still shows it; recording it would make the next preview report its removal as drift.
+ *
+ * `olds` are the inputs last recorded (any shape an earlier version stored, or none for a new record).
+ */
+export function checkObserved(olds: Partial<ObservedPermissionsInputs>, news: ObservedPermissionsArgs): CheckResult<ObservedPermissionsInputs> {
+    const { failures } = checkFailures(news, [
+        ["checkpoint", checkCheckpoint],
+        ["access", checkAccess],
+        ["managedProjects", checkProjectSet],
+    ]);
+    const revoking = failures.length === 0 ? revokedBy(olds, news) : {};
+    const access = Object.keys(revoking).length === 0 ? news.access : withoutProjects(news.access, revoking);
+    return { inputs: { ...news, access, revoking }, failures };
+}
+
+/** `olds` is the state last recorded: this version's, or an earlier one's (no digest: it changes, and migrates). */
+export function diffObserved(olds: Partial<ObservedPermissionsState>, news: ObservedPermissionsInputs): ObservedDiff {
     // Another checkpoint is another record. A listing not known yet (during preview) is a change: not a new record.
-    const replaces = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
-    const changed = replaces.length > 0 || !sameJson(olds.permissions, news.permissions);
-    return { changes: changed, replaces, deleteBeforeReplace: false };
+    const replaces: ObservedDiff["replaces"] = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
+    const changes = replaces.length > 0 || isUnknown(news.access) || isUnknown(news.managedProjects) || olds.digest !== digestOf(news);
+    return { changes, replaces };
 }
 
-export async function createObserved(inputs: ObservedPermissionsState): Promise<dynamic.CreateResult> {
-    return { id: inputs.checkpoint, outs: recorded(inputs) };
+/** The state to keep for the inputs recorded (create and update alike): small, the listing stays in the inputs. */
+export function recordObserved(inputs: ObservedPermissionsInputs): ObservedPermissionsState {
+    return {
+        kind: "CheckpointPermissions",
+        checkpoint: inputs.checkpoint,
+        managedProjects: inputs.managedProjects,
+        revoking: inputs.revoking,
+        digest: digestOf(inputs),
+    };
 }
 
-export async function updateObserved(news: ObservedPermissionsState): Promise<dynamic.UpdateResult> {
-    return { outs: recorded(news) };
-}
-
-/** `pulumi refresh`: the live listing becomes both the state and the inputs the next diff compares with. */
-export async function readObserved(id: string, props: Partial<ObservedPermissionsState>): Promise<dynamic.ReadResult> {
-    const checkpoint = props.checkpoint ?? id;
+/**
+ * `pulumi refresh`: the live listing becomes the inputs the next diff compares with. `undefined` when the
+ * checkpoint is gone (or no longer visible): so is the record of its permissions.
+ */
+export async function readObserved(
+    client: CheckpointPermissionsClient,
+    checkpoint: string,
+    managedProjects: ProjectSet = {},
+): Promise<LiveRecord | undefined> {
     try {
-        const listing = await providerClient().permissions.listAll(checkpoint);
-        const live = recorded({ kind: "CheckpointPermissions", checkpoint, ...summarize(listing.permissions) });
-        return { id, props: live, inputs: live };
+        const { permissions } = await client.permissions.listAll(checkpoint);
+        const inputs: ObservedPermissionsInputs = { kind: "CheckpointPermissions", checkpoint, access: accessByProject(permissions), managedProjects, revoking: {} };
+        return { inputs, state: recordObserved(inputs) };
     } catch (error) {
-        // The checkpoint is gone (or no longer visible): so is the record of its permissions.
-        if (error instanceof NotFoundError) return {};
+        if (error instanceof NotFoundError) return undefined;
         throw error;
     }
 }
 
-/** Forgetting a record revokes nothing. */
-export async function deleteObserved(): Promise<void> {}
-
-function recorded(state: ObservedPermissionsState): ObservedPermissionsState {
-    return {
-        kind: "CheckpointPermissions",
-        checkpoint: state.checkpoint,
-        permissions: state.permissions,
-        projectIds: state.projectIds,
-        permissionCount: state.permissionCount,
-    };
+/** The access of `news` that grants managed at the last `up` and no longer do: what this `up` revokes. */
+function revokedBy(olds: Partial<ObservedPermissionsInputs>, news: ObservedPermissionsArgs): AccessByProject {
+    const { access, managedProjects } = news;
+    const revoking: AccessByProject = {};
+    if (olds.checkpoint !== news.checkpoint || isUnknown(access) || isUnknown(managedProjects)) return revoking;
+    if (!isPlainObject(olds.managedProjects) || !isPlainObject(olds.access)) return revoking;
+    for (const projectId of Object.keys(olds.managedProjects)) {
+        const permissionId = access[projectId];
+        if (!Object.hasOwn(managedProjects, projectId) && permissionId !== undefined && permissionId === olds.access[projectId]) {
+            revoking[projectId] = permissionId;
+        }
+    }
+    return revoking;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-    return JSON.stringify(a) === JSON.stringify(b);
+function withoutProjects(access: AccessByProject, projects: AccessByProject): AccessByProject {
+    return Object.fromEntries(Object.entries(access).filter(([projectId]) => !Object.hasOwn(projects, projectId)));
+}
+
+/**
+ * A digest of what a record says, independent of key order (the engine's wire format does not keep it): the
+ * provider compares it with the digest kept in state instead of a second copy of the listing.
+ */
+function digestOf({ access, managedProjects }: Pick<ObservedPermissionsInputs, "access" | "managedProjects">): string {
+    const sorted = (object: object) => Object.entries(object).sort(([a], [b]) => compare(a, b));
+    return createHash("sha256")
+        .update(JSON.stringify([sorted(access), sorted(managedProjects)]))
+        .digest("base64url");
+}
+
+/** `access`: project ids to permission ids. */
+function checkAccess(value: unknown, argument: string): void {
+    for (const [projectId, permissionId] of Object.entries(checkObject(value, argument))) {
+        checkProjectId(projectId, argument);
+        checkPermissionId(permissionId, `${argument}.${projectId}`);
+    }
+}
+
+/** `managedProjects`: project ids to `true`. */
+function checkProjectSet(value: unknown, argument: string): void {
+    for (const [projectId, member] of Object.entries(checkObject(value, argument))) {
+        checkProjectId(projectId, argument);
+        if (member !== true) throw new InvalidArgumentError(`${argument}.${projectId}`, member, "must be true");
+    }
+}
+
+function checkObject(value: unknown, argument: string): Record<string, unknown> {
+    if (!isPlainObject(value)) throw new InvalidArgumentError(argument, value, "must be an object keyed by project id");
+    return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

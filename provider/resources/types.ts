@@ -3,9 +3,16 @@
  * what a CrossGuard policy sees. Plain data, no Outputs.
  */
 
-/** Type tokens, as the dynamic provider SDK builds them from `module` and `type`. */
+/** Type tokens of the dynamic resources, as the dynamic provider SDK builds them from `module` and `type`. */
 export const CHECKPOINT_PERMISSIONS_TYPE = "pulumi-nodejs:dynamic/openai:CheckpointPermissions";
 export const CHECKPOINT_PERMISSION_GRANT_TYPE = "pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant";
+
+/**
+ * Type tokens of the same resources served by the native provider plugin (package `openai-checkpoints`): the same
+ * properties, without `kind` (each token is one resource) and without `__provider`.
+ */
+export const PLUGIN_CHECKPOINT_PERMISSIONS_TYPE = "openai-checkpoints:index:CheckpointPermissions";
+export const PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE = "openai-checkpoints:index:CheckpointPermissionGrant";
 
 /** One project's access to a checkpoint, as recorded. */
 export interface PermissionRecord {
@@ -17,14 +24,53 @@ export interface PermissionRecord {
     createdAt: number;
 }
 
-/** `CheckpointPermissions`: a checkpoint's live permissions, read during the program run. */
-export interface ObservedPermissionsState {
-    /** Tells the shared provider which resource it is handling. */
+/**
+ * A checkpoint's access, keyed by project: each project with access, and the id of its permission,
+ * e.g. `{ "proj_eval": "cp_…" }`. Keyed so that the engine's diff of two records names the projects added,
+ * removed or granted again (a new permission id), and nothing else.
+ */
+export type AccessByProject = Record<string, string>;
+
+/** A set of project ids as an object keyed by project (`{ "proj_eval": true }`), so its diff names the project too. */
+export type ProjectSet = Record<string, true>;
+
+/** `CheckpointPermissions` as the program gives it: the listing it read, keyed by project. */
+export interface ObservedPermissionsArgs {
+    /** Tells the shared dynamic provider which resource it is handling. */
     kind: "CheckpointPermissions";
     checkpoint: string;
-    /** Sorted by project id, so a change outside Pulumi shows as a small diff. */
+    access: AccessByProject;
+    /** The projects whose access grants of the stack manage: the grants the record waits for. */
+    managedProjects: ProjectSet;
+}
+
+/**
+ * `CheckpointPermissions` inputs after the provider's check: the listing is stored once, here. The engine diffs
+ * these, so they are what a preview shows.
+ */
+export interface ObservedPermissionsInputs extends ObservedPermissionsArgs {
+    /**
+     * The access that this `up` revokes and that the listing, read before Pulumi deletes anything, still showed:
+     * projects whose grant left the stack since the last `up`. Left out of `access`, so the stack converges in one
+     * `up`; kept here so the program's outputs leave it out too. Empty but for the `up` that revokes.
+     */
+    revoking: AccessByProject;
+}
+
+/**
+ * `CheckpointPermissions` outputs: small. The listing is in the inputs only; `digest` lets the provider's diff
+ * tell whether it changed without a second copy.
+ */
+export interface ObservedPermissionsState extends Pick<ObservedPermissionsInputs, "kind" | "checkpoint" | "managedProjects" | "revoking"> {
+    /** A digest of `access` and `managedProjects` as recorded. */
+    digest: string;
+}
+
+/** The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it. */
+export interface LegacyObservedPermissionsState {
+    kind: "CheckpointPermissions";
+    checkpoint: string;
     permissions: PermissionRecord[];
-    /** Sorted, unique. */
     projectIds: string[];
     permissionCount: number;
 }
@@ -45,8 +91,15 @@ export interface GrantState extends GrantInputs {
     adopted: boolean;
 }
 
-/** Sorts and summarizes a listing the way both the function and the resource record it. */
-export function summarize(permissions: ReadonlyArray<PermissionRecord>): Pick<ObservedPermissionsState, "permissions" | "projectIds" | "permissionCount"> {
+/** The convenient views of a listing: every permission sorted by project (then id), and the projects, sorted and unique. */
+export interface PermissionSummary {
+    permissions: PermissionRecord[];
+    projectIds: string[];
+    permissionCount: number;
+}
+
+/** Sorts and summarizes a listing the way the function, the record and the policies show it. */
+export function summarize(permissions: ReadonlyArray<PermissionRecord>): PermissionSummary {
     const sorted = [...permissions]
         .map(({ id, projectId, createdAt }) => ({ id, projectId, createdAt }))
         .sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
@@ -54,6 +107,17 @@ export function summarize(permissions: ReadonlyArray<PermissionRecord>): Pick<Ob
     return { permissions: sorted, projectIds, permissionCount: sorted.length };
 }
 
-function compare(a: string, b: string): number {
+/**
+ * A listing keyed by project, sorted. A project holds one permission; should the API ever list two for one
+ * project, the first by id is kept, so the record does not flip between them from run to run.
+ */
+export function accessByProject(permissions: ReadonlyArray<Pick<PermissionRecord, "id" | "projectId">>): AccessByProject {
+    const sorted = [...permissions].sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
+    const access: AccessByProject = {};
+    for (const { projectId, id } of sorted) access[projectId] ??= id;
+    return access;
+}
+
+export function compare(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }

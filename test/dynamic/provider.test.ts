@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import * as runtime from "../../provider/dynamic/runtime";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
-import type { GrantInputs, GrantState, ObservedPermissionsState } from "../../provider/resources/types";
+import type { GrantInputs, GrantState, LegacyObservedPermissionsState, ObservedPermissionsInputs, ObservedPermissionsState } from "../../provider/resources/types";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 const seed = {
@@ -85,34 +85,130 @@ describe("CheckpointPermissionGrant", () => {
 });
 
 describe("CheckpointPermissions", () => {
-    const observed = (projectIds: string[]): ObservedPermissionsState => ({
+    /** The inputs a program gives: the listing keyed by project, and the projects its grants manage. */
+    const record = (access: Record<string, string>, managed: string[] = [], checkpoint = CHECKPOINT, revoking: Record<string, string> = {}): ObservedPermissionsInputs => ({
         kind: "CheckpointPermissions",
-        checkpoint: CHECKPOINT,
-        permissions: projectIds.map((projectId, i) => ({ id: `cp_${i}`, projectId, createdAt: 1 })),
-        projectIds,
-        permissionCount: projectIds.length,
+        checkpoint,
+        access,
+        managedProjects: Object.fromEntries(managed.map((projectId) => [projectId, true])),
+        revoking,
     });
+    /** What the provider kept in state for those inputs. */
+    const stateOf = async (inputs: ObservedPermissionsInputs) => (await runtime.create({ ...inputs })).outs as ObservedPermissionsState;
 
-    it("records what was read without a request, keyed by the checkpoint", async () => {
-        const created = await runtime.create({ ...observed(["proj_a"]) });
-        expect(created).toEqual({ id: CHECKPOINT, outs: observed(["proj_a"]) });
+    it("records what was read without a request, keyed by the checkpoint, keeping the listing out of its state", async () => {
+        const created = await runtime.create({ ...record({ proj_a: "cp_a" }) });
+        expect(created.id).toBe(CHECKPOINT);
+        expect(created.outs).toEqual({ kind: "CheckpointPermissions", checkpoint: CHECKPOINT, managedProjects: {}, revoking: {}, digest: expect.any(String) });
+        expect(JSON.stringify(created.outs)).not.toContain("cp_a");
         expect(emulator.requests).toHaveLength(0);
     });
 
-    it("reports drift as a change, and no change when the listing is the same", async () => {
-        expect(await runtime.diff(CHECKPOINT, { ...observed(["proj_a"]) }, { ...observed(["proj_a"]) })).toMatchObject({ changes: false });
-        expect(await runtime.diff(CHECKPOINT, { ...observed(["proj_a"]) }, { ...observed(["proj_a", "proj_b"]) })).toMatchObject({ changes: true, replaces: [] });
+    /** A change is left for the engine to diff from the inputs (`changes` unknown), so it shows only what changed. */
+    const CHANGED = { replaces: [], deleteBeforeReplace: false };
+    const UNCHANGED = { changes: false, replaces: [], deleteBeforeReplace: false };
+
+    it("reports no change for the same listing in any key order, and a change for a project added, removed or granted again", async () => {
+        const olds = await stateOf(record({ proj_a: "cp_a", proj_b: "cp_b" }));
+        const diff = (inputs: ObservedPermissionsInputs) => runtime.diff(CHECKPOINT, { ...olds }, { ...inputs });
+        expect(await diff(record({ proj_b: "cp_b", proj_a: "cp_a" }))).toEqual(UNCHANGED);
+        expect(await diff(record({ proj_a: "cp_a", proj_b: "cp_b", proj_c: "cp_c" }))).toEqual(CHANGED);
+        expect(await diff(record({ proj_a: "cp_a" }))).toEqual(CHANGED);
+        expect(await diff(record({ proj_a: "cp_a", proj_b: "cp_b2" }))).toEqual(CHANGED);
+        expect(await diff(record({ proj_a: "cp_a", proj_b: "cp_b" }, ["proj_a"]))).toEqual(CHANGED);
     });
 
-    it("re-reads the live listing on refresh, as state and as inputs", async () => {
+    it("reports no change when only the serialized provider changed (a package upgrade)", async () => {
+        const olds = { ...(await stateOf(record({ proj_a: "cp_a" }))), __provider: "exports.handler = () => ({})" };
+        expect(await runtime.diff(CHECKPOINT, olds, { ...record({ proj_a: "cp_a" }), __provider: "a newer shim" })).toEqual(UNCHANGED);
+    });
+
+    it("treats a listing not known yet as a change, and another checkpoint as another record", async () => {
+        const olds = await stateOf(record({ proj_a: "cp_a" }));
+        const unknownListing = { ...record({}), access: UNKNOWN };
+        expect(await runtime.diff(CHECKPOINT, { ...olds }, unknownListing)).toEqual(CHANGED);
+        expect(await runtime.diff(CHECKPOINT, { ...olds }, { ...record({ proj_a: "cp_a" }, [], "ft:other") })).toEqual({ ...CHANGED, replaces: ["checkpoint"] });
+    });
+
+    it("migrates a record stored before it was keyed by project with an update, not a replace", async () => {
+        const legacy: LegacyObservedPermissionsState = {
+            kind: "CheckpointPermissions",
+            checkpoint: CHECKPOINT,
+            permissions: [{ id: "cp_a", projectId: "proj_a", createdAt: 1 }],
+            projectIds: ["proj_a"],
+            permissionCount: 1,
+        };
+        const { revoking: _, ...news } = record({ proj_a: "cp_a" });
+        expect(await runtime.check({ ...legacy }, news)).toEqual({ inputs: record({ proj_a: "cp_a" }), failures: [] });
+        const checked = record({ proj_a: "cp_a" });
+        expect(await runtime.diff(CHECKPOINT, { ...legacy }, { ...checked })).toEqual(CHANGED);
+        expect((await runtime.update(CHECKPOINT, { ...legacy }, { ...checked })).outs).toEqual(await stateOf(checked));
+    });
+
+    it("fails check on a malformed listing, naming the property, before any request", async () => {
+        const result = await runtime.check({}, { ...record({ "proj a": "cp_a" }), managedProjects: { proj_b: "yes" } });
+        expect(result.failures).toEqual([
+            { property: "access", reason: expect.stringMatching(/must not contain whitespace.*proj a/) },
+            { property: "managedProjects.proj_b", reason: expect.stringMatching(/must be true/) },
+        ]);
+        expect((await runtime.check({}, { ...record({}), access: [] })).failures).toEqual([{ property: "access", reason: expect.stringMatching(/object keyed by project id/) }]);
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    describe("converging in one up", () => {
+        const check = async (olds: ObservedPermissionsInputs, news: ObservedPermissionsInputs) => (await runtime.check({ ...olds }, { ...news })).inputs;
+
+        it("moves the access of a grant that left the stack to `revoking`: this up revokes it", async () => {
+            const olds = record({ proj_a: "cp_a", proj_c: "cp_c" }, ["proj_c"]);
+            // The listing was read before Pulumi deletes the grant, so it still shows proj_c.
+            expect(await check(olds, record({ proj_a: "cp_a", proj_c: "cp_c" }))).toEqual(record({ proj_a: "cp_a" }, [], CHECKPOINT, { proj_c: "cp_c" }));
+            // The next run reads it gone, and has nothing left to revoke: no change.
+            const recorded = await stateOf(record({ proj_a: "cp_a" }, [], CHECKPOINT, { proj_c: "cp_c" }));
+            const next = await check(record({ proj_a: "cp_a" }, [], CHECKPOINT, { proj_c: "cp_c" }), record({ proj_a: "cp_a" }));
+            expect(next).toEqual(record({ proj_a: "cp_a" }));
+            expect(await runtime.diff(CHECKPOINT, { ...recorded }, { ...next })).toEqual(UNCHANGED);
+        });
+
+        it("leaves out the old access of a grant moved to another project, and keeps the new one", async () => {
+            const olds = record({ proj_a: "cp_a", proj_c: "cp_c" }, ["proj_c"]);
+            expect(await check(olds, record({ proj_a: "cp_a", proj_c: "cp_c", proj_d: "cp_d" }, ["proj_d"]))).toEqual(
+                record({ proj_a: "cp_a", proj_d: "cp_d" }, ["proj_d"], CHECKPOINT, { proj_c: "cp_c" }),
+            );
+        });
+
+        it("keeps what no grant of this up revokes", async () => {
+            const olds = record({ proj_a: "cp_a", proj_c: "cp_c" }, ["proj_c"]);
+            // Still managed.
+            expect(await check(olds, record({ proj_a: "cp_a", proj_c: "cp_c" }, ["proj_c"]))).toEqual(record({ proj_a: "cp_a", proj_c: "cp_c" }, ["proj_c"]));
+            // Granted again outside Pulumi since: the grant's delete revokes the old permission, not this one.
+            expect(await check(olds, record({ proj_a: "cp_a", proj_c: "cp_c2" }))).toEqual(record({ proj_a: "cp_a", proj_c: "cp_c2" }));
+            // Never managed by the stack: drift, recorded as it is.
+            expect(await check(record({ proj_a: "cp_a" }), record({ proj_a: "cp_a", proj_x: "cp_x" }))).toEqual(record({ proj_a: "cp_a", proj_x: "cp_x" }));
+            // Another checkpoint: another record.
+            expect(await check(olds, record({ proj_c: "cp_c" }, [], "ft:other"))).toEqual(record({ proj_c: "cp_c" }, [], "ft:other"));
+        });
+
+        it("keeps everything while the listing or the managed projects are not known yet", async () => {
+            const olds = record({ proj_c: "cp_c" }, ["proj_c"]);
+            const unknownManaged = { ...record({ proj_c: "cp_c" }), managedProjects: UNKNOWN } as unknown as ObservedPermissionsInputs;
+            expect(await check(olds, unknownManaged)).toEqual(unknownManaged);
+        });
+    });
+
+    it("re-reads the live listing on refresh as the inputs, keeping the projects the stack manages", async () => {
         emulator.grant(CHECKPOINT, "proj_outside");
-        const read = await runtime.read(CHECKPOINT, { ...observed(["proj_existing"]) });
-        expect(read.props?.["projectIds"]).toEqual(["proj_existing", "proj_outside"]);
-        expect(read.inputs).toEqual(read.props);
+        const live = emulator.permissions(CHECKPOINT);
+        const read = await runtime.read(CHECKPOINT, { ...(await stateOf(record({ proj_existing: "cp_existing00000000000000000" }, ["proj_existing"]))) });
+        const inputs = record(Object.fromEntries(live.map((p) => [p.project_id, p.id])), ["proj_existing"]);
+        expect(read).toEqual({ id: CHECKPOINT, inputs, props: await stateOf(inputs) });
+    });
+
+    it("forgets the record on refresh when the checkpoint is gone", async () => {
+        expect(await runtime.read("ft:gone", { ...(await stateOf(record({}, [], "ft:gone"))) })).toEqual({});
     });
 
     it("revokes nothing when the record is deleted", async () => {
-        await runtime.remove(CHECKPOINT, { ...observed(["proj_existing"]) });
+        await runtime.remove(CHECKPOINT, { ...(await stateOf(record({ proj_existing: "cp_existing00000000000000000" }))) });
         expect(emulator.permissions(CHECKPOINT)).toHaveLength(1);
         expect(emulator.requests).toHaveLength(0);
     });

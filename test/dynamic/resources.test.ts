@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { CheckpointPermissionGrant, CheckpointPermissions } from "../../provider/dynamic";
+import * as runtime from "../../provider/dynamic/runtime";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 let emulator: RunningEmulator;
@@ -27,9 +28,11 @@ beforeAll(async () => {
     process.env["OPENAI_BASE_URL"] = emulator.baseUrl;
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => {
+            // As the engine does in a preview: the provider checks the inputs, which come back as the state.
+            newResource: async (args) => {
                 registered.push(args);
-                return { id: `${args.name}-id`, state: args.inputs };
+                const { inputs } = await runtime.check({}, args.inputs);
+                return { id: `${args.name}-id`, state: inputs };
             },
             call: () => ({}),
         },
@@ -47,7 +50,7 @@ function output<T>(o: pulumi.Output<T>): Promise<T> {
 }
 
 describe("CheckpointPermissions", () => {
-    it("records the live listing, sorted by project, under its type token", async () => {
+    it("records the live listing keyed by project, under its type token, and derives its outputs from it", async () => {
         const observed = new CheckpointPermissions("shared", { checkpoint: CHECKPOINT });
         expect(await output(observed.projectIds)).toEqual(["proj_a", "proj_m", "proj_z"]);
         expect(await output(observed.permissionCount)).toBe(3);
@@ -56,7 +59,27 @@ describe("CheckpointPermissions", () => {
         expect(Object.keys(permissions[0]!).sort()).toEqual(["createdAt", "id", "projectId"]);
         const registration = registered.find((r) => r.name === "shared")!;
         expect(registration.type).toBe("pulumi-nodejs:dynamic/openai:CheckpointPermissions");
-        expect(registration.inputs).toMatchObject({ kind: "CheckpointPermissions", checkpoint: CHECKPOINT, permissionCount: 3 });
+        const live = emulator.permissions(CHECKPOINT);
+        const { __provider: _provider, ...recorded } = registration.inputs;
+        // The listing is recorded once; the convenient views are not stored again.
+        // What the program gives; the provider's check adds `revoking`.
+        expect(recorded).toEqual({
+            kind: "CheckpointPermissions",
+            checkpoint: CHECKPOINT,
+            access: Object.fromEntries(live.map((p) => [p.project_id, p.id])),
+            managedProjects: {},
+        });
+        expect(await output(observed.revoking)).toEqual({});
+        expect(permissions.map((p) => p.id)).toEqual(["proj_a", "proj_m", "proj_z"].map((projectId) => recorded.access[projectId]));
+    });
+
+    it("names the projects that its grants in dependsOn manage on its checkpoint, and only those", async () => {
+        const mine = new CheckpointPermissionGrant("mine", { checkpoint: CHECKPOINT, projectId: "proj_m" });
+        const elsewhere = new CheckpointPermissionGrant("elsewhere", { checkpoint: "ft:gpt-4o-mini-2024-07-18:acme::Other", projectId: "proj_q" });
+        const observed = new CheckpointPermissions("with-grants", { checkpoint: CHECKPOINT }, { dependsOn: pulumi.output([mine, elsewhere]) });
+        await output(observed.projectIds);
+        await output(observed.id);
+        expect(registered.find((r) => r.name === "with-grants")!.inputs["managedProjects"]).toEqual({ proj_m: true });
     });
 });
 
@@ -79,8 +102,9 @@ describe("the serialized provider", () => {
         await output(new CheckpointPermissionGrant("again-grant", { checkpoint: CHECKPOINT, projectId: "proj_x" }).id);
         const texts = new Set(registered.map((r) => r.inputs["__provider"] as string));
         expect(texts.size).toBe(1);
-        const [text] = [...texts];
-        expect(text).toContain('require("pulumi-openai-checkpoint-permissions/provider-runtime")');
+        const [text] = [...texts] as [string];
+        expect(text).toContain('"pulumi-openai-checkpoint-permissions"');
+        expect(text).toContain("/provider-runtime`");
         expect(text).not.toContain(emulator.adminKey);
         expect(text).not.toContain("sk-admin");
         for (const r of registered) expect(JSON.stringify(r.inputs)).not.toContain(emulator.adminKey);

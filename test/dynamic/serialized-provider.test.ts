@@ -1,7 +1,7 @@
 /**
  * The provider as the engine runs it: serialized by Pulumi's closure serializer from the built package,
  * then loaded in a fresh Node process (as @pulumi/pulumi's dynamic-provider host does, with
- * require-from-string) and driven against the emulator.
+ * require-from-string, configuring it before any other call) and driven against the emulator.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -9,62 +9,153 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 
 const root = resolve(__dirname, "../..");
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 const KEY = "sk-admin-serializedProviderTestKey987654321";
+const { version } = require("../../package.json") as { version: string };
 let emulator: RunningEmulator;
 let dir: string;
+let providerText: string;
+
+/**
+ * The shim that versions before the record was keyed by project serialized into every resource's state (one
+ * function per method, each loading the implementation by its exported name). Stacks still hold it.
+ */
+const EARLIER_SHIM = `exports.handler = () => ({
+    configure: (req) => runtime().configure(req),
+    check: (olds, news) => runtime().check(olds, news),
+    diff: (id, olds, news) => runtime().diff(id, olds, news),
+    create: (inputs) => runtime().create(inputs),
+    read: (id, props) => runtime().read(id, props),
+    update: (id, olds, news) => runtime().update(id, olds, news),
+    delete: (id, props) => runtime().remove(id, props),
+});
+function runtime() { return require("pulumi-openai-checkpoint-permissions/provider-runtime"); }
+`;
 
 beforeAll(async () => {
     emulator = await startEmulator({ adminKey: KEY, seed: { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner" } } } });
     dir = await mkdtemp(join(tmpdir(), "serialized-provider-"));
+    // Loaded by package name, as a user's program loads it: the compiled package, not this test's sources.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { checkpointPermissionsProvider: provider } = require("pulumi-openai-checkpoint-permissions") as typeof import("../../provider");
+    process.env["OPENAI_ADMIN_KEY"] = KEY; // present in the serializing process, and still must not be captured
+    // As the SDK serializes it for every dynamic resource.
+    providerText = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
 });
 afterAll(async () => {
     await emulator?.close();
     await rm(dir, { recursive: true, force: true });
 });
 
-it("runs in a fresh process from its serialized text, which holds no key", async () => {
-    // Loaded by package name, as a user's program loads it: the compiled package, not this test's sources.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { checkpointPermissionsProvider } = require("pulumi-openai-checkpoint-permissions") as typeof import("../../provider");
-    process.env["OPENAI_ADMIN_KEY"] = KEY; // present in the serializing process, and still must not be captured
-    const { text } = await pulumi.runtime.serializeFunction(() => checkpointPermissionsProvider);
-    expect(text).not.toContain(KEY);
-    expect(text.length).toBeLessThan(5_000);
-
-    const providerFile = join(dir, "provider.js");
-    const driverFile = join(dir, "driver.js");
+/**
+ * Runs `script` against the provider loaded from `text` in a fresh Node process in `cwd`, as the host does: the
+ * provider is configured with the stack's config first. The script sees `provider` and `config`; what it writes
+ * to `out` comes back, and a rejection comes back as `{ error }`.
+ */
+async function runProvider(text: string, script: string, cwd = root): Promise<Record<string, unknown>> {
+    const providerFile = join(dir, `provider-${Math.random().toString(36).slice(2)}.js`);
+    const driverFile = join(dir, `driver-${Math.random().toString(36).slice(2)}.js`);
     await writeFile(providerFile, text);
     await writeFile(
         driverFile,
         `
 const fs = require("node:fs");
-const requireFromString = require(require.resolve("require-from-string", { paths: [process.cwd()] }));
+const requireFromString = require(${JSON.stringify(require.resolve("require-from-string", { paths: [root] }))});
 const provider = requireFromString(fs.readFileSync(${JSON.stringify(providerFile)}, "utf8")).handler();
 const config = JSON.parse(process.env.STACK_CONFIG);
+const out = {};
 (async () => {
-    await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
-    const inputs = { kind: "CheckpointPermissionGrant", checkpoint: ${JSON.stringify(CHECKPOINT)}, projectId: "proj_serialized" };
-    const check = await provider.check({}, inputs);
-    const created = await provider.create(check.inputs);
-    const read = await provider.read(created.id, created.outs);
-    process.stdout.write(JSON.stringify({ check, created, read }));
-})().catch((e) => { console.error(String(e && e.message)); process.exit(1); });
+    ${script}
+})().then(() => process.stdout.write(JSON.stringify(out)), (e) => process.stdout.write(JSON.stringify({ ...out, error: String(e && e.message) })));
 `,
     );
     const { stdout } = await promisify(execFile)(process.execPath, [driverFile], {
-        cwd: root,
+        cwd,
         // The key reaches the provider only through the stack config the engine hands to configure.
         env: { PATH: process.env["PATH"], STACK_CONFIG: JSON.stringify({ "openai:adminKey": KEY, "openai:baseUrl": emulator.baseUrl }) },
     });
-    const result = JSON.parse(stdout) as { check: { failures: unknown[] }; created: { id: string; outs: Record<string, unknown> }; read: { id: string } };
-    expect(result.check.failures).toEqual([]);
-    expect(result.created.outs).toMatchObject({ projectId: "proj_serialized", adopted: false });
-    expect(result.read.id).toBe(result.created.id);
-    expect(emulator.permissions(CHECKPOINT).map((p) => p.id)).toEqual([result.created.id]);
     expect(stdout).not.toContain(KEY);
+    return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+const CONFIGURE = "await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });";
+
+describe("the serialized provider", () => {
+    it("is small and holds no key", () => {
+        expect(providerText).not.toContain(KEY);
+        // As the state keeps it: a JSON string, in the inputs and again in the outputs of every resource.
+        expect(JSON.stringify(providerText).length).toBeLessThanOrEqual(1_200);
+    });
+
+    it("runs a grant in a fresh process from its serialized text", async () => {
+        const result = await runProvider(
+            providerText,
+            `${CONFIGURE}
+    const inputs = { kind: "CheckpointPermissionGrant", checkpoint: ${JSON.stringify(CHECKPOINT)}, projectId: "proj_serialized" };
+    out.check = await provider.check({}, inputs);
+    out.created = await provider.create(out.check.inputs);
+    out.read = await provider.read(out.created.id, out.created.outs);`,
+        );
+        const { check, created, read } = result as { check: { failures: unknown[] }; created: { id: string; outs: Record<string, unknown> }; read: { id: string } };
+        expect(result["error"]).toBeUndefined();
+        expect(check.failures).toEqual([]);
+        expect(created.outs).toMatchObject({ projectId: "proj_serialized", adopted: false });
+        expect(read.id).toBe(created.id);
+        expect(emulator.permissions(CHECKPOINT).map((p) => p.id)).toEqual([created.id]);
+    });
+
+    it("runs a record in a fresh process from its serialized text", async () => {
+        const result = await runProvider(
+            providerText,
+            `${CONFIGURE}
+    const inputs = { kind: "CheckpointPermissions", checkpoint: ${JSON.stringify(CHECKPOINT)}, access: { proj_a: "cp_a" }, managedProjects: {} };
+    out.created = await provider.create((await provider.check({}, inputs)).inputs);
+    out.same = await provider.diff(out.created.id, out.created.outs, inputs);
+    out.drift = await provider.diff(out.created.id, out.created.outs, { ...inputs, access: { proj_a: "cp_a", proj_b: "cp_b" } });`,
+        );
+        expect(result).toMatchObject({ created: { id: CHECKPOINT }, same: { changes: false }, drift: { replaces: [] } });
+        expect(result["drift"]).not.toHaveProperty("changes"); // left to the engine, which diffs the inputs
+    });
+
+    it("when the package cannot be loaded, names it, the version that deployed the stack and the npm install, on every call", async () => {
+        // A project without the package: the host resolves the implementation from its working directory.
+        const elsewhere = await mkdtemp(join(tmpdir(), "project-without-package-"));
+        try {
+            const result = await runProvider(
+                providerText,
+                `try { ${CONFIGURE} } catch (e) { out.configure = e.message; }
+    for (const method of ["check", "diff", "create", "read", "update", "delete"]) {
+        try { await provider[method]("id", {}, {}); out[method] = "no error"; } catch (e) { out[method] = e.message; }
+    }`,
+                elsewhere,
+            );
+            const fix = new RegExp(
+                `^Cannot load pulumi-openai-checkpoint-permissions@${version.replace(/\./g, "\\.")}, which deployed these resources ` +
+                    `\\(Error: Cannot find module 'pulumi-openai-checkpoint-permissions/provider-runtime'.*\\): ` +
+                    `run \`npm install pulumi-openai-checkpoint-permissions@${version.replace(/\./g, "\\.")}\` in the Pulumi project$`,
+            );
+            expect(result["configure"]).toMatch(fix);
+            // Never a delete that silently does nothing.
+            for (const method of ["check", "diff", "create", "read", "update", "delete"]) expect(result[method], method).toBe(result["configure"]);
+        } finally {
+            await rm(elsewhere, { recursive: true, force: true });
+        }
+    });
+
+    it("still serves the shims that earlier versions serialized into existing stacks", async () => {
+        const result = await runProvider(
+            EARLIER_SHIM,
+            `${CONFIGURE}
+    const grant = { kind: "CheckpointPermissionGrant", checkpoint: ${JSON.stringify(CHECKPOINT)}, projectId: "proj_earlier" };
+    out.created = await provider.create((await provider.check({}, grant)).inputs);
+    await provider.delete(out.created.id, out.created.outs);`,
+        );
+        expect(result["error"]).toBeUndefined();
+        expect(emulator.permissions(CHECKPOINT).map((p) => p.project_id)).not.toContain("proj_earlier");
+        expect(emulator.requests.some((r) => r.method === "DELETE" && r.path.endsWith((result["created"] as { id: string }).id))).toBe(true);
+    });
 });

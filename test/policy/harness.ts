@@ -12,7 +12,12 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
-import { checkpointPermissionGrantType, checkpointPermissionsType } from "../../provider/policy";
+import {
+    checkpointPermissionGrantType,
+    checkpointPermissionsType,
+    pluginCheckpointPermissionGrantType,
+    pluginCheckpointPermissionsType,
+} from "../../provider/policy";
 
 /** @pulumi/policy's internals the server uses on every resource; not in its typings. */
 const proxy = proxyModule as unknown as {
@@ -46,7 +51,23 @@ type Props = Record<string, unknown>;
 /** What the dynamic provider stores next to the properties; the policies must ignore it. */
 const providerProp = { __provider: "exports.handler = __f0;\nfunction __f0() { return {}; }" };
 
+/** A `CheckpointPermissions` as the engine hands it to a policy: its inputs, the listing keyed by project. */
 export function permissionsProps(
+    checkpoint: string,
+    permissions: ReadonlyArray<{ id: string; projectId: string }>,
+    managedProjects: readonly string[] = [],
+): Props {
+    return {
+        ...providerProp,
+        kind: "CheckpointPermissions",
+        checkpoint,
+        access: Object.fromEntries(permissions.map((p) => [p.projectId, p.id])),
+        managedProjects: Object.fromEntries(managedProjects.map((projectId) => [projectId, true])),
+    };
+}
+
+/** A `CheckpointPermissions` as stacks not updated since the record was keyed by project still hold it. */
+export function legacyPermissionsProps(
     checkpoint: string,
     permissions: ReadonlyArray<{ id: string; projectId: string; createdAt?: number }>,
 ): Props {
@@ -64,6 +85,12 @@ export function permissionsProps(
 
 export function grantProps(checkpoint: string, projectId: string, outputs: { permissionId?: string } = {}): Props {
     return { ...providerProp, kind: "CheckpointPermissionGrant", checkpoint, projectId, ...outputs };
+}
+
+/** The same props as the native plugin's resources have them: no `kind`, no serialized provider. */
+export function pluginProps(props: Props): Props {
+    const { kind: _kind, __provider: _provider, ...rest } = props;
+    return rest;
 }
 
 const noOptions: PolicyResourceOptions = {
@@ -98,6 +125,18 @@ export const observation = (name: string, props: Props): TestResource => ({
     props,
 });
 export const grant = (name: string, props: Props): TestResource => ({ type: checkpointPermissionGrantType, name, props });
+/** The plugin's `CheckpointPermissions` (token `openai-checkpoints:index:CheckpointPermissions`). */
+export const pluginObservation = (name: string, props: Props): TestResource => ({
+    type: pluginCheckpointPermissionsType,
+    name,
+    props: pluginProps(props),
+});
+/** The plugin's `CheckpointPermissionGrant`. */
+export const pluginGrant = (name: string, props: Props): TestResource => ({
+    type: pluginCheckpointPermissionGrantType,
+    name,
+    props: pluginProps(props),
+});
 
 export function urnOf(name: string, type: string): string {
     return `urn:pulumi:dev::checkpoints::${type}::${name}`;

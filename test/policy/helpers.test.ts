@@ -13,6 +13,8 @@ import {
     isCheckpointPermissions,
     isUnknown,
     missingProjects,
+    pluginCheckpointPermissionGrantType,
+    pluginCheckpointPermissionsType,
     observedPermissions,
     projectsWithAccess,
     unexpectedProjects,
@@ -23,8 +25,11 @@ import {
     checkpointB,
     grant,
     grantProps,
+    legacyPermissionsProps,
     observation,
     permissionsProps,
+    pluginGrant,
+    pluginObservation,
     resourceArgs,
     stackArgs,
     unknownString,
@@ -47,9 +52,22 @@ function bothShapes(resource: TestResource) {
 }
 
 describe("type tokens and guards", () => {
-    it("are the dynamic resources' tokens", () => {
+    it("are the dynamic resources' tokens and the plugin's", () => {
         expect(checkpointPermissionsType).toBe("pulumi-nodejs:dynamic/openai:CheckpointPermissions");
         expect(checkpointPermissionGrantType).toBe("pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant");
+        expect(pluginCheckpointPermissionsType).toBe("openai-checkpoints:index:CheckpointPermissions");
+        expect(pluginCheckpointPermissionGrantType).toBe("openai-checkpoints:index:CheckpointPermissionGrant");
+    });
+
+    it("recognise the plugin's resources as the same two resources", () => {
+        for (const shape of bothShapes(pluginObservation("p", permissionsProps(checkpointA, [])))) {
+            expect(isCheckpointPermissions(shape)).toBe(true);
+            expect(isCheckpointPermissionGrant(shape)).toBe(false);
+        }
+        for (const shape of bothShapes(pluginGrant("g", grantProps(checkpointA, "proj_a")))) {
+            expect(isCheckpointPermissions(shape)).toBe(false);
+            expect(isCheckpointPermissionGrant(shape)).toBe(true);
+        }
     });
 
     it("tell the two resources apart in ResourceValidationArgs and PolicyResource alike", () => {
@@ -77,10 +95,32 @@ describe("isUnknown", () => {
 });
 
 describe("observedPermissions", () => {
-    it("returns the checkpoint, its permissions sorted by project, and the unique project ids", () => {
-        const twice = observation(
+    it("returns the checkpoint, its permissions sorted by project, and the project ids, from the keyed record", () => {
+        const record = observation(
             "o",
             permissionsProps(checkpointA, [
+                { id: "cp_3", projectId: "proj_c" },
+                { id: "cp_1", projectId: "proj_a" },
+            ]),
+        );
+        const expected = {
+            checkpoint: checkpointA,
+            permissions: [
+                { id: "cp_1", projectId: "proj_a" },
+                { id: "cp_3", projectId: "proj_c" },
+            ],
+            projectIds: ["proj_a", "proj_c"],
+        };
+        for (const shape of bothShapes(record)) expect(observedPermissions(shape)).toEqual(expected);
+        // The plugin's record has the same properties, without `kind` and `__provider`.
+        const plugin = pluginObservation("p", permissionsProps(checkpointA, [{ id: "cp_3", projectId: "proj_c" }, { id: "cp_1", projectId: "proj_a" }]));
+        for (const shape of bothShapes(plugin)) expect(observedPermissions(shape)).toEqual(expected);
+    });
+
+    it("reads a record stored before it was keyed by project, several permissions of one project included", () => {
+        const twice = observation(
+            "o",
+            legacyPermissionsProps(checkpointA, [
                 { id: "cp_3", projectId: "proj_c" },
                 { id: "cp_1", projectId: "proj_a" },
                 { id: "cp_2", projectId: "proj_a" },
@@ -110,9 +150,8 @@ describe("observedPermissions", () => {
 
     it.each([
         ["the checkpoint", { checkpoint: unknownString }],
-        ["the permissions", { permissions: unknownValues.array }],
-        ["one permission", { permissions: [unknownValues.object] }],
-        ["one project id", { permissions: [{ id: "cp_1", projectId: unknownString, createdAt: 1 }] }],
+        ["the access", { access: unknownValues.object }],
+        ["one permission id", { access: { proj_a: unknownString } }],
     ])("is undefined, without throwing, when %s is unknown behind the proxy", (_, override) => {
         const resource = observation("o", { ...permissionsProps(checkpointA, []), ...override });
         for (const shape of bothShapes(resource)) expect(observedPermissions(shape)).toBeUndefined();
@@ -123,8 +162,20 @@ describe("observedPermissions", () => {
         expect(observedPermissions(resourceArgs(raw))).toBeUndefined();
     });
 
+    it("is undefined, not an older record, when the access is unknown and the old properties absent", () => {
+        const resource = observation("o", { ...permissionsProps(checkpointA, []), access: unknownValues.object });
+        for (const shape of bothShapes(resource)) expect(observedPermissions(shape)).toBeUndefined();
+    });
+
+    it("is undefined, without throwing, when an older record's permissions are unknown", () => {
+        for (const permissions of [unknownValues.array, [unknownValues.object], [{ id: "cp_1", projectId: unknownString }]]) {
+            const resource = observation("o", { ...legacyPermissionsProps(checkpointA, []), permissions });
+            for (const shape of bothShapes(resource)) expect(observedPermissions(shape)).toBeUndefined();
+        }
+    });
+
     it("ignores an unknown value in a property it does not need", () => {
-        const resource = observation("o", { ...permissionsProps(checkpointA, []), permissionCount: unknownValues.number });
+        const resource = observation("o", { ...permissionsProps(checkpointA, []), managedProjects: unknownValues.object });
         expect(observedPermissions(resourceArgs(resource))?.checkpoint).toBe(checkpointA);
     });
 
@@ -132,12 +183,22 @@ describe("observedPermissions", () => {
         ["no checkpoint", { checkpoint: undefined }],
         ["an empty checkpoint", { checkpoint: "" }],
         ["a numeric checkpoint", { checkpoint: 42 }],
+        ["access a list", { access: [{ id: "cp_1", projectId: "proj_a" }] }],
+        ["a numeric permission id", { access: { proj_a: 1 } }],
+        ["an empty permission id", { access: { proj_a: "" } }],
+        ["a null access", { access: null }],
+    ])("is undefined for malformed props: %s", (_, override) => {
+        const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), ...override });
+        expect(observedPermissions(resourceArgs(resource))).toBeUndefined();
+    });
+
+    it.each([
         ["permissions not a list", { permissions: { id: "cp_1", projectId: "proj_a" } }],
         ["a permission without project", { permissions: [{ id: "cp_1" }] }],
         ["a permission with a numeric id", { permissions: [{ id: 1, projectId: "proj_a" }] }],
         ["a null permission", { permissions: [null] }],
-    ])("is undefined for malformed props: %s", (_, override) => {
-        const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), ...override });
+    ])("is undefined for a malformed older record: %s", (_, override) => {
+        const resource = observation("o", { ...legacyPermissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), ...override });
         expect(observedPermissions(resourceArgs(resource))).toBeUndefined();
     });
 });
@@ -185,14 +246,16 @@ describe("grantOf", () => {
 });
 
 describe("accessOf", () => {
-    it("lists each observed permission, and the one access of a grant", () => {
-        expect(accessOf(resourceArgs(observedA))).toEqual([
+    it("lists each observed permission, and the one access of a grant, from either provider", () => {
+        const observed = [
             { checkpoint: checkpointA, projectId: "proj_a", permissionId: "cp_1" },
             { checkpoint: checkpointA, projectId: "proj_b", permissionId: "cp_2" },
-        ]);
-        expect(accessOf(resourceArgs(grant("g", grantProps(checkpointB, "proj_c"))))).toEqual([
-            { checkpoint: checkpointB, projectId: "proj_c" },
-        ]);
+        ];
+        expect(accessOf(resourceArgs(observedA))).toEqual(observed);
+        expect(accessOf(resourceArgs(pluginObservation("p", observedA.props)))).toEqual(observed);
+        for (const granted of [grant("g", grantProps(checkpointB, "proj_c")), pluginGrant("g", grantProps(checkpointB, "proj_c"))]) {
+            expect(accessOf(resourceArgs(granted))).toEqual([{ checkpoint: checkpointB, projectId: "proj_c" }]);
+        }
         expect(accessOf({ type: "aws:s3/bucket:Bucket", props: {} })).toBeUndefined();
     });
 });
@@ -279,8 +342,21 @@ describe("checkpointsInStack", () => {
         expect(checkpoints.map((c) => c.hasUnknownGrants)).toEqual([true, true]);
     });
 
+    it("groups the plugin's resources with the dynamic ones on the same checkpoint", () => {
+        const [onA] = checkpointsInStack(
+            stackArgs([
+                pluginObservation("plugin-a", permissionsProps(checkpointA, [{ id: "cp_5", projectId: "proj_e" }])),
+                pluginGrant("plugin-g", grantProps(checkpointA, "proj_e", { permissionId: "cp_5" })),
+                grant("g-a", grantProps(checkpointA, "proj_c")),
+            ]).resources,
+        );
+        expect(onA!.observed.map((access) => access.projectId)).toEqual(["proj_e"]);
+        expect(onA!.grants.map((g) => g.projectId)).toEqual(["proj_e", "proj_c"]);
+        expect(onA!.urn).toBe(urnOf("plugin-a", pluginCheckpointPermissionsType));
+    });
+
     it("skips an observation whose values are unknown", () => {
-        const unknownObservation = observation("o", { ...permissionsProps(checkpointA, []), permissions: unknownValues.array });
+        const unknownObservation = observation("o", { ...permissionsProps(checkpointA, []), access: unknownValues.object });
         expect(checkpointsInStack(stackArgs([unknownObservation]).resources)).toEqual([]);
     });
 });

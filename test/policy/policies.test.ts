@@ -12,6 +12,7 @@ import {
     checkpointPermissionsType,
     checkpointPolicies,
     checkpointRequiredProjects,
+    pluginCheckpointPermissionsType,
     policyNames,
 } from "../../provider/policy";
 import {
@@ -20,7 +21,10 @@ import {
     grant,
     grantProps,
     observation,
+    legacyPermissionsProps,
     permissionsProps,
+    pluginGrant,
+    pluginObservation,
     unknownString,
     unknownValues,
     urnOf,
@@ -114,7 +118,7 @@ describe(policyNames.allowedProjects, () => {
     it("is not applicable to other resource types and malformed props", async () => {
         const config = { allowedProjects: ["proj_a"] };
         expect((await validateResource(policy, otherResource, config)).notApplicable).toMatch(/only checks/);
-        const malformed = observation("o", { checkpoint: checkpointA, permissions: "proj_b" });
+        const malformed = observation("o", { checkpoint: checkpointA, access: "proj_b" });
         expect(await validateResource(policy, malformed, config)).toMatchObject({ violations: [], notApplicable: expect.any(String) });
     });
 
@@ -153,7 +157,7 @@ describe(policyNames.forbiddenProjects, () => {
     it.each([
         ["the grant's project", grant("g", grantProps(checkpointA, unknownString))],
         ["the grant's checkpoint", grant("g", grantProps(unknownString, "proj_x"))],
-        ["the observed permissions", observation("o", { ...permissionsProps(checkpointA, []), permissions: unknownValues.array })],
+        ["the observed permissions", observation("o", { ...permissionsProps(checkpointA, []), access: unknownValues.object })],
     ])("is not applicable when %s is unknown", async (_, resource) => {
         const outcome = await validateResource(policy, resource, { forbiddenProjects: ["proj_x"] });
         expect(outcome.violations).toEqual([]);
@@ -287,6 +291,43 @@ describe(policyNames.noUnmanagedAccess, () => {
     it("ignores other resources and observations it cannot read", async () => {
         const unreadable = observation("o", { ...permissionsProps(checkpointA, []), checkpoint: unknownString });
         expect(await validateStack(policy, [otherResource, unreadable])).toEqual({ violations: [], messages: [] });
+    });
+});
+
+describe("on the native plugin's resources (openai-checkpoints:index:*)", () => {
+    const pluginObservedA = pluginObservation("plugin-a", observedA.props);
+    const pluginGrantTo = (projectId: string, permissionId?: string) =>
+        pluginGrant(`plugin-grant-${projectId}`, grantProps(checkpointA, projectId, permissionId ? { permissionId } : {}));
+
+    it("the resource policies report on the plugin's record and grants as on the dynamic ones", async () => {
+        const forbidden = await validateResource(checkpointForbiddenProjects(), pluginObservedA, { forbiddenProjects: ["proj_b"] });
+        expect(forbidden.messages).toEqual([`Checkpoint ${checkpointA}: project proj_b (permission cp_2) is a forbidden project.`]);
+        const granted = await validateResource(checkpointAllowedProjects(), pluginGrantTo("proj_z"), { allowedProjects: ["proj_a"] });
+        expect(granted.messages).toEqual([
+            `Checkpoint ${checkpointA}: project proj_z (granted by this stack) is not an allowed project (allowed: proj_a).`,
+        ]);
+    });
+
+    it("the stack policies see a plugin grant as managing what a plugin record observes", async () => {
+        const unmanaged = await validateStack(checkpointNoUnmanagedAccess(), [pluginObservedA, pluginGrantTo("proj_a", "cp_1")]);
+        expect(unmanaged.violations).toEqual([
+            {
+                message: expect.stringContaining("project proj_b (permission cp_2) has access that no CheckpointPermissionGrant"),
+                urn: urnOf("plugin-a", pluginCheckpointPermissionsType),
+            },
+        ]);
+        const max = await validateStack(checkpointMaxProjects(), [pluginObservedA, pluginGrantTo("proj_c")], { maxProjects: 2 });
+        expect(max.messages).toEqual([expect.stringContaining("3 projects have or are granted access")]);
+        const required = await validateStack(checkpointRequiredProjects(), [pluginObservedA], { requiredProjects: ["proj_eval"] });
+        expect(required.messages).toEqual([expect.stringContaining("required project proj_eval has no access")]);
+    });
+});
+
+describe("on a record stored before it was keyed by project", () => {
+    it("reports what it observed", async () => {
+        const legacy = observation("legacy", legacyPermissionsProps(checkpointA, [{ id: "cp_2", projectId: "proj_b" }]));
+        const outcome = await validateResource(checkpointForbiddenProjects(), legacy, { forbiddenProjects: ["proj_b"] });
+        expect(outcome.messages).toEqual([`Checkpoint ${checkpointA}: project proj_b (permission cp_2) is a forbidden project.`]);
     });
 });
 

@@ -1,0 +1,224 @@
+/**
+ * The `CheckpointPermissions` record on the real engine, with examples/checkpoint-access as the program:
+ * - the preview diff of a big checkpoint names the project added, removed or granted again, and nothing else;
+ * - a stack whose grants leave the program converges in one `up` (`--expect-no-changes` passes right after);
+ * - a stack holding the record in its earlier shape (a permission list) migrates on its next `up`, without a replace.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EmulatorSeed } from "../../provider/emulator";
+import { CHECKPOINT_PERMISSIONS_TYPE, CHECKPOINT_PERMISSION_GRANT_TYPE, type LegacyObservedPermissionsState } from "../../provider/resources/types";
+import { REPO_ROOT } from "../../tools/engine/engine";
+import { startEngineStack, type EngineStack, type StackExport } from "./harness";
+
+const BIG = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-1000";
+const SMALL = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
+const bigProject = (i: number) => `proj_${String(i).padStart(4, "0")}`;
+const seed: EmulatorSeed = {
+    checkpoints: {
+        [BIG]: { owner_project_id: "proj_owner", permissions: Array.from({ length: 1_000 }, (_, i) => ({ project_id: bigProject(i) })) },
+        [SMALL]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_eval" }, { project_id: "proj_research" }] },
+    },
+};
+
+/** The repository's root stack (examples/checkpoint-access), recording `checkpoints` and granting `grants`. */
+async function checkpointAccess(checkpoints: string[], grants: Record<string, string[]> = {}): Promise<EngineStack> {
+    const stack = await startEngineStack({ fixture: "record", programDir: REPO_ROOT, seed });
+    for (const [i, checkpoint] of checkpoints.entries()) await setPath(stack, `checkpoints[${i}]`, checkpoint);
+    for (const [checkpoint, projects] of Object.entries(grants)) {
+        for (const [i, projectId] of projects.entries()) await setPath(stack, `grants["${checkpoint}"][${i}]`, projectId);
+    }
+    return stack;
+}
+
+async function setPath(stack: EngineStack, key: string, value: string): Promise<void> {
+    await stack.pulumi(["config", "set", "--stack", stack.stackName, "--path", key, value]);
+}
+
+/**
+ * The lines `pulumi preview --diff` prints for the record's update, from its header to the next resource or the
+ * stack's outputs, without the `[id=…]`/`[urn=…]` lines, and with the padding that aligns the colons squeezed out.
+ */
+function recordDiff(stdout: string): string[] {
+    const lines = stdout.split("\n");
+    const start = lines.findIndex((line) => line.includes(`${CHECKPOINT_PERMISSIONS_TYPE}: (update)`));
+    if (start < 0) throw new Error(`no record update in:\n${stdout}`);
+    const end = lines.findIndex((line, i) => i > start && /^\s*(--outputs:--|[~+-]*\s*pulumi[-:]|Resources:)/.test(line));
+    return lines
+        .slice(start, end < 0 ? undefined : end)
+        .map((line) => line.trim().replace(/\s+:/g, ":").replace(/\s+/g, " "))
+        .filter((line) => line !== "" && !/^\[(?:id|urn|provider)=/.test(line));
+}
+
+/** `pulumi stack import` of a checkpoint as `pulumi stack export` gives it. */
+async function importState(stack: EngineStack, state: StackExport): Promise<void> {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "record-state-")), "state.json");
+    await writeFile(file, JSON.stringify(state));
+    await stack.pulumi(["stack", "import", "--stack", stack.stackName, "--file", file]);
+    await rm(path.dirname(file), { recursive: true, force: true });
+}
+
+function recordsIn(state: StackExport) {
+    return state.deployment.resources?.filter((r) => r.type === CHECKPOINT_PERMISSIONS_TYPE) ?? [];
+}
+
+describe("the preview diff of a 1,000-permission checkpoint", () => {
+    let stack: EngineStack;
+    const permissionOf = (projectId: string) => stack.emulator.permissions(BIG).find((p) => p.project_id === projectId)!;
+
+    beforeAll(async () => {
+        stack = await checkpointAccess([BIG]);
+        await stack.up();
+        await stack.preview(["--expect-no-changes"]);
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+    });
+
+    it("names the one project added outside Pulumi, in a handful of lines", async () => {
+        const granted = stack.emulator.grant(BIG, "proj_contractor");
+        const { stdout } = await stack.preview(["--diff"]);
+        expect(recordDiff(stdout)).toEqual([
+            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
+            "~ access: {",
+            `+ proj_contractor: "${granted.id}"`,
+            "}",
+        ]);
+        expect(stdout).toMatch(/~ 1 to update/);
+        const failed = await stack.preview(["--expect-no-changes"], { expectFailure: true });
+        expect(failed.stdout + failed.stderr).toMatch(/no changes were expected/i);
+        await stack.up();
+        await stack.preview(["--expect-no-changes"]);
+    });
+
+    it("names the one project removed outside Pulumi", async () => {
+        const revoked = permissionOf(bigProject(500));
+        stack.emulator.revoke(BIG, revoked.id);
+        const { stdout } = await stack.preview(["--diff"]);
+        expect(recordDiff(stdout)).toEqual([
+            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
+            "~ access: {",
+            `- ${bigProject(500)}: "${revoked.id}"`,
+            "}",
+        ]);
+        await stack.up();
+    });
+
+    it("names a project granted again, with its old and new permission ids", async () => {
+        const before = permissionOf(bigProject(7));
+        stack.emulator.revoke(BIG, before.id);
+        const after = stack.emulator.grant(BIG, bigProject(7));
+        const { stdout } = await stack.preview(["--diff"]);
+        expect(recordDiff(stdout)).toEqual([
+            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
+            "~ access: {",
+            `~ ${bigProject(7)}: "${before.id}" => "${after.id}"`,
+            "}",
+        ]);
+        await stack.up();
+        await stack.preview(["--expect-no-changes"]);
+    });
+});
+
+describe("a stack whose grants leave the program", () => {
+    let stack: EngineStack;
+    const live = () => stack.emulator.permissions(SMALL).map((p) => p.project_id).sort();
+    const recordedProjects = async () => Object.keys((recordsIn(await stack.exportState())[0]?.inputs?.["access"] ?? {}) as object).sort();
+
+    beforeAll(async () => {
+        stack = await checkpointAccess([SMALL], { [SMALL]: ["proj_a", "proj_b"] });
+        await stack.up();
+        await stack.preview(["--expect-no-changes"]);
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+    });
+
+    it("converges in one up when a grant is removed: the record leaves out what the up revokes", async () => {
+        await stack.pulumi(["config", "rm", "--stack", stack.stackName, "--path", `grants["${SMALL}"][1]`]);
+        const revoked = stack.emulator.permissions(SMALL).find((p) => p.project_id === "proj_b")!;
+        const { stdout } = await stack.preview(["--diff"]);
+        expect(stdout).toMatch(new RegExp(`- ${CHECKPOINT_PERMISSION_GRANT_TYPE}: \\(delete\\)`));
+        expect(recordDiff(stdout)).toEqual([
+            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
+            "~ access: {",
+            `- proj_b: "${revoked.id}"`,
+            "}",
+            "~ managedProjects: {",
+            "- proj_b: true",
+            "}",
+            "~ revoking: {",
+            `+ proj_b: "${revoked.id}"`,
+            "}",
+        ]);
+        await stack.up();
+        expect(live()).toEqual(["proj_a", "proj_eval", "proj_research"]);
+        expect(await recordedProjects()).toEqual(["proj_a", "proj_eval", "proj_research"]);
+        // The outputs the program derives from the record leave it out too.
+        expect((await stack.outputs())["projectsByCheckpoint"]).toEqual({ [SMALL]: ["proj_a", "proj_eval", "proj_research"] });
+        const after = await stack.preview(["--expect-no-changes", "--diff"]);
+        expect(after.stdout).not.toMatch(/projectsByCheckpoint/);
+    });
+
+    it("converges in one up when a grant moves to another project (a replace)", async () => {
+        await setPath(stack, `grants["${SMALL}"][0]`, "proj_c");
+        await stack.up();
+        expect(live()).toEqual(["proj_c", "proj_eval", "proj_research"]);
+        expect(await recordedProjects()).toEqual(["proj_c", "proj_eval", "proj_research"]);
+        expect((await stack.outputs())["projectsByCheckpoint"]).toEqual({ [SMALL]: ["proj_c", "proj_eval", "proj_research"] });
+        await stack.preview(["--expect-no-changes"]);
+    });
+
+    it("still shows access revoked outside Pulumi as drift", async () => {
+        const outside = stack.emulator.permissions(SMALL).find((p) => p.project_id === "proj_eval")!;
+        stack.emulator.revoke(SMALL, outside.id);
+        const { stdout } = await stack.preview(["--diff"]);
+        expect(recordDiff(stdout)).toContain(`- proj_eval: "${outside.id}"`);
+    });
+});
+
+describe("a stack holding the record in its earlier shape", () => {
+    let stack: EngineStack;
+
+    beforeAll(async () => {
+        stack = await checkpointAccess([SMALL]);
+        await stack.up();
+        // Rewrite the record as earlier versions stored it (inputs and outputs alike), as if deployed by one of them.
+        const state = await stack.exportState();
+        const [record] = recordsIn(state);
+        const permissions = stack.emulator
+            .permissions(SMALL)
+            .map((p) => ({ id: p.id, projectId: p.project_id, createdAt: p.created_at }))
+            .sort((a, b) => a.projectId.localeCompare(b.projectId));
+        const legacy: LegacyObservedPermissionsState = {
+            kind: "CheckpointPermissions",
+            checkpoint: SMALL,
+            permissions,
+            projectIds: permissions.map((p) => p.projectId),
+            permissionCount: permissions.length,
+        };
+        const provider = { __provider: record!.inputs!["__provider"] };
+        record!.inputs = { ...legacy, ...provider };
+        record!.outputs = { ...legacy, ...provider };
+        await importState(stack, state);
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+    });
+
+    it("migrates on the next up with an update, not a replace, then has no changes", async () => {
+        const preview = await stack.preview(["--diff"]);
+        expect(preview.stdout).toMatch(new RegExp(`~ ${CHECKPOINT_PERMISSIONS_TYPE}: \\(update\\)`));
+        expect(preview.stdout).not.toMatch(/replace/);
+        expect(preview.stdout).toMatch(/~ 1 to update/);
+        await stack.up();
+        const [record] = recordsIn(await stack.exportState());
+        const live = Object.fromEntries(stack.emulator.permissions(SMALL).map((p) => [p.project_id, p.id]));
+        expect(record?.inputs).toMatchObject({ kind: "CheckpointPermissions", checkpoint: SMALL, access: live, managedProjects: {} });
+        expect(Object.keys(record?.inputs ?? {}).sort()).toEqual(["__provider", "access", "checkpoint", "kind", "managedProjects", "revoking"]);
+        expect(Object.keys(record?.outputs ?? {}).sort()).toEqual(["__provider", "checkpoint", "digest", "kind", "managedProjects", "revoking"]);
+        await stack.preview(["--expect-no-changes"]);
+    });
+});
