@@ -51,8 +51,8 @@ describe("examples/read-permissions on the engine", () => {
     it("preview shows the permissions read, before anything is recorded", async () => {
         const { stdout } = await stack.preview(["--diff"]);
         expect(stdout).toMatch(/\+ pulumi-nodejs:dynamic\/openai:CheckpointPermissions: \(create\)/);
-        expect(stdout).toMatch(/projectIds\s*: \[\s*\[0\]: "proj_eval"\s*\[1\]: "proj_research"/);
-        expect(stdout).toMatch(/permissionCount\s*: 2/);
+        const ids = Object.fromEntries(stack.emulator.permissions(SHARED).map((p) => [p.project_id, p.id]));
+        expect(stdout).toMatch(new RegExp(`access\\s*: \\{\\s*proj_eval\\s*: "${ids["proj_eval"]}"\\s*proj_research: "${ids["proj_research"]}"`));
     });
 
     it("up records them and exports them", async () => {
@@ -69,7 +69,8 @@ describe("examples/read-permissions on the engine", () => {
         stack.emulator.grant(PRIVATE, "proj_intruder");
         const { stdout } = await stack.preview(["--diff"]);
         expect(stdout).toMatch(/~ pulumi-nodejs:dynamic\/openai:CheckpointPermissions: \(update\)/);
-        expect(stdout).toMatch(/\+\s*\[0\]: "proj_intruder"/);
+        const granted = stack.emulator.permissions(PRIVATE).find((p) => p.project_id === "proj_intruder")!;
+        expect(stdout).toMatch(new RegExp(`~ access: \\{\\s*\\+ proj_intruder: "${granted.id}"\\s*\\}`));
         expect(stdout).toMatch(/~ 1 to update/);
         const failed = await stack.preview(["--expect-no-changes"], { expectFailure: true });
         expect(failed.stdout + failed.stderr).toMatch(/no changes were expected.* but changes were proposed/i);
@@ -80,7 +81,7 @@ describe("examples/read-permissions on the engine", () => {
         await stack.preview(["--expect-no-changes"]);
         const state = await stack.exportState();
         const privateRecord = state.deployment.resources?.find((r) => r.id === PRIVATE);
-        expect(privateRecord?.outputs?.["projectIds"]).toEqual(["proj_intruder"]);
+        expect(Object.keys(privateRecord?.inputs?.["access"] ?? {})).toEqual(["proj_intruder"]);
     });
 
     it("another stack reads the exported permissions through a StackReference", async () => {
