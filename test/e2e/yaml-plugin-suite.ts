@@ -131,6 +131,12 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
             }
         });
 
+        it("passes the policy pack while no forbidden project has access", async () => {
+            const { stdout } = await stack.preview([...policyArgs, "--expect-no-changes"]);
+            expect(stdout).toMatch(/openai-checkpoint-permissions/);
+            expect(stdout).not.toMatch(/\[mandatory\]/);
+        });
+
         it("shows access granted outside Pulumi as drift naming the project, and --expect-no-changes fails", async () => {
             const intruder = stack.emulator.grant(CHECKPOINT, "proj_contractor");
             const { stdout } = await stack.preview(["--diff"]);
