@@ -15,7 +15,7 @@ import { checkFailure, checkFailures } from "../resources/check";
 import { checkGrant, createGrant, deleteGrant, diffGrant, importGrant, readGrant, type GrantArgs } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
 import { checkObserved, diffObserved, readObserved, recordObserved } from "../resources/observed";
-import { accessByProject, type GrantState, type ObservedPermissionsInputs, type ObservedPermissionsState, type ProjectSet } from "../resources/types";
+import { type GrantState, type ObservedPermissionsInputs, type ObservedPermissionsState, type ProjectSet } from "../resources/types";
 import { isUnknown, UNKNOWN_STRING } from "../resources/unknowns";
 import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, PLUGIN_CONFIG_KEYS, RECORD_TOKEN, packageSchema } from "./schema";
 import { unwrapSecrets, urnType, wrapSecrets } from "./wire";
@@ -161,13 +161,12 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         if (checked.failures.length > 0 || isUnknown(checkpoint) || isUnknown(managedProjects)) {
             return { inputs: { checkpoint, access: UNKNOWN_STRING, managedProjects }, failures: checked.failures };
         }
-        const { permissions } = await this.#client.get().permissions.listAll(checkpoint as string);
-        const { inputs, failures } = checkObserved(olds, {
-            kind: "CheckpointPermissions",
-            checkpoint: checkpoint as string,
-            access: accessByProject(permissions),
-            managedProjects: managedProjects as ProjectSet,
-        });
+        // The same live read as refresh's: a checkpoint that is gone (or not visible to this key) has no record.
+        const live = await readObserved(this.#client.get(), checkpoint as string, managedProjects as ProjectSet);
+        if (!live) {
+            return { inputs: news, failures: [{ property: "checkpoint", reason: `${String(checkpoint)} was not found with this provider's key` }] };
+        }
+        const { inputs, failures } = checkObserved(olds, live.inputs);
         return { inputs: withoutKind(inputs), failures };
     }
 

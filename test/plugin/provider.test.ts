@@ -151,6 +151,12 @@ describe("CheckpointPermissions (the record)", () => {
         expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, next.inputs)).toEqual({ changes: true, replaces: [] });
     });
 
+    it("fails check, naming the checkpoint, when the key cannot see it", async () => {
+        const gone = "ft:gpt-4o-mini-2024-07-18:acme::Gone";
+        const { failures } = await plugin.check(recordUrn, {}, { checkpoint: gone });
+        expect(failures).toEqual([{ property: "checkpoint", reason: `${gone} was not found with this provider's key` }]);
+    });
+
     it("leaves the listing unknown while the checkpoint is, without a request", async () => {
         const { inputs } = await plugin.check(recordUrn, {}, { checkpoint: UNKNOWN });
         expect(inputs).toMatchObject({ checkpoint: UNKNOWN, access: UNKNOWN });
