@@ -59,7 +59,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         if (token !== GET_PERMISSIONS_TOKEN) throw new Error(`unknown function ${token}`);
         let query;
         try {
-            query = checkPermissionsQuery(unwrapSecrets(inputs).values as never);
+            query = checkPermissionsQuery(unwrapSecrets(inputs).values);
         } catch (error) {
             if (error instanceof InvalidArgumentError) return { failures: [checkFailure(error)] };
             throw error;

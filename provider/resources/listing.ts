@@ -43,8 +43,11 @@ export type ListingProgress = (level: "debug" | "info", message: string) => void
 /** Log a listing at info level from this many permissions on; smaller ones only at debug. */
 const BIG_LISTING = 1_000;
 
-/** Checks the arguments, naming the bad one, before any request goes out. */
-export function checkPermissionsQuery(args: GetCheckpointPermissionsArgs): PermissionsQuery {
+/**
+ * Checks the arguments, naming the bad one, before any request goes out. Takes them as they come, typed or not (a
+ * JavaScript caller's, an invoke's from another language), since checking is the point.
+ */
+export function checkPermissionsQuery(args: { readonly [K in keyof GetCheckpointPermissionsArgs]?: unknown }): PermissionsQuery {
     return {
         checkpoint: checkCheckpoint(args?.checkpoint, "checkpoint"),
         projectId: args.projectId === undefined ? undefined : checkProjectId(args.projectId, "projectId"),
