@@ -8,15 +8,33 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { GrantInputs, GrantState, ObservedPermissionsInputs, ObservedPermissionsState } from "../resources/types";
-import { configureClient, providerClient } from "../resources/client";
+import type { CheckpointPermissionsClient } from "../client";
+import type { ConfigLookup } from "../resources/settings";
 import { checkGrant, createGrant, deleteGrant, diffGrant, readGrant } from "../resources/grant";
 import { checkObserved, diffObserved, readObserved, recordObserved, type ObservedDiff } from "../resources/observed";
 
 /** Property bags as the engine hands them over; `kind` says which resource they belong to. */
 type Props = object;
 
+/** The stack config the engine configured the provider with, for the client when one is first needed. */
+let config: ConfigLookup = () => undefined;
+let clientModule: Promise<typeof import("../resources/client")> | undefined;
+
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-    configureClient((key) => req.config.get(key));
+    config = (key) => req.config.get(key);
+    (await clientModule)?.configureClient(config);
+}
+
+/**
+ * The provider process's client, loaded on first use: checks and diffs, all that a preview with no changes runs,
+ * never call the API, and the HTTP client's modules (undici, zod) take 0.15 s to load.
+ */
+async function providerClient(): Promise<CheckpointPermissionsClient> {
+    clientModule ??= import("../resources/client").then((module) => {
+        module.configureClient(config);
+        return module;
+    });
+    return (await clientModule).providerClient();
 }
 
 export async function check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
@@ -45,12 +63,12 @@ export async function update(id: string, olds: Props, news: Props): Promise<dyna
 
 export async function remove(id: string, props: Props): Promise<void> {
     // Forgetting a record revokes nothing.
-    if (isGrant(props)) await deleteGrant(providerClient(), (props as unknown as GrantState).checkpoint, id);
+    if (isGrant(props)) await deleteGrant(await providerClient(), (props as unknown as GrantState).checkpoint, id);
 }
 
 /** A grant's id is its permission's id. */
 async function createGrantResource(inputs: GrantInputs): Promise<dynamic.CreateResult> {
-    const state = await createGrant(providerClient(), inputs);
+    const state = await createGrant(await providerClient(), inputs);
     return { id: state.permissionId, outs: state };
 }
 
@@ -58,7 +76,7 @@ async function createGrantResource(inputs: GrantInputs): Promise<dynamic.CreateR
 async function readGrantResource(id: string, props: Partial<GrantState>): Promise<dynamic.ReadResult> {
     const { checkpoint, projectId } = props;
     if (checkpoint === undefined || projectId === undefined) return {};
-    const live = await readGrant(providerClient(), { checkpoint, projectId }, id, props.adopted ?? false);
+    const live = await readGrant(await providerClient(), { checkpoint, projectId }, id, props.adopted ?? false);
     if (!live) return {};
     const inputs: GrantInputs = { kind: "CheckpointPermissionGrant", checkpoint, projectId };
     return { id: live.permissionId, props: live, inputs };
@@ -79,7 +97,7 @@ async function createRecord(inputs: ObservedPermissionsInputs): Promise<dynamic.
 
 /** Refresh: the live listing becomes the inputs; the projects the stack's grants manage are kept from the state. */
 async function readRecord(id: string, props: Partial<ObservedPermissionsState>): Promise<dynamic.ReadResult> {
-    const live = await readObserved(providerClient(), props.checkpoint ?? id, props.managedProjects);
+    const live = await readObserved(await providerClient(), props.checkpoint ?? id, props.managedProjects);
     return live ? { id, props: live.state, inputs: live.inputs } : {};
 }
 

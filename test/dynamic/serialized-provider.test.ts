@@ -115,9 +115,12 @@ describe("the serialized provider", () => {
     const inputs = { kind: "CheckpointPermissions", checkpoint: ${JSON.stringify(CHECKPOINT)}, access: { proj_a: "cp_a" }, managedProjects: {} };
     out.created = await provider.create((await provider.check({}, inputs)).inputs);
     out.same = await provider.diff(out.created.id, out.created.outs, inputs);
-    out.drift = await provider.diff(out.created.id, out.created.outs, { ...inputs, access: { proj_a: "cp_a", proj_b: "cp_b" } });`,
+    out.drift = await provider.diff(out.created.id, out.created.outs, { ...inputs, access: { proj_a: "cp_a", proj_b: "cp_b" } });
+    out.httpClientLoaded = Object.keys(require.cache).some((file) => file.includes("/node_modules/undici/"));`,
         );
         expect(result).toMatchObject({ created: { id: CHECKPOINT }, same: { changes: false }, drift: { replaces: [] } });
+        // What a preview with no changes runs needs no HTTP client: its modules are not even loaded.
+        expect(result["httpClientLoaded"]).toBe(false);
         expect(result["drift"]).not.toHaveProperty("changes"); // left to the engine, which diffs the inputs
     });
 
