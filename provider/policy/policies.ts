@@ -46,20 +46,41 @@ export interface PolicyOptions {
 const projectList = z.array(z.string().min(1));
 const projectListSchema = { type: "array", items: { type: "string", minLength: 1 } } as const;
 
-const AllowedProjectsConfigSchema = z.object({
+// The config types are written out, and each schema is checked against its type: the published declarations then
+// never mention zod, whose own declarations fail a user's type check under Pulumi's template tsconfig.
+
+/** `checkpoint-allowed-projects`. */
+export interface AllowedProjectsConfig {
+    /** Projects that may have access to any checkpoint. */
+    allowedProjects: string[];
+    /** Per checkpoint, the projects that may have access instead of `allowedProjects`; an empty list: none. */
+    checkpoints: Record<string, string[]>;
+}
+const AllowedProjectsConfigSchema: z.ZodType<AllowedProjectsConfig> = z.object({
     allowedProjects: projectList.default([]),
     checkpoints: z.record(z.string(), projectList).default({}),
 });
-export type AllowedProjectsConfig = z.output<typeof AllowedProjectsConfigSchema>;
 
-const ForbiddenProjectsConfigSchema = z.object({ forbiddenProjects: projectList.default([]) });
-export type ForbiddenProjectsConfig = z.output<typeof ForbiddenProjectsConfigSchema>;
+/** `checkpoint-forbidden-projects`. */
+export interface ForbiddenProjectsConfig {
+    /** Projects that must not have access to any checkpoint. */
+    forbiddenProjects: string[];
+}
+const ForbiddenProjectsConfigSchema: z.ZodType<ForbiddenProjectsConfig> = z.object({ forbiddenProjects: projectList.default([]) });
 
-const MaxProjectsConfigSchema = z.object({ maxProjects: z.number().int().min(0).optional() });
-export type MaxProjectsConfig = z.output<typeof MaxProjectsConfigSchema>;
+/** `checkpoint-max-projects`. */
+export interface MaxProjectsConfig {
+    /** The most projects a checkpoint may be shared with; unset: the policy does not apply. */
+    maxProjects?: number | undefined;
+}
+const MaxProjectsConfigSchema: z.ZodType<MaxProjectsConfig> = z.object({ maxProjects: z.number().int().min(0).optional() });
 
-const RequiredProjectsConfigSchema = z.object({ requiredProjects: projectList.default([]) });
-export type RequiredProjectsConfig = z.output<typeof RequiredProjectsConfigSchema>;
+/** `checkpoint-required-projects`. */
+export interface RequiredProjectsConfig {
+    /** Projects that must have access to every recorded checkpoint. */
+    requiredProjects: string[];
+}
+const RequiredProjectsConfigSchema: z.ZodType<RequiredProjectsConfig> = z.object({ requiredProjects: projectList.default([]) });
 
 /**
  * The policy's config: the pack's config over the factory's values, checked. A config that does not parse fails
