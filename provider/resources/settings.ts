@@ -38,9 +38,9 @@ function setAdminKeyCommand(keys: ConfigKeys): string {
 }
 
 export function missingAdminKeyError(keys: ConfigKeys = PROGRAM_CONFIG_KEYS): MissingAdminKeyError {
-    const elsewhere = keys.elsewhere ? `, ${keys.elsewhere},` : "";
+    const elsewhere = keys.elsewhere ? ` ${keys.elsewhere},` : "";
     return new MissingAdminKeyError(
-        `No OpenAI admin key. Run \`${setAdminKeyCommand(keys)}\` in this stack${elsewhere} or set ${ADMIN_KEY_ENV}. ` +
+        `No OpenAI admin key. Run \`${setAdminKeyCommand(keys)}\` in this stack,${elsewhere} or set ${ADMIN_KEY_ENV}. ` +
             "Checkpoint permissions need an organization admin key (sk-admin-…), not a project key.",
     );
 }
