@@ -35,7 +35,9 @@ const LEGACY_PERMISSION = "cp_legacy0000000000000000000";
 const seed: EmulatorSeed = {
     checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_legacy", id: LEGACY_PERMISSION, created_at: 1_700_000_000 }] } },
 };
-const partnerSeed: EmulatorSeed = { checkpoints: { [PARTNER_CHECKPOINT]: { owner_project_id: "proj_partner_owner", permissions: [] } } };
+const partnerSeed: EmulatorSeed = {
+    checkpoints: { [PARTNER_CHECKPOINT]: { owner_project_id: "proj_partner_owner", permissions: [{ project_id: "proj_partner_existing" }] } },
+};
 const PARTNER_KEY = "sk-admin-partner-organization-key";
 
 /** The README section whose `pulumi import` command the import step runs, its id replaced by the real one. */
@@ -88,9 +90,12 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
             await rm(policyDir, { recursive: true, force: true });
         });
 
-        it("reads a checkpoint's permissions with a real invoke during preview, into an output", async () => {
+        it("reads a checkpoint's permissions with a real invoke during preview, into an output, also through an explicit provider", async () => {
             const { stdout } = await stack.preview();
             expect(stdout).toMatch(/projectsBefore\s*:\s*\[\s*\[0\]: "proj_legacy"\s*\]/);
+            // The partner's checkpoint exists only in the partner's organization: only its provider can read it.
+            expect(stdout).toMatch(/partnerProjectsBefore\s*:\s*\[\s*\[0\]: "proj_partner_existing"\s*\]/);
+            expect(partner.requests.some((r) => r.method === "GET")).toBe(true);
             expect(stack.emulator.requests.some((r) => r.method === "GET")).toBe(true);
             expect(projects(stack.emulator, CHECKPOINT)).toEqual(["proj_legacy"]); // a preview grants nothing
         });
@@ -107,7 +112,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
             const { stdout } = await stack.up();
             expect(stdout).not.toMatch(/importedAccess\s+created/);
             expect(projects(stack.emulator, CHECKPOINT)).toEqual(["proj_eval", "proj_legacy"]);
-            expect(projects(partner, PARTNER_CHECKPOINT)).toEqual(["proj_partner_eval"]);
+            expect(projects(partner, PARTNER_CHECKPOINT)).toEqual(["proj_partner_eval", "proj_partner_existing"]);
             // Each key reached its own organization only.
             expect(projects(stack.emulator, CHECKPOINT)).not.toContain("proj_partner_eval");
 
@@ -117,7 +122,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
                 evalPermissionId: evalPermission.id,
                 importedAdopted: true,
                 recordedAccess: { proj_eval: evalPermission.id, proj_legacy: LEGACY_PERMISSION },
-                partnerPermissionId: partner.permissions(PARTNER_CHECKPOINT)[0]!.id,
+                partnerPermissionId: partner.permissions(PARTNER_CHECKPOINT).find((p) => p.project_id === "proj_partner_eval")!.id,
             });
             await stack.preview(["--expect-no-changes"]);
         });
@@ -164,7 +169,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
         it("destroy revokes what the stack manages in both organizations, and leaves the rest", async () => {
             await stack.destroy();
             expect(projects(stack.emulator, CHECKPOINT)).toEqual(["proj_contractor"]);
-            expect(projects(partner, PARTNER_CHECKPOINT)).toEqual([]);
+            expect(projects(partner, PARTNER_CHECKPOINT)).toEqual(["proj_partner_existing"]);
         });
     });
 }
