@@ -6,8 +6,8 @@
  * next preview that names the projects added, removed or granted again; `pulumi preview --expect-no-changes` then
  * fails, which is how CI catches drift. `pulumi refresh` re-reads it live.
  *
- * The listing is stored once, as inputs; `permissions`, `projectIds` and `permissionCount` are derived here from
- * the listing the program read, not stored again.
+ * The listing is recorded keyed by project; `permissions`, `projectIds` and `permissionCount` are derived here from
+ * the listing the program read, not stored.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { getCheckpointPermissionsOutput } from "./getCheckpointPermissions";

@@ -5,9 +5,8 @@
  * The listing is taken while the program runs and arrives as inputs, keyed by project, so there is nothing to
  * create or delete in OpenAI: the work is to tell whether the record changed (drift shows as the engine's diff of
  * the inputs, which names the project), to re-read it live on `pulumi refresh`, and to leave out the access that
- * the same `up` is about to revoke, so the stack converges in one `up`.
+ * the same `up` is about to revoke, so the stack converges in one `up`. The state kept is the checked inputs.
  */
-import { createHash } from "node:crypto";
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkPermissionId, checkProjectId } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
@@ -15,7 +14,6 @@ import { checkFailures, type CheckResult } from "./check";
 import { isUnknown } from "./unknowns";
 import {
     accessByProject,
-    compare,
     type AccessByProject,
     type ObservedPermissionsArgs,
     type ObservedPermissionsInputs,
@@ -55,23 +53,21 @@ export function checkObserved(olds: Partial<ObservedPermissionsInputs>, news: Ob
     return { inputs: { ...news, access, revoking }, failures };
 }
 
-/** `olds` is the state last recorded: this version's, or an earlier one's (no digest: it changes, and migrates). */
+/**
+ * `olds` is the state last recorded: this version's, or an earlier one's (a permission list: it changes, and
+ * migrates). `revoking` is no change of its own: it empties once the access it names is gone.
+ */
 export function diffObserved(olds: Partial<ObservedPermissionsState>, news: ObservedPermissionsInputs): ObservedDiff {
     // Another checkpoint is another record. A listing not known yet (during preview) is a change: not a new record.
     const replaces: ObservedDiff["replaces"] = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
-    const changes = replaces.length > 0 || isUnknown(news.access) || isUnknown(news.managedProjects) || olds.digest !== digestOf(news);
+    const changes = replaces.length > 0 || !sameEntries(olds.access, news.access) || !sameEntries(olds.managedProjects, news.managedProjects);
     return { changes, replaces };
 }
 
-/** The state to keep for the inputs recorded (create and update alike): small, the listing stays in the inputs. */
+/** The state to keep for the inputs recorded (create and update alike). */
 export function recordObserved(inputs: ObservedPermissionsInputs): ObservedPermissionsState {
-    return {
-        kind: "CheckpointPermissions",
-        checkpoint: inputs.checkpoint,
-        managedProjects: inputs.managedProjects,
-        revoking: inputs.revoking,
-        digest: digestOf(inputs),
-    };
+    const { kind, checkpoint, access, managedProjects, revoking } = inputs;
+    return { kind, checkpoint, access, managedProjects, revoking };
 }
 
 /**
@@ -112,15 +108,11 @@ function withoutProjects(access: AccessByProject, projects: AccessByProject): Ac
     return Object.fromEntries(Object.entries(access).filter(([projectId]) => !Object.hasOwn(projects, projectId)));
 }
 
-/**
- * A digest of what a record says, independent of key order (the engine's wire format does not keep it): the
- * provider compares it with the digest kept in state instead of a second copy of the listing.
- */
-function digestOf({ access, managedProjects }: Pick<ObservedPermissionsInputs, "access" | "managedProjects">): string {
-    const sorted = (object: object) => Object.entries(object).sort(([a], [b]) => compare(a, b));
-    return createHash("sha256")
-        .update(JSON.stringify([sorted(access), sorted(managedProjects)]))
-        .digest("base64url");
+/** The same keys with the same values, in any order (the engine's wire format does not keep it); unknown is never the same. */
+function sameEntries(old: unknown, next: unknown): boolean {
+    if (!isPlainObject(old) || !isPlainObject(next)) return false;
+    const keys = Object.keys(next);
+    return keys.length === Object.keys(old).length && keys.every((key) => Object.hasOwn(old, key) && old[key] === next[key]);
 }
 
 /** `access`: project ids to permission ids. */

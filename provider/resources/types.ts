@@ -44,10 +44,7 @@ export interface ObservedPermissionsArgs {
     managedProjects: ProjectSet;
 }
 
-/**
- * `CheckpointPermissions` inputs after the provider's check: the listing is stored once, here. The engine diffs
- * these, so they are what a preview shows.
- */
+/** `CheckpointPermissions` inputs after the provider's check. The engine diffs these, so they are what a preview shows. */
 export interface ObservedPermissionsInputs extends ObservedPermissionsArgs {
     /**
      * The access that this `up` revokes and that the listing, read before Pulumi deletes anything, still showed:
@@ -58,13 +55,10 @@ export interface ObservedPermissionsInputs extends ObservedPermissionsArgs {
 }
 
 /**
- * `CheckpointPermissions` outputs: small. The listing is in the inputs only; `digest` lets the provider's diff
- * tell whether it changed without a second copy.
+ * `CheckpointPermissions` outputs: the checked inputs again. The engine diffs (and shows) the inputs, but hands
+ * policies that check the whole stack (`validateStack`) the outputs, so the listing is in both.
  */
-export interface ObservedPermissionsState extends Pick<ObservedPermissionsInputs, "kind" | "checkpoint" | "managedProjects" | "revoking"> {
-    /** A digest of `access` and `managedProjects` as recorded. */
-    digest: string;
-}
+export type ObservedPermissionsState = ObservedPermissionsInputs;
 
 /** The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it. */
 export interface LegacyObservedPermissionsState {
