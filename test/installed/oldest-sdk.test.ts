@@ -5,7 +5,19 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workspace } from "../../tools/engine/workspace";
-import { createUserProject, NODE_TYPES, OLDEST_PULUMI, startUserEmulator, TYPESCRIPT, type RunningUserEmulator, type UserProject } from "./support/user-project";
+import { escapeRegExp } from "../support/readme";
+import { expectFramesOnDisk } from "./support/readme-commands";
+import {
+    createUserProject,
+    NODE_TYPES,
+    OLDEST_PULUMI,
+    PACKAGE_NAME,
+    PACKAGE_VERSION,
+    startUserEmulator,
+    TYPESCRIPT,
+    type RunningUserEmulator,
+    type UserProject,
+} from "./support/user-project";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
 const SEED = { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } };
@@ -39,11 +51,24 @@ describe(`installed from the tarball, on the oldest @pulumi/pulumi it claims (${
         expect(JSON.parse(version).dependencies["@pulumi/pulumi"].version).toBe(OLDEST_PULUMI);
     });
 
-    it("ups, previews no change, and destroys", async () => {
+    it("ups, and previews no change", async () => {
         await pulumi(["up", "--yes"]);
         const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
         expect(outputs["recordedProjects"]).toEqual(["proj_analytics", "proj_research"]);
         await pulumi(["preview", "--expect-no-changes"]);
+    });
+
+    it("with the package removed, destroy says which version to install, and works once it is back", async () => {
+        await project.npm(["uninstall", PACKAGE_NAME]);
+        const failed = await pulumi(["destroy", "--yes"], { expectFailure: true });
+        const fix = `run \`npm install ${PACKAGE_NAME}@${PACKAGE_VERSION}\` in the Pulumi project`;
+        const diagnostics = failed.stdout.slice(failed.stdout.indexOf("\nDiagnostics:"));
+        // The resource's own diagnostic. (Pulumi's dynamic-provider host also echoes every failed call, with its stack,
+        // under the stack resource: frames into the serialized shim and the SDK, nothing that is not on disk.)
+        expect(diagnostics).toMatch(new RegExp(`CheckpointPermissions \\(model-access\\):\\n\\s+error: Cannot load ${PACKAGE_NAME}@${PACKAGE_VERSION}, which deployed these resources .*: ${escapeRegExp(fix)}\\n`));
+        expectFramesOnDisk(failed);
+        // The user's fix, with the package from the tarball this tier installs instead of the registry.
+        await project.npm(["install", `./${path.basename(project.tarball)}`]);
         await pulumi(["destroy", "--yes"]);
         const state = (await emulator.control("state")) as { checkpoints: Record<string, { permissions: Array<{ project_id: string }> }> };
         expect(state.checkpoints[CHECKPOINT]!.permissions.map((p) => p.project_id)).toEqual(["proj_research"]);

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workspace } from "../../tools/engine/workspace";
-import { readmeBlock, shellCommands } from "../support/readme";
+import { escapeRegExp, readmeBlock, shellCommands } from "../support/readme";
 import {
     createUserProject,
     NEWEST_PULUMI,
@@ -108,7 +108,7 @@ describe(`installed from the tarball, on @pulumi/pulumi ${NEWEST_PULUMI}`, () =>
         const { stdout } = await runReadmeCommand(workspace, command!, {}, { expectFailure: true });
         expect(stdout).toMatch(/\[mandatory\]\s+checkpoint-forbidden-projects/);
         const violation = stdout.slice(stdout.indexOf("checkpoint-forbidden-projects"));
-        expect(violation).toMatch(new RegExp(`${escape(CHECKPOINT)}.*proj_contractor \\(permission cp_\\w+\\) is a forbidden project`));
+        expect(violation).toMatch(new RegExp(`${escapeRegExp(CHECKPOINT)}.*proj_contractor \\(permission cp_\\w+\\) is a forbidden project`));
     });
 
     it("a pack of the user's own, built on the exported helpers (the README's example), reports its violation", async () => {
@@ -163,7 +163,3 @@ describe(`installed from the tarball, on @pulumi/pulumi ${NEWEST_PULUMI}`, () =>
         });
     });
 });
-
-function escape(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}

@@ -9,7 +9,7 @@ const README = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
 /** The fenced blocks of `language` in the section under `heading` (up to the next heading of any level). */
 export function readmeBlocks(heading: string, language: string): string[] {
     const section = sectionLines(heading).join("\n") + "\n";
-    return [...section.matchAll(new RegExp("```" + escape(language) + "\\n([^]*?)```", "g"))].map((match) => match[1]!);
+    return [...section.matchAll(new RegExp("```" + escapeRegExp(language) + "\\n([^]*?)```", "g"))].map((match) => match[1]!);
 }
 
 /** Every section (from a heading to the next), with its fenced blocks by language. */
@@ -58,6 +58,7 @@ export function shellCommands(block: string): string[] {
         .filter(Boolean);
 }
 
-function escape(text: string): string {
+/** `text` as a literal in a regular expression. */
+export function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

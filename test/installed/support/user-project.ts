@@ -21,11 +21,13 @@ const NPM_QUIET = ["--no-audit", "--no-fund", "--loglevel=error"];
 
 const repoPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
     name: string;
+    version: string;
     devDependencies: Record<string, string>;
     peerDependencies: Record<string, string>;
 };
 
 export const PACKAGE_NAME = repoPackage.name;
+export const PACKAGE_VERSION = repoPackage.version;
 /** The newest @pulumi/pulumi the package is developed on (its devDependency), and the oldest its peer range claims. */
 export const NEWEST_PULUMI = repoPackage.devDependencies["@pulumi/pulumi"]!;
 export const OLDEST_PULUMI = repoPackage.peerDependencies["@pulumi/pulumi"]!.replace(/^\^/, "");
@@ -66,6 +68,8 @@ export interface UserProjectOptions {
 
 export interface UserProject {
     readonly dir: string;
+    /** The packed package, inside the project. */
+    readonly tarball: string;
     /** Runs npm in the project (`npm ls`, …); resolves with its output, throws on a non-zero exit. */
     npm(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
     /** A Pulumi workspace on the project itself (its own PULUMI_HOME and file backend), on the engine of the tests. */
@@ -79,8 +83,9 @@ export async function createUserProject(options: UserProjectOptions): Promise<Us
     const workspaces: Workspace[] = [];
     const { command, prefix } = npmCommand();
     const npm = async (args: readonly string[]) => execFileAsync(command, [...prefix, ...args], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    let tarball: string;
     try {
-        const tarball = await packPackage(dir);
+        tarball = await packPackage(dir);
         const tarballName = path.basename(tarball);
         await cp(path.join(USER_FIXTURES, options.fixture), dir, { recursive: true });
         for (const [file, text] of Object.entries(options.files ?? {})) {
@@ -104,6 +109,7 @@ export async function createUserProject(options: UserProjectOptions): Promise<Us
     }
     return {
         dir,
+        tarball,
         npm,
         async workspace(env, sharedWith) {
             const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env, sharedWith });

@@ -6,8 +6,8 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { createUserProject, NEWEST_PULUMI, PACKAGE_NAME, POLICY_SDK, type UserProject } from "../installed/support/user-project";
-import { yamlPluginSuite } from "./yaml-plugin-suite";
+import { createUserProject, NEWEST_PULUMI, PACKAGE_NAME, POLICY_SDK, type UserProject } from "./support/user-project";
+import { yamlPluginSuite } from "../e2e/yaml-plugin-suite";
 
 let project: UserProject;
 const installed = () => path.join(project.dir, "node_modules", PACKAGE_NAME);
