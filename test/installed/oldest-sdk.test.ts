@@ -45,10 +45,7 @@ describe(`installed from the tarball, on the oldest @pulumi/pulumi it claims (${
     });
 
     it("resolves the package's @pulumi/pulumi to the user's own: one copy", async () => {
-        const { stdout } = await project.npm(["ls", "@pulumi/pulumi", "--all", "--parseable"]);
-        expect(stdout.trim().split("\n")).toEqual([path.join(project.dir, "node_modules", "@pulumi", "pulumi")]);
-        const { stdout: version } = await project.npm(["ls", "@pulumi/pulumi", "--json"]);
-        expect(JSON.parse(version).dependencies["@pulumi/pulumi"].version).toBe(OLDEST_PULUMI);
+        expect(await project.installedCopies("@pulumi/pulumi")).toEqual([OLDEST_PULUMI]);
     });
 
     it("ups, and previews no change", async () => {

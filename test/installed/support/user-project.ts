@@ -72,6 +72,8 @@ export interface UserProject {
     readonly tarball: string;
     /** Runs npm in the project (`npm ls`, …); resolves with its output, throws on a non-zero exit. */
     npm(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+    /** The version of every copy of `name` in the project's node_modules (`npm ls --all`). */
+    installedCopies(name: string): Promise<string[]>;
     /** A Pulumi workspace on the project itself (its own PULUMI_HOME and file backend), on the engine of the tests. */
     workspace(env: Readonly<Record<string, string>>, sharedWith?: Workspace): Promise<Workspace>;
     dispose(): Promise<void>;
@@ -111,6 +113,11 @@ export async function createUserProject(options: UserProjectOptions): Promise<Us
         dir,
         tarball,
         npm,
+        async installedCopies(name) {
+            const { stdout } = await npm(["ls", name, "--all", "--parseable", "--long"]);
+            // One line per copy: <path>:<name>@<version>[:…]
+            return stdout.trim().split("\n").filter(Boolean).map((line) => line.slice(line.lastIndexOf(`${name}@`) + name.length + 1).split(":")[0]!);
+        },
         async workspace(env, sharedWith) {
             const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env, sharedWith });
             workspaces.push(workspace);
