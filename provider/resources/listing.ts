@@ -65,8 +65,11 @@ export async function readCheckpointPermissions(
     const listing = await client.permissions.listAll(checkpoint, {
         projectId,
         order,
-        onPage: ({ page, count, hasMore }) =>
-            progress?.(count >= BIG_LISTING ? "info" : "debug", `${checkpoint}: page ${page}, ${count} permissions${hasMore ? " so far" : ""}`),
+        onPage: ({ page, count, hasMore }) => {
+            // A listing done in one page has no progress to tell, and a log line costs the engine a call per record.
+            if (page === 1 && !hasMore) return;
+            progress?.(count >= BIG_LISTING ? "info" : "debug", `${checkpoint}: page ${page}, ${count} permissions${hasMore ? " so far" : ""}`);
+        },
     });
     const { permissions } = listing;
     const { projectIds } = summarize(permissions);

@@ -126,6 +126,19 @@ describe("getCheckpointPermissions", () => {
         }
     });
 
+    it("reports no progress for a listing done in one page: no log call per record", async () => {
+        const debug = vi.spyOn(pulumi.log, "debug");
+        const info = vi.spyOn(pulumi.log, "info");
+        try {
+            const { permissionCount } = await getCheckpointPermissions({ checkpoint: CHECKPOINT });
+            expect(permissionCount).toBeGreaterThan(0);
+            expect([...debug.mock.calls, ...info.mock.calls].map(([message]) => message).filter((m) => m.startsWith(CHECKPOINT))).toEqual([]);
+        } finally {
+            debug.mockRestore();
+            info.mockRestore();
+        }
+    });
+
     it("says how to set the key when there is none", async () => {
         const saved = process.env["OPENAI_ADMIN_KEY"];
         delete process.env["OPENAI_ADMIN_KEY"];
