@@ -8,19 +8,17 @@ import type { Workspace } from "../../tools/engine/workspace";
 import { escapeRegExp } from "../support/readme";
 import { expectFramesOnDisk } from "./support/readme-commands";
 import {
+    CHECKPOINT,
     createUserProject,
-    NODE_TYPES,
     OLDEST_PULUMI,
     PACKAGE_NAME,
     PACKAGE_VERSION,
+    SEED,
     startUserEmulator,
-    TYPESCRIPT,
+    typescriptProject,
     type RunningUserEmulator,
     type UserProject,
 } from "./support/user-project";
-
-const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
-const SEED = { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } };
 
 describe(`installed from the tarball, on the oldest @pulumi/pulumi it claims (${OLDEST_PULUMI})`, () => {
     let project: UserProject;
@@ -30,7 +28,7 @@ describe(`installed from the tarball, on the oldest @pulumi/pulumi it claims (${
     beforeAll(async () => {
         project = await createUserProject({
             fixture: "stack",
-            dependencies: { "@pulumi/pulumi": OLDEST_PULUMI, typescript: TYPESCRIPT, "@types/node": NODE_TYPES },
+            dependencies: typescriptProject(OLDEST_PULUMI),
             files: { "seed.json": JSON.stringify(SEED) },
         });
         emulator = await startUserEmulator(project);
@@ -67,7 +65,6 @@ describe(`installed from the tarball, on the oldest @pulumi/pulumi it claims (${
         // The user's fix, with the package from the tarball this tier installs instead of the registry.
         await project.npm(["install", `./${path.basename(project.tarball)}`]);
         await pulumi(["destroy", "--yes"]);
-        const state = (await emulator.control("state")) as { checkpoints: Record<string, { permissions: Array<{ project_id: string }> }> };
-        expect(state.checkpoints[CHECKPOINT]!.permissions.map((p) => p.project_id)).toEqual(["proj_research"]);
+        expect(await emulator.projectsWithAccess(CHECKPOINT)).toEqual(["proj_research"]);
     });
 });

@@ -8,20 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workspace } from "../../tools/engine/workspace";
 import { escapeRegExp, readmeBlock, shellCommands } from "../support/readme";
 import {
+    CHECKPOINT,
     createUserProject,
     NEWEST_PULUMI,
-    NODE_TYPES,
     PACKAGE_NAME,
+    SEED,
     startUserEmulator,
-    TYPESCRIPT,
+    typescriptProject,
     type RunningUserEmulator,
     type UserProject,
 } from "./support/user-project";
 import { expectOneReadableError, runReadmeCommand } from "./support/readme-commands";
 
-const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
 const EMULATOR_KEY = "sk-admin-emulator-key";
-const SEED = { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } };
 
 describe(`installed from the tarball, on @pulumi/pulumi ${NEWEST_PULUMI}`, () => {
     let project: UserProject;
@@ -32,8 +31,7 @@ describe(`installed from the tarball, on @pulumi/pulumi ${NEWEST_PULUMI}`, () =>
     beforeAll(async () => {
         project = await createUserProject({
             fixture: "stack",
-            // What `pulumi new typescript` puts in a project.
-            dependencies: { "@pulumi/pulumi": NEWEST_PULUMI, typescript: TYPESCRIPT, "@types/node": NODE_TYPES },
+            dependencies: typescriptProject(NEWEST_PULUMI),
             readmeInstall: true,
             files: {
                 "seed.json": JSON.stringify(SEED),
@@ -120,8 +118,7 @@ describe(`installed from the tarball, on @pulumi/pulumi ${NEWEST_PULUMI}`, () =>
         await pulumi(["refresh", "--yes"]);
         await pulumi(["preview", "--expect-no-changes"]);
         await pulumi(["destroy", "--yes"]);
-        const state = (await emulator.control("state")) as { checkpoints: Record<string, { permissions: Array<{ project_id: string }> }> };
-        expect(state.checkpoints[CHECKPOINT]!.permissions.map((p) => p.project_id).sort()).toEqual(["proj_contractor", "proj_research"]);
+        expect(await emulator.projectsWithAccess(CHECKPOINT)).toEqual(["proj_contractor", "proj_research"]);
     });
 
     describe("errors, as the user reads them", () => {

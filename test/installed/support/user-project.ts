@@ -35,6 +35,15 @@ export const POLICY_SDK = repoPackage.devDependencies["@pulumi/policy"]!;
 export const TYPESCRIPT = repoPackage.devDependencies["typescript"]!;
 export const NODE_TYPES = repoPackage.devDependencies["@types/node"]!;
 
+/** What `pulumi new typescript` puts in a project, on the given @pulumi/pulumi. */
+export function typescriptProject(pulumiVersion: string): Record<string, string> {
+    return { "@pulumi/pulumi": pulumiVersion, typescript: TYPESCRIPT, "@types/node": NODE_TYPES };
+}
+
+/** The checkpoint the "stack" fixture is pointed at, and the organization the tier's emulator starts with. */
+export const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
+export const SEED = { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } };
+
 /** npm on the Node the tests run on (22), as `npm test` started it; else the npm on PATH. */
 function npmCommand(): { command: string; prefix: string[] } {
     const cli = process.env["npm_execpath"];
@@ -134,6 +143,8 @@ export interface RunningUserEmulator {
     readonly baseUrl: string;
     /** POSTs to one of the emulator's `/_emulator/*` control endpoints. */
     control(pathBelowEmulator: string, body?: unknown): Promise<unknown>;
+    /** The projects with access to `checkpoint` now, sorted. */
+    projectsWithAccess(checkpoint: string): Promise<string[]>;
     close(): Promise<void>;
 }
 
@@ -167,6 +178,10 @@ export async function startUserEmulator(project: UserProject): Promise<RunningUs
     return {
         baseUrl,
         control,
+        async projectsWithAccess(checkpoint) {
+            const state = (await control("state")) as { checkpoints: Record<string, { permissions: Array<{ project_id: string }> }> };
+            return state.checkpoints[checkpoint]!.permissions.map((p) => p.project_id).sort();
+        },
         close: () =>
             new Promise<void>((resolve) => {
                 if (child.exitCode !== null) return resolve();
