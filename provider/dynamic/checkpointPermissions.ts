@@ -1,7 +1,7 @@
 /**
  * `CheckpointPermissions`: records a checkpoint's live permissions in state.
  *
- * The listing is read during the program run and recorded as inputs, keyed by project, so its values are known
+ * The listing is read during the program run and recorded as inputs, as text keyed by project, so its values are known
  * during preview (CrossGuard policies can assert on them) and a change made outside Pulumi shows as a diff on the
  * next preview that names the projects added, removed or granted again; `pulumi preview --expect-no-changes` then
  * fails, which is how CI catches drift. `pulumi refresh` re-reads it live.
@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getCheckpointPermissionsOutput } from "./getCheckpointPermissions";
 import { checkpointPermissionsProvider } from "./provider";
 import { CheckpointPermissionGrant } from "./checkpointPermissionGrant";
+import { encodeAccess } from "../resources/access-text";
 import {
     accessByProject,
     summarize,
@@ -56,7 +57,7 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
             kind: "CheckpointPermissions",
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
-            access: listing.apply((l) => accessByProject(l.permissions)),
+            access: listing.apply((l) => encodeAccess(accessByProject(l.permissions))),
             managedProjects: projectsManagedBy(opts?.dependsOn, args.checkpoint),
             revoking: undefined,
         };

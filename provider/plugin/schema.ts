@@ -127,9 +127,11 @@ export function packageSchema(version: string) {
                 properties: {
                     checkpoint: recordInputs["checkpoint"],
                     access: {
-                        type: "object",
-                        additionalProperties: { type: "string" },
-                        description: "Each project with access, and its permission's id (`cp_…`).",
+                        type: "string",
+                        description:
+                            "Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, " +
+                            "sorted by project. Text, because an object costs the engine per key; a preview shows the lines " +
+                            "added and removed, so it names the projects.",
                     },
                     managedProjects: { ...recordInputs["managedProjects"], description: "The projects whose access grants of this stack manage." },
                 },

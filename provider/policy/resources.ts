@@ -21,6 +21,7 @@ import {
     PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE,
     PLUGIN_CHECKPOINT_PERMISSIONS_TYPE,
 } from "../resources/types";
+import { accessOfText } from "../resources/access-text";
 import { isUnknown } from "../resources/unknowns";
 
 export { isUnknown };
@@ -153,8 +154,21 @@ function knownProps(resource: PolicyResourceLike, keys: readonly string[]): Reco
 
 const nonEmpty = z.string().min(1);
 
-/** The record as it is stored: each project with access, keyed by project, with its permission id. */
-const ObservedAccessProps = z.object({ checkpoint: nonEmpty, access: z.record(nonEmpty, nonEmpty) });
+/**
+ * A record's access, each project with its permission id: the text it is stored as (../resources/access-text.ts),
+ * or the object keyed by project that a record not updated since the text came in still holds.
+ */
+const RecordedAccess = z.union([
+    z.string().transform((text, context) => {
+        const access = accessOfText(text);
+        if (access === undefined) context.addIssue({ code: "custom", message: "not access text" });
+        return access ?? z.NEVER;
+    }),
+    z.record(nonEmpty, nonEmpty),
+]);
+
+/** The record as it is stored. */
+const ObservedAccessProps = z.object({ checkpoint: nonEmpty, access: RecordedAccess });
 
 /** The record as it was stored before it was keyed by project (a stack not yet updated since). */
 const LegacyObservedPermissionsProps = z.object({

@@ -2,14 +2,16 @@
  * `CheckpointPermissions`: a record of what was read. The operations of both surfaces (the dynamic provider and
  * the plugin), free of either: plain values in, plain values out; each surface turns them into its own shapes.
  *
- * The listing is taken while the program runs and arrives as inputs, keyed by project, so there is nothing to
- * create or delete in OpenAI: the work is to tell whether the record changed (drift shows as the engine's diff of
- * the inputs, which names the project), to re-read it live on `pulumi refresh`, and to leave out the access that
- * the same `up` is about to revoke, so the stack converges in one `up`. The state kept is the checked inputs.
+ * The listing is taken while the program runs and arrives as inputs, as access text keyed by project
+ * (./access-text.ts), so there is nothing to create or delete in OpenAI: the work is to tell whether the record
+ * changed (drift shows as the engine's diff of the inputs, which names the project), to re-read it live on
+ * `pulumi refresh`, and to leave out the access that the same `up` is about to revoke, so the stack converges in
+ * one `up`. The state kept is the checked inputs.
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkPermissionId, checkProjectId } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
+import { accessOfText, decodeAccess, encodeAccess } from "./access-text";
 import { checkFailures, type CheckResult } from "./check";
 import { isUnknown } from "./unknowns";
 import {
@@ -49,7 +51,7 @@ export function checkObserved(olds: Partial<ObservedPermissionsInputs>, news: Ob
         ["managedProjects", checkProjectSet],
     ]);
     const revoking = failures.length === 0 ? revokedBy(olds, news) : {};
-    const access = Object.keys(revoking).length === 0 ? news.access : withoutProjects(news.access, revoking);
+    const access = Object.keys(revoking).length === 0 ? news.access : encodeAccess(withoutProjects(decodeAccess(news.access), revoking));
     return { inputs: { ...news, access, revoking }, failures };
 }
 
@@ -60,7 +62,8 @@ export function checkObserved(olds: Partial<ObservedPermissionsInputs>, news: Ob
 export function diffObserved(olds: Partial<ObservedPermissionsState>, news: ObservedPermissionsInputs): ObservedDiff {
     // Another checkpoint is another record. A listing not known yet (during preview) is a change: not a new record.
     const replaces: ObservedDiff["replaces"] = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
-    const changes = replaces.length > 0 || !sameEntries(olds.access, news.access) || !sameEntries(olds.managedProjects, news.managedProjects);
+    // The same access is the same text (sorted, one spelling); an earlier version's object is a change: it migrates.
+    const changes = replaces.length > 0 || isUnknown(news.access) || olds.access !== news.access || !sameEntries(olds.managedProjects, news.managedProjects);
     return { changes, replaces };
 }
 
@@ -81,7 +84,8 @@ export async function readObserved(
 ): Promise<LiveRecord | undefined> {
     try {
         const { permissions } = await client.permissions.listAll(checkpoint);
-        const inputs: ObservedPermissionsInputs = { kind: "CheckpointPermissions", checkpoint, access: accessByProject(permissions), managedProjects, revoking: {} };
+        const access = encodeAccess(accessByProject(permissions));
+        const inputs: ObservedPermissionsInputs = { kind: "CheckpointPermissions", checkpoint, access, managedProjects, revoking: {} };
         return { inputs, state: recordObserved(inputs) };
     } catch (error) {
         if (error instanceof NotFoundError) return undefined;
@@ -91,17 +95,25 @@ export async function readObserved(
 
 /** The access of `news` that grants managed at the last `up` and no longer do: what this `up` revokes. */
 function revokedBy(olds: Partial<ObservedPermissionsInputs>, news: ObservedPermissionsArgs): AccessByProject {
-    const { access, managedProjects } = news;
+    const { managedProjects } = news;
     const revoking: AccessByProject = {};
-    if (olds.checkpoint !== news.checkpoint || isUnknown(access) || isUnknown(managedProjects)) return revoking;
-    if (!isPlainObject(olds.managedProjects) || !isPlainObject(olds.access)) return revoking;
-    for (const projectId of Object.keys(olds.managedProjects)) {
+    if (olds.checkpoint !== news.checkpoint || isUnknown(news.access) || isUnknown(managedProjects)) return revoking;
+    if (!isPlainObject(olds.managedProjects)) return revoking;
+    const released = Object.keys(olds.managedProjects).filter((projectId) => !Object.hasOwn(managedProjects, projectId));
+    const recorded = released.length === 0 ? undefined : recordedAccess(olds.access);
+    if (recorded === undefined) return revoking;
+    const access = decodeAccess(news.access);
+    for (const projectId of released) {
         const permissionId = access[projectId];
-        if (!Object.hasOwn(managedProjects, projectId) && permissionId !== undefined && permissionId === olds.access[projectId]) {
-            revoking[projectId] = permissionId;
-        }
+        if (permissionId !== undefined && permissionId === recorded[projectId]) revoking[projectId] = permissionId;
     }
     return revoking;
+}
+
+/** The access a record stored: this version's text, or the object an earlier version stored; else `undefined`. */
+function recordedAccess(value: unknown): AccessByProject | undefined {
+    if (typeof value === "string") return accessOfText(value);
+    return isPlainObject(value) && Object.values(value).every((id) => typeof id === "string") ? (value as AccessByProject) : undefined;
 }
 
 function withoutProjects(access: AccessByProject, projects: AccessByProject): AccessByProject {
@@ -115,9 +127,9 @@ function sameEntries(old: unknown, next: unknown): boolean {
     return keys.length === Object.keys(old).length && keys.every((key) => Object.hasOwn(old, key) && old[key] === next[key]);
 }
 
-/** `access`: project ids to permission ids. */
+/** `access`: the text of project ids and their permission ids. */
 function checkAccess(value: unknown, argument: string): void {
-    for (const [projectId, permissionId] of Object.entries(checkObject(value, argument))) {
+    for (const [projectId, permissionId] of Object.entries(decodeAccess(value, argument))) {
         checkProjectId(projectId, argument);
         checkPermissionId(permissionId, `${argument}.${projectId}`);
     }

@@ -31,6 +31,12 @@ export interface PermissionRecord {
  */
 export type AccessByProject = Record<string, string>;
 
+/**
+ * `AccessByProject` as a record stores it: YAML text, one `project: permission` line per project, sorted
+ * (./access-text.ts, which says why). The engine's preview decodes it and names the projects, as for an object.
+ */
+export type AccessText = string;
+
 /** A set of project ids as an object keyed by project (`{ "proj_eval": true }`), so its diff names the project too. */
 export type ProjectSet = Record<string, true>;
 
@@ -39,7 +45,7 @@ export interface ObservedPermissionsArgs {
     /** Tells the shared dynamic provider which resource it is handling. */
     kind: "CheckpointPermissions";
     checkpoint: string;
-    access: AccessByProject;
+    access: AccessText;
     /** The projects whose access grants of the stack manage: the grants the record waits for. */
     managedProjects: ProjectSet;
 }

@@ -45,9 +45,9 @@ export class CheckpointPermissions extends pulumi.CustomResource {
     }
 
     /**
-     * Each project with access, and its permission's id (`cp_…`).
+     * Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
      */
-    declare public /*out*/ readonly access: pulumi.Output<{[key: string]: string}>;
+    declare public /*out*/ readonly access: pulumi.Output<string>;
     /**
      * The fine-tuned model checkpoint whose permissions to record.
      */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import * as runtime from "../../provider/dynamic/runtime";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
+import { encodeAccess } from "../../provider/resources/access-text";
 import type { GrantInputs, GrantState, LegacyObservedPermissionsState, ObservedPermissionsInputs, ObservedPermissionsState } from "../../provider/resources/types";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
@@ -85,11 +86,11 @@ describe("CheckpointPermissionGrant", () => {
 });
 
 describe("CheckpointPermissions", () => {
-    /** The inputs a program gives: the listing keyed by project, and the projects its grants manage. */
+    /** The inputs a program gives: the listing as access text, and the projects its grants manage. */
     const record = (access: Record<string, string>, managed: string[] = [], checkpoint = CHECKPOINT, revoking: Record<string, string> = {}): ObservedPermissionsInputs => ({
         kind: "CheckpointPermissions",
         checkpoint,
-        access,
+        access: encodeAccess(access),
         managedProjects: Object.fromEntries(managed.map((projectId) => [projectId, true])),
         revoking,
     });
@@ -143,13 +144,25 @@ describe("CheckpointPermissions", () => {
         expect((await runtime.update(CHECKPOINT, { ...legacy }, { ...checked })).outs).toEqual(await stateOf(checked));
     });
 
+    it("migrates a record stored as an object keyed by project with an update, and still converges", async () => {
+        const previous = { ...record({ proj_a: "cp_a", proj_c: "cp_c" }, ["proj_c"]), access: { proj_a: "cp_a", proj_c: "cp_c" } };
+        // The grant of proj_c left the program in the same up: its access goes to `revoking`, as from this version's text.
+        const checked = (await runtime.check({ ...previous }, record({ proj_a: "cp_a", proj_c: "cp_c" }))).inputs as ObservedPermissionsInputs;
+        expect(checked).toEqual(record({ proj_a: "cp_a" }, [], CHECKPOINT, { proj_c: "cp_c" }));
+        expect(await runtime.diff(CHECKPOINT, { ...previous }, { ...checked })).toEqual(CHANGED);
+        expect((await runtime.update(CHECKPOINT, { ...previous }, { ...checked })).outs).toEqual(await stateOf(checked));
+    });
+
     it("fails check on a malformed listing, naming the property, before any request", async () => {
         const result = await runtime.check({}, { ...record({ "proj a": "cp_a" }), managedProjects: { proj_b: "yes" } });
         expect(result.failures).toEqual([
             { property: "access", reason: expect.stringMatching(/must not contain whitespace.*proj a/) },
             { property: "managedProjects.proj_b", reason: expect.stringMatching(/must be true/) },
         ]);
-        expect((await runtime.check({}, { ...record({}), access: [] })).failures).toEqual([{ property: "access", reason: expect.stringMatching(/object keyed by project id/) }]);
+        expect((await runtime.check({}, { ...record({}), access: [] })).failures).toEqual([{ property: "access", reason: expect.stringMatching(/must be the access text/) }]);
+        expect((await runtime.check({}, { ...record({}), access: "proj_a cp_a\nproj_b\n" })).failures).toEqual([
+            { property: "access line 2", reason: expect.stringMatching(/must be `project permission`.*proj_b/) },
+        ]);
         expect(emulator.requests).toHaveLength(0);
     });
 

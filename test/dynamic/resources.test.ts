@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { CheckpointPermissionGrant, CheckpointPermissions } from "../../provider/dynamic";
 import * as runtime from "../../provider/dynamic/runtime";
+import { decodeAccess, encodeAccess } from "../../provider/resources/access-text";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 let emulator: RunningEmulator;
@@ -50,7 +51,7 @@ function output<T>(o: pulumi.Output<T>): Promise<T> {
 }
 
 describe("CheckpointPermissions", () => {
-    it("records the live listing keyed by project, under its type token, and derives its outputs from it", async () => {
+    it("records the live listing as access text keyed by project, under its type token, and derives its outputs from it", async () => {
         const observed = new CheckpointPermissions("shared", { checkpoint: CHECKPOINT });
         expect(await output(observed.projectIds)).toEqual(["proj_a", "proj_m", "proj_z"]);
         expect(await output(observed.permissionCount)).toBe(3);
@@ -66,11 +67,12 @@ describe("CheckpointPermissions", () => {
         expect(recorded).toEqual({
             kind: "CheckpointPermissions",
             checkpoint: CHECKPOINT,
-            access: Object.fromEntries(live.map((p) => [p.project_id, p.id])),
+            access: encodeAccess(Object.fromEntries(live.map((p) => [p.project_id, p.id]))),
             managedProjects: {},
         });
         expect(await output(observed.revoking)).toEqual({});
-        expect(permissions.map((p) => p.id)).toEqual(["proj_a", "proj_m", "proj_z"].map((projectId) => recorded.access[projectId]));
+        const access = decodeAccess(recorded.access);
+        expect(permissions.map((p) => p.id)).toEqual(["proj_a", "proj_m", "proj_z"].map((projectId) => access[projectId]));
     });
 
     it("names the projects that its grants in dependsOn manage on its checkpoint, and only those", async () => {

@@ -1,14 +1,17 @@
 /**
  * The `CheckpointPermissions` record on the real engine, with examples/checkpoint-access as the program:
- * - the preview diff of a big checkpoint names the project added, removed or granted again, and nothing else;
+ * - the preview diff of a big checkpoint names the project added, removed or granted again, as lines of the
+ *   record's access text marked `+` and `-`, with the two lines around them and nothing else;
  * - a stack whose grants leave the program converges in one `up` (`--expect-no-changes` passes right after);
- * - a stack holding the record in its earlier shape (a permission list) migrates on its next `up`, without a replace.
+ * - a stack holding the record in an earlier shape (a permission list, an object keyed by project) migrates on its
+ *   next `up`, without a replace.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmulatorSeed } from "../../provider/emulator";
+import type { EmulatorSeed, RunningEmulator } from "../../provider/emulator";
+import { decodeAccess, encodeAccess } from "../../provider/resources/access-text";
 import { CHECKPOINT_PERMISSIONS_TYPE, CHECKPOINT_PERMISSION_GRANT_TYPE, type LegacyObservedPermissionsState } from "../../provider/resources/types";
 import { REPO_ROOT } from "../../tools/engine/engine";
 import { startEngineStack, type EngineStack, type StackExport } from "./harness";
@@ -67,6 +70,8 @@ function recordsIn(state: StackExport) {
 describe("the preview diff of a 1,000-permission checkpoint", () => {
     let stack: EngineStack;
     const permissionOf = (projectId: string) => stack.emulator.permissions(BIG).find((p) => p.project_id === projectId)!;
+    /** An unchanged line of the record's access text, as the diff shows it around a change. */
+    const line = (i: number) => `${bigProject(i)} ${permissionOf(bigProject(i)).id}`;
 
     beforeAll(async () => {
         stack = await checkpointAccess([BIG]);
@@ -80,12 +85,8 @@ describe("the preview diff of a 1,000-permission checkpoint", () => {
     it("names the one project added outside Pulumi, in a handful of lines", async () => {
         const granted = stack.emulator.grant(BIG, "proj_contractor");
         const { stdout } = await stack.preview(["--diff"]);
-        expect(recordDiff(stdout)).toEqual([
-            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
-            "~ access: {",
-            `+ proj_contractor: "${granted.id}"`,
-            "}",
-        ]);
+        // The line added, after the two lines before it (the projects sort after proj_0999).
+        expect(recordDiff(stdout)).toEqual([`~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`, "~ access:", "...", line(998), line(999), `+ proj_contractor ${granted.id}`]);
         expect(stdout).toMatch(/~ 1 to update/);
         const failed = await stack.preview(["--expect-no-changes"], { expectFailure: true });
         expect(failed.stdout + failed.stderr).toMatch(/no changes were expected/i);
@@ -99,9 +100,14 @@ describe("the preview diff of a 1,000-permission checkpoint", () => {
         const { stdout } = await stack.preview(["--diff"]);
         expect(recordDiff(stdout)).toEqual([
             `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
-            "~ access: {",
-            `- ${bigProject(500)}: "${revoked.id}"`,
-            "}",
+            "~ access:",
+            "...",
+            line(498),
+            line(499),
+            `- ${bigProject(500)} ${revoked.id}`,
+            line(501),
+            line(502),
+            "...",
         ]);
         await stack.up();
     });
@@ -113,9 +119,15 @@ describe("the preview diff of a 1,000-permission checkpoint", () => {
         const { stdout } = await stack.preview(["--diff"]);
         expect(recordDiff(stdout)).toEqual([
             `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
-            "~ access: {",
-            `~ ${bigProject(7)}: "${before.id}" => "${after.id}"`,
-            "}",
+            "~ access:",
+            "...",
+            line(5),
+            line(6),
+            `- ${bigProject(7)} ${before.id}`,
+            `+ ${bigProject(7)} ${after.id}`,
+            line(8),
+            line(9),
+            "...",
         ]);
         await stack.up();
         await stack.preview(["--expect-no-changes"]);
@@ -125,7 +137,7 @@ describe("the preview diff of a 1,000-permission checkpoint", () => {
 describe("a stack whose grants leave the program", () => {
     let stack: EngineStack;
     const live = () => stack.emulator.permissions(SMALL).map((p) => p.project_id).sort();
-    const recordedProjects = async () => Object.keys((recordsIn(await stack.exportState())[0]?.inputs?.["access"] ?? {}) as object).sort();
+    const recordedProjects = async () => Object.keys(decodeAccess(recordsIn(await stack.exportState())[0]?.inputs?.["access"])).sort();
 
     beforeAll(async () => {
         stack = await checkpointAccess([SMALL], { [SMALL]: ["proj_a", "proj_b"] });
@@ -138,14 +150,17 @@ describe("a stack whose grants leave the program", () => {
 
     it("converges in one up when a grant is removed: the record leaves out what the up revokes", async () => {
         await stack.pulumi(["config", "rm", "--stack", stack.stackName, "--path", `grants["${SMALL}"][1]`]);
+        const lineOf = (projectId: string) => `${projectId} ${stack.emulator.permissions(SMALL).find((p) => p.project_id === projectId)!.id}`;
         const revoked = stack.emulator.permissions(SMALL).find((p) => p.project_id === "proj_b")!;
         const { stdout } = await stack.preview(["--diff"]);
         expect(stdout).toMatch(new RegExp(`- ${CHECKPOINT_PERMISSION_GRANT_TYPE}: \\(delete\\)`));
         expect(recordDiff(stdout)).toEqual([
             `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
-            "~ access: {",
-            `- proj_b: "${revoked.id}"`,
-            "}",
+            "~ access:",
+            lineOf("proj_a"),
+            `- ${lineOf("proj_b")}`,
+            lineOf("proj_eval"),
+            lineOf("proj_research"),
             "~ managedProjects: {",
             "- proj_b: true",
             "}",
@@ -175,33 +190,53 @@ describe("a stack whose grants leave the program", () => {
         const outside = stack.emulator.permissions(SMALL).find((p) => p.project_id === "proj_eval")!;
         stack.emulator.revoke(SMALL, outside.id);
         const { stdout } = await stack.preview(["--diff"]);
-        expect(recordDiff(stdout)).toContain(`- proj_eval: "${outside.id}"`);
+        expect(recordDiff(stdout)).toContain(`- proj_eval ${outside.id}`);
     });
 });
 
-describe("a stack holding the record in its earlier shape", () => {
+/** The record as earlier versions stored it (inputs and outputs alike), from the live listing. */
+const earlierShapes: Array<[string, (live: RunningEmulator) => object]> = [
+    [
+        "a list of permissions",
+        (emulator) => {
+            const permissions = emulator
+                .permissions(SMALL)
+                .map((p) => ({ id: p.id, projectId: p.project_id, createdAt: p.created_at }))
+                .sort((a, b) => a.projectId.localeCompare(b.projectId));
+            const legacy: LegacyObservedPermissionsState = {
+                kind: "CheckpointPermissions",
+                checkpoint: SMALL,
+                permissions,
+                projectIds: permissions.map((p) => p.projectId),
+                permissionCount: permissions.length,
+            };
+            return legacy;
+        },
+    ],
+    [
+        "an object keyed by project",
+        (emulator) => ({
+            kind: "CheckpointPermissions",
+            checkpoint: SMALL,
+            access: Object.fromEntries(emulator.permissions(SMALL).map((p) => [p.project_id, p.id])),
+            managedProjects: {},
+            revoking: {},
+        }),
+    ],
+];
+
+describe.each(earlierShapes)("a stack holding the record as %s (an earlier version's)", (_, earlierShape) => {
     let stack: EngineStack;
 
     beforeAll(async () => {
         stack = await checkpointAccess([SMALL]);
         await stack.up();
-        // Rewrite the record as earlier versions stored it (inputs and outputs alike), as if deployed by one of them.
+        // Rewrite the record as an earlier version stored it, as if deployed by that version.
         const state = await stack.exportState();
         const [record] = recordsIn(state);
-        const permissions = stack.emulator
-            .permissions(SMALL)
-            .map((p) => ({ id: p.id, projectId: p.project_id, createdAt: p.created_at }))
-            .sort((a, b) => a.projectId.localeCompare(b.projectId));
-        const legacy: LegacyObservedPermissionsState = {
-            kind: "CheckpointPermissions",
-            checkpoint: SMALL,
-            permissions,
-            projectIds: permissions.map((p) => p.projectId),
-            permissionCount: permissions.length,
-        };
         const provider = { __provider: record!.inputs!["__provider"] };
-        record!.inputs = { ...legacy, ...provider };
-        record!.outputs = { ...legacy, ...provider };
+        record!.inputs = { ...earlierShape(stack.emulator), ...provider };
+        record!.outputs = { ...earlierShape(stack.emulator), ...provider };
         await importState(stack, state);
     });
     afterAll(async () => {
@@ -215,7 +250,7 @@ describe("a stack holding the record in its earlier shape", () => {
         expect(preview.stdout).toMatch(/~ 1 to update/);
         await stack.up();
         const [record] = recordsIn(await stack.exportState());
-        const live = Object.fromEntries(stack.emulator.permissions(SMALL).map((p) => [p.project_id, p.id]));
+        const live = encodeAccess(Object.fromEntries(stack.emulator.permissions(SMALL).map((p) => [p.project_id, p.id])));
         expect(record?.inputs).toMatchObject({ kind: "CheckpointPermissions", checkpoint: SMALL, access: live, managedProjects: {} });
         expect(Object.keys(record?.inputs ?? {}).sort()).toEqual(["__provider", "access", "checkpoint", "kind", "managedProjects", "revoking"]);
         expect(record?.outputs).toEqual(record?.inputs);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { EmulatorSeed } from "../../provider/emulator";
+import { decodeAccess } from "../../provider/resources/access-text";
 import { startEngineStack, type EngineStack } from "./harness";
 import { REPOSITORY_PLUGIN_DIR } from "./yaml-plugin-suite";
 
@@ -51,12 +52,12 @@ afterAll(async () => {
 
 it("removing a grant revokes it and the record agrees in the same up: the next preview has no changes", async () => {
     await stack.up();
-    expect(Object.keys((await stack.outputs())["recorded"] as object).sort()).toEqual(["proj_eval", "proj_research", "proj_support"]);
+    expect(Object.keys(decodeAccess((await stack.outputs())["recorded"])).sort()).toEqual(["proj_eval", "proj_research", "proj_support"]);
 
     await writeFile(path.join(dir, "Pulumi.yaml"), program(["proj_eval"]));
     await stack.up();
     expect(stack.emulator.permissions(CHECKPOINT).map((p) => p.project_id).sort()).toEqual(["proj_eval", "proj_research"]);
-    expect(Object.keys((await stack.outputs())["recorded"] as object).sort()).toEqual(["proj_eval", "proj_research"]);
+    expect(Object.keys(decodeAccess((await stack.outputs())["recorded"])).sort()).toEqual(["proj_eval", "proj_research"]);
     await stack.preview(["--expect-no-changes"]);
     await stack.destroy();
 });

@@ -13,6 +13,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import { PACKAGE_NAME } from "../../provider/plugin/schema";
+import { encodeAccess } from "../../provider/resources/access-text";
 import { REPO_ROOT } from "../../tools/engine/engine";
 import { readmeBlocks, shellCommands } from "../support/readme";
 import { startEngineStack, type EngineStack } from "./harness";
@@ -121,7 +122,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
             expect(outputs).toMatchObject({
                 evalPermissionId: evalPermission.id,
                 importedAdopted: true,
-                recordedAccess: { proj_eval: evalPermission.id, proj_legacy: LEGACY_PERMISSION },
+                recordedAccess: encodeAccess({ proj_eval: evalPermission.id, proj_legacy: LEGACY_PERMISSION }),
                 partnerPermissionId: partner.permissions(PARTNER_CHECKPOINT).find((p) => p.project_id === "proj_partner_eval")!.id,
             });
             await stack.preview(["--expect-no-changes"]);
@@ -146,7 +147,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
             const intruder = stack.emulator.grant(CHECKPOINT, "proj_contractor");
             const { stdout } = await stack.preview(["--diff"]);
             const diff = stdout.slice(stdout.indexOf("CheckpointPermissions"));
-            expect(diff).toMatch(new RegExp(`\\+\\s*proj_contractor\\s*:\\s*"${intruder.id}"`));
+            expect(diff).toMatch(new RegExp(`\\+ proj_contractor ${intruder.id}\\n`));
             await stack.preview(["--expect-no-changes"], { expectFailure: true });
         });
 

@@ -7,6 +7,7 @@ import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { CheckpointPermissionsProvider } from "../../provider/plugin/provider";
 import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, RECORD_TOKEN } from "../../provider/plugin/schema";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
+import { encodeAccess } from "../../provider/resources/access-text";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 const EXISTING = "cp_existing00000000000000000";
@@ -132,13 +133,13 @@ describe("CheckpointPermissionGrant", () => {
 });
 
 describe("CheckpointPermissions (the record)", () => {
-    it("reads the live listing in check, keyed by project, so a YAML program gives only the checkpoint", async () => {
+    it("reads the live listing in check, as access text, so a YAML program gives only the checkpoint", async () => {
         const { inputs, failures } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT });
         expect(failures).toEqual([]);
-        expect(inputs).toMatchObject({ checkpoint: CHECKPOINT, access: { proj_existing: EXISTING }, managedProjects: {} });
+        expect(inputs).toMatchObject({ checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }), managedProjects: {} });
         expect(inputs).not.toHaveProperty("kind"); // the dynamic provider's dispatch field: not part of the plugin's shapes
         const created = await plugin.create(recordUrn, inputs);
-        expect(created).toMatchObject({ id: CHECKPOINT, outs: { checkpoint: CHECKPOINT, access: { proj_existing: EXISTING } } });
+        expect(created).toMatchObject({ id: CHECKPOINT, outs: { checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }) } });
         expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, inputs)).toEqual({ changes: false, replaces: [] });
     });
 
@@ -147,7 +148,8 @@ describe("CheckpointPermissions (the record)", () => {
         const created = await plugin.create(recordUrn, inputs);
         await plugin.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_outside" });
         const next = await plugin.check(recordUrn, inputs, { checkpoint: CHECKPOINT });
-        expect(next.inputs).toMatchObject({ access: { proj_existing: EXISTING, proj_outside: expect.stringMatching(/^cp_/) } });
+        const outside = emulator.permissions(CHECKPOINT).find((p) => p.project_id === "proj_outside")!;
+        expect(next.inputs).toMatchObject({ access: encodeAccess({ proj_existing: EXISTING, proj_outside: outside.id }) });
         expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, next.inputs)).toEqual({ changes: true, replaces: [] });
     });
 
@@ -171,7 +173,7 @@ describe("CheckpointPermissions (the record)", () => {
 
     it("re-reads the record on refresh and import (id: the checkpoint)", async () => {
         const imported = await plugin.read(CHECKPOINT, recordUrn, {});
-        expect(imported).toMatchObject({ id: CHECKPOINT, inputs: { checkpoint: CHECKPOINT, access: { proj_existing: EXISTING } } });
+        expect(imported).toMatchObject({ id: CHECKPOINT, inputs: { checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }) } });
     });
 });
 

@@ -12,6 +12,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
+import { encodeAccess } from "../../provider/resources/access-text";
 import {
     checkpointPermissionGrantType,
     checkpointPermissionsType,
@@ -51,8 +52,20 @@ type Props = Record<string, unknown>;
 /** What the dynamic provider stores next to the properties; the policies must ignore it. */
 const providerProp = { __provider: "exports.handler = __f0;\nfunction __f0() { return {}; }" };
 
-/** A `CheckpointPermissions` as the engine hands it to a policy: its inputs, the listing keyed by project. */
+/** A `CheckpointPermissions` as the engine hands it to a policy: its inputs, the listing as access text. */
 export function permissionsProps(
+    checkpoint: string,
+    permissions: ReadonlyArray<{ id: string; projectId: string }>,
+    managedProjects: readonly string[] = [],
+): Props {
+    return {
+        ...keyedPermissionsProps(checkpoint, permissions, managedProjects),
+        access: encodeAccess(Object.fromEntries(permissions.map((p) => [p.projectId, p.id]))),
+    };
+}
+
+/** A `CheckpointPermissions` as stacks not updated since its access became text still hold it: an object keyed by project. */
+export function keyedPermissionsProps(
     checkpoint: string,
     permissions: ReadonlyArray<{ id: string; projectId: string }>,
     managedProjects: readonly string[] = [],
@@ -63,6 +76,7 @@ export function permissionsProps(
         checkpoint,
         access: Object.fromEntries(permissions.map((p) => [p.projectId, p.id])),
         managedProjects: Object.fromEntries(managedProjects.map((projectId) => [projectId, true])),
+        revoking: {},
     };
 }
 

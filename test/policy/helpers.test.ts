@@ -25,6 +25,7 @@ import {
     checkpointB,
     grant,
     grantProps,
+    keyedPermissionsProps,
     legacyPermissionsProps,
     observation,
     permissionsProps,
@@ -115,6 +116,9 @@ describe("observedPermissions", () => {
         // The plugin's record has the same properties, without `kind` and `__provider`.
         const plugin = pluginObservation("p", permissionsProps(checkpointA, [{ id: "cp_3", projectId: "proj_c" }, { id: "cp_1", projectId: "proj_a" }]));
         for (const shape of bothShapes(plugin)) expect(observedPermissions(shape)).toEqual(expected);
+        // A record not updated since its access became text: an object keyed by project.
+        const keyed = observation("k", keyedPermissionsProps(checkpointA, [{ id: "cp_3", projectId: "proj_c" }, { id: "cp_1", projectId: "proj_a" }]));
+        for (const shape of bothShapes(keyed)) expect(observedPermissions(shape)).toEqual(expected);
     });
 
     it("reads a record stored before it was keyed by project, several permissions of one project included", () => {
@@ -150,7 +154,8 @@ describe("observedPermissions", () => {
 
     it.each([
         ["the checkpoint", { checkpoint: unknownString }],
-        ["the access", { access: unknownValues.object }],
+        ["the access", { access: unknownString }],
+        ["the access (an object before it was text)", { access: unknownValues.object }],
         ["one permission id", { access: { proj_a: unknownString } }],
     ])("is undefined, without throwing, when %s is unknown behind the proxy", (_, override) => {
         const resource = observation("o", { ...permissionsProps(checkpointA, []), ...override });
@@ -187,6 +192,8 @@ describe("observedPermissions", () => {
         ["a numeric permission id", { access: { proj_a: 1 } }],
         ["an empty permission id", { access: { proj_a: "" } }],
         ["a null access", { access: null }],
+        ["access text without a permission", { access: "proj_a\n" }],
+        ["access text listing a project twice", { access: "proj_a cp_1\nproj_a cp_2\n" }],
     ])("is undefined for malformed props: %s", (_, override) => {
         const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), ...override });
         expect(observedPermissions(resourceArgs(resource))).toBeUndefined();

@@ -16,8 +16,8 @@ import (
 type CheckpointPermissions struct {
 	pulumi.CustomResourceState
 
-	// Each project with access, and its permission's id (`cp_…`).
-	Access pulumi.StringMapOutput `pulumi:"access"`
+	// Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
+	Access pulumi.StringOutput `pulumi:"access"`
 	// The fine-tuned model checkpoint whose permissions to record.
 	Checkpoint pulumi.StringOutput `pulumi:"checkpoint"`
 	// The projects whose access grants of this stack manage.
@@ -124,9 +124,9 @@ func (o CheckpointPermissionsOutput) ToCheckpointPermissionsOutputWithContext(ct
 	return o
 }
 
-// Each project with access, and its permission's id (`cp_…`).
-func (o CheckpointPermissionsOutput) Access() pulumi.StringMapOutput {
-	return o.ApplyT(func(v *CheckpointPermissions) pulumi.StringMapOutput { return v.Access }).(pulumi.StringMapOutput)
+// Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
+func (o CheckpointPermissionsOutput) Access() pulumi.StringOutput {
+	return o.ApplyT(func(v *CheckpointPermissions) pulumi.StringOutput { return v.Access }).(pulumi.StringOutput)
 }
 
 // The fine-tuned model checkpoint whose permissions to record.

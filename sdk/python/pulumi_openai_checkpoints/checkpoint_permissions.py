@@ -148,9 +148,9 @@ class CheckpointPermissions(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def access(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+    def access(self) -> pulumi.Output[_builtins.str]:
         """
-        Each project with access, and its permission's id (`cp_…`).
+        Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
         """
         return pulumi.get(self, "access")
 

@@ -1,0 +1,84 @@
+/**
+ * A record's `access` as it is stored: text, one `project permission` line per project, sorted by project:
+ *
+ *     proj_abGMw1llN8IrBb6SvvY5A1iH cp_zc4Q7MP6XxulcVzj4MZdwsAB
+ *
+ * Text, not an object keyed by project, because the engine and the provider protocols pay per key (protobuf
+ * Structs, built and read in the program, the engine and the provider): an object of 10,000 projects costs a
+ * no-change preview about a second, the same projects as one string a fifth of that (`npm run bench records`).
+ *
+ * The preview still names the project: the engine shows a change of a text that spans lines as a line diff, the
+ * lines added and removed marked `+` and `-`, with two unchanged lines around them for context. That is why this
+ * is not YAML or JSON: the engine decodes those and prints every project of the mapping, changed or not. A space
+ * ends the project (ids are tokens without whitespace: `checkProjectId`); an id that is not only letters, digits,
+ * `-` and `_` (one with a `:` or `#`, say, which could make the text read as YAML after all) is written as a JSON
+ * string.
+ */
+import { InvalidArgumentError } from "../client/errors";
+import { DEFAULT_LISTING_LIMITS } from "../client/limits";
+import { compare, type AccessByProject, type AccessText } from "./types";
+
+/** Letters, digits, `-` and `_`, starting with a letter or digit: nothing YAML or JSON reads as structure. */
+const PLAIN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const QUOTED = /^"(?:[^"\\]|\\.)*"/;
+
+/** The text of `access`, sorted by project: the same access always gives the same text. No access is empty text. */
+export function encodeAccess(access: AccessByProject): AccessText {
+    let text = "";
+    for (const projectId of Object.keys(access).sort(compare)) text += `${token(projectId)} ${token(access[projectId]!)}\n`;
+    return text;
+}
+
+/**
+ * The access a text holds, read strictly: each line is `project permission`, each project once. Errors name
+ * `argument` and the line. At most `maxPermissions` lines (the listing's own bound).
+ */
+export function decodeAccess(text: unknown, argument = "access", maxPermissions = DEFAULT_LISTING_LIMITS.maxPermissions): AccessByProject {
+    if (typeof text !== "string") throw new InvalidArgumentError(argument, text, "must be the access text: `project permission` lines");
+    const access: AccessByProject = {};
+    let count = 0;
+    let start = 0;
+    for (let line = 1; start < text.length; line++) {
+        const end = text.indexOf("\n", start);
+        const content = text.slice(start, end === -1 ? text.length : end);
+        start = end === -1 ? text.length : end + 1;
+        if (content === "") continue;
+        const where = `${argument} line ${line}`;
+        if (++count > maxPermissions) throw new InvalidArgumentError(argument, `${count} lines`, `must list at most ${maxPermissions} projects`);
+        // A JSON string ends at its closing quote (it may hold a space: `checkProjectId` names that, not this).
+        const space = QUOTED.exec(content)?.[0].length ?? content.indexOf(" ");
+        if (space <= 0 || content[space] !== " ") throw new InvalidArgumentError(where, content, "must be `project permission`");
+        const projectId = untoken(content.slice(0, space), where);
+        if (Object.hasOwn(access, projectId)) throw new InvalidArgumentError(where, content, `lists ${projectId} a second time`);
+        access[projectId] = untoken(content.slice(space + 1), where);
+    }
+    return access;
+}
+
+/** The access of a text, or `undefined` if it is not one: for readers that must not throw (policies, migration). */
+export function accessOfText(text: unknown): AccessByProject | undefined {
+    try {
+        return decodeAccess(text);
+    } catch (error) {
+        if (error instanceof InvalidArgumentError) return undefined;
+        throw error;
+    }
+}
+
+function token(id: string): string {
+    return PLAIN.test(id) ? id : JSON.stringify(id);
+}
+
+function untoken(token: string, where: string): string {
+    if (!token.startsWith('"')) {
+        if (token !== "" && !token.includes(" ")) return token;
+    } else {
+        try {
+            const id: unknown = JSON.parse(token);
+            if (typeof id === "string") return id;
+        } catch {
+            // named below
+        }
+    }
+    throw new InvalidArgumentError(where, token, "must be an id, plain or as a JSON string");
+}
