@@ -46,7 +46,7 @@ export function decodeAccess(text: unknown, argument = "access", maxPermissions 
         const where = `${argument} line ${line}`;
         if (++count > maxPermissions) throw new InvalidArgumentError(argument, `${count} lines`, `must list at most ${maxPermissions} projects`);
         // A JSON string ends at its closing quote (it may hold a space: `checkProjectId` names that, not this).
-        const space = QUOTED.exec(content)?.[0].length ?? content.indexOf(" ");
+        const space = content.startsWith('"') ? (QUOTED.exec(content)?.[0].length ?? -1) : content.indexOf(" ");
         if (space <= 0 || content[space] !== " ") throw new InvalidArgumentError(where, content, "must be `project permission`");
         const projectId = untoken(content.slice(0, space), where);
         if (Object.hasOwn(access, projectId)) throw new InvalidArgumentError(where, content, `lists ${projectId} a second time`);
