@@ -6,7 +6,7 @@
  * access when the resource is removed from the program, use the `retainOnDelete` resource option.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkpointPermissionsProvider } from "./provider";
+import { checkpointPermissionGrantProvider } from "./provider";
 
 export interface CheckpointPermissionGrantArgs {
     /** The fine-tuned model checkpoint to share. */
@@ -16,8 +16,6 @@ export interface CheckpointPermissionGrantArgs {
 }
 
 export class CheckpointPermissionGrant extends pulumi.dynamic.Resource {
-    /** Always `CheckpointPermissionGrant`; tells the shared provider which resource it handles. */
-    declare readonly kind: pulumi.Output<"CheckpointPermissionGrant">;
     declare readonly checkpoint: pulumi.Output<string>;
     declare readonly projectId: pulumi.Output<string>;
     /** The permission's id in OpenAI, `cp_…`; also this resource's id. */
@@ -29,10 +27,9 @@ export class CheckpointPermissionGrant extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: CheckpointPermissionGrantArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            checkpointPermissionsProvider,
+            checkpointPermissionGrantProvider,
             name,
             {
-                kind: "CheckpointPermissionGrant",
                 checkpoint: args.checkpoint,
                 projectId: args.projectId,
                 // Outputs the provider fills in; listed so the SDK creates an Output for each.

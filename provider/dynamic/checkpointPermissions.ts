@@ -13,11 +13,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { getCheckpointPermissionsOutput } from "./getCheckpointPermissions";
 import { checkpointPermissionsProvider } from "./provider";
 import { CheckpointPermissionGrant } from "./checkpointPermissionGrant";
-import { encodeAccess } from "../resources/access-text";
+import { accessOfText, encodeAccess } from "../resources/access-text";
 import {
     accessByProject,
     summarize,
     type AccessByProject,
+    type AccessText,
     type ObservedPermissionsArgs,
     type PermissionRecord,
     type PermissionSummary,
@@ -29,13 +30,18 @@ export interface CheckpointPermissionsArgs {
     checkpoint: pulumi.Input<string>;
 }
 
-/** The record's inputs as the program gives them, and `revoking`, which the provider fills in. */
-type RecordArgs = { [K in keyof ObservedPermissionsArgs]: pulumi.Input<ObservedPermissionsArgs[K]> } & { revoking: undefined };
+/** The record's inputs as the program gives them. */
+type RecordArgs = { [K in keyof ObservedPermissionsArgs]: pulumi.Input<ObservedPermissionsArgs[K]> };
+
+/** What the program derives from the listing it read and the access recorded. */
+interface RecordViews extends PermissionSummary {
+    readonly revoking: AccessByProject;
+}
 
 export class CheckpointPermissions extends pulumi.dynamic.Resource {
-    /** Always `CheckpointPermissions`; tells the shared provider which resource it handles. */
-    declare readonly kind: pulumi.Output<"CheckpointPermissions">;
     declare readonly checkpoint: pulumi.Output<string>;
+    /** The access recorded, as the preview diffs it: one `project permission` line per project, sorted. */
+    declare readonly access: pulumi.Output<AccessText>;
     /** Every permission, sorted by project id: the listing this program run read. */
     declare readonly permissions: pulumi.Output<PermissionRecord[]>;
     /** The projects with access, sorted and unique. */
@@ -45,7 +51,7 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
      * Access that this `up` revokes through grants that left the program (project id to permission id). The
      * listing, read before Pulumi deletes anything, still shows it; the record and the outputs above leave it out.
      */
-    declare readonly revoking: pulumi.Output<AccessByProject>;
+    readonly revoking: pulumi.Output<AccessByProject>;
 
     /**
      * Grants of this stack in `dependsOn` are waited for, so the record includes the access they give; and when
@@ -53,24 +59,39 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
      */
     constructor(name: string, args: CheckpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
         const listing = getCheckpointPermissionsOutput({ checkpoint: args.checkpoint }, { parent: opts?.parent, dependsOn: opts?.dependsOn });
+        // Only what the provider needs: the SDK pays for every property of every resource, in every preview.
         const inputs: RecordArgs = {
-            kind: "CheckpointPermissions",
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
             access: listing.apply((l) => encodeAccess(accessByProject(l.permissions))),
             managedProjects: projectsManagedBy(opts?.dependsOn, args.checkpoint),
-            revoking: undefined,
         };
         super(checkpointPermissionsProvider, name, inputs, opts, "openai", "CheckpointPermissions");
-        // Derived in the program from the listing it read, less what this `up` revokes: tied to this resource (as
-        // its other outputs are) and known during preview, where the engine hands back the inputs as the outputs.
-        const summary: pulumi.Output<PermissionSummary> = pulumi
-            .all([this.revoking, listing])
-            .apply(([revoking, l]) => summarize(l.permissions.filter((p) => revoking?.[p.projectId] !== p.id)));
-        this.permissions = summary.permissions;
-        this.projectIds = summary.projectIds;
-        this.permissionCount = summary.permissionCount;
+        // Derived in the program from the listing it read and the access the engine hands back (the provider's
+        // check leaves out what this `up` revokes): tied to this resource, as its other outputs are, and known
+        // during preview, where the engine hands back the checked inputs as the outputs.
+        const views: pulumi.Output<RecordViews> = pulumi.all([this.access, listing]).apply(([recorded, l]) => viewsOf(recorded, l.permissions));
+        this.revoking = views.revoking;
+        this.permissions = views.permissions;
+        this.projectIds = views.projectIds;
+        this.permissionCount = views.permissionCount;
     }
+}
+
+/**
+ * The listing's views, less the access this `up` revokes: each project's permission in the listing that the
+ * recorded access does not hold. A record still in an earlier version's shape (one an `up --target` left alone)
+ * revokes nothing.
+ */
+function viewsOf(recorded: unknown, permissions: PermissionRecord[]): RecordViews {
+    const access = accessOfText(recorded);
+    const revoking: AccessByProject = {};
+    if (access !== undefined) {
+        for (const [projectId, permissionId] of Object.entries(accessByProject(permissions))) {
+            if (access[projectId] !== permissionId) revoking[projectId] = permissionId;
+        }
+    }
+    return { ...summarize(permissions.filter((p) => revoking[p.projectId] !== p.id)), revoking };
 }
 
 /** The projects that grants among `dependsOn` give access to on `checkpoint`. */

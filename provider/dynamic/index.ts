@@ -7,6 +7,6 @@ export {
 } from "./getCheckpointPermissions";
 export { CheckpointPermissions, type CheckpointPermissionsArgs } from "./checkpointPermissions";
 export { CheckpointPermissionGrant, type CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
-export { checkpointPermissionsProvider } from "./provider";
+export { checkpointPermissionGrantProvider, checkpointPermissionsProvider } from "./provider";
 export * from "../resources/types";
 export { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, ADMIN_KEY_ENV, BASE_URL_ENV, SET_ADMIN_KEY_COMMAND } from "../resources/settings";

@@ -12,10 +12,10 @@ import { InvalidArgumentError } from "../client/errors";
 import { checkCheckpoint } from "../client/arguments";
 import { ConfiguredClient } from "../resources/client";
 import { checkFailure, checkFailures } from "../resources/check";
-import { checkGrant, createGrant, deleteGrant, diffGrant, importGrant, readGrant, type GrantArgs } from "../resources/grant";
+import { checkGrant, createGrant, deleteGrant, diffGrant, importGrant, readGrant } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
 import { checkObserved, diffObserved, readObserved, recordObserved } from "../resources/observed";
-import { type GrantState, type ObservedPermissionsInputs, type ObservedPermissionsState, type ProjectSet } from "../resources/types";
+import { type GrantInputs, type GrantState, type ObservedPermissionsInputs, type ProjectSet } from "../resources/types";
 import { isUnknown, UNKNOWN_STRING } from "../resources/unknowns";
 import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, PLUGIN_CONFIG_KEYS, RECORD_TOKEN, packageSchema } from "./schema";
 import { unwrapSecrets, urnType, wrapSecrets } from "./wire";
@@ -25,13 +25,6 @@ export interface PluginSettings {
     readonly adminKey?: unknown;
     readonly baseUrl?: unknown;
 }
-
-/** A grant's outputs: its state without the dynamic provider's `kind`. */
-type GrantOutputs = Omit<GrantState, "kind">;
-
-/** A record's inputs and outputs as the plugin keeps them: the shared shapes without `kind`; outputs also show `access`. */
-type RecordInputs = Omit<ObservedPermissionsInputs, "kind">;
-type RecordOutputs = Omit<ObservedPermissionsState, "kind"> & Pick<ObservedPermissionsInputs, "access">;
 
 export class CheckpointPermissionsProvider implements provider.Provider {
     readonly version: string;
@@ -87,7 +80,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
             case GRANT_TOKEN:
                 return diffGrant(grantArgs(old), grantArgs(next));
             case RECORD_TOKEN:
-                return diffObserved(old, { kind: "CheckpointPermissions", ...(next as unknown as RecordInputs) });
+                return diffObserved(old, next as unknown as ObservedPermissionsInputs);
         }
     }
 
@@ -96,11 +89,11 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         switch (resourceType(urn)) {
             case GRANT_TOKEN: {
                 const state = await createGrant(this.#client.get(), grantArgs(values));
-                return { id: grantId(state), outs: wrapSecrets(grantOutputs(state), secretKeys) };
+                return { id: grantId(state), outs: wrapSecrets(state, secretKeys) };
             }
             case RECORD_TOKEN: {
-                const recorded = values as unknown as RecordInputs;
-                return { id: recorded.checkpoint, outs: wrapSecrets(recordOutputs(recorded), secretKeys) };
+                const recorded = values as unknown as ObservedPermissionsInputs;
+                return { id: recorded.checkpoint, outs: wrapSecrets(recordObserved(recorded), secretKeys) };
             }
         }
     }
@@ -112,16 +105,15 @@ export class CheckpointPermissionsProvider implements provider.Provider {
             case GRANT_TOKEN: {
                 const state = await this.readGrant(id, values);
                 if (!state) return {};
-                const inputs: GrantArgs = { checkpoint: state.checkpoint, projectId: state.projectId };
-                return { id: grantId(state), props: wrapSecrets(grantOutputs(state), secretKeys), inputs: wrapSecrets(inputs, secretKeys) };
+                const inputs: GrantInputs = { checkpoint: state.checkpoint, projectId: state.projectId };
+                return { id: grantId(state), props: wrapSecrets(state, secretKeys), inputs: wrapSecrets(inputs, secretKeys) };
             }
             case RECORD_TOKEN: {
                 const checkpoint = typeof values["checkpoint"] === "string" ? values["checkpoint"] : id;
                 const managed = projectSet(values["managedProjects"]);
                 const live = await readObserved(this.#client.get(), checkpoint, typeof managed === "string" ? {} : managed);
                 if (!live) return {};
-                const inputs = withoutKind(live.inputs);
-                return { id, props: wrapSecrets(recordOutputs(inputs), secretKeys), inputs: wrapSecrets(inputs, secretKeys) };
+                return { id, props: wrapSecrets(live.state, secretKeys), inputs: wrapSecrets(live.inputs, secretKeys) };
             }
         }
     }
@@ -133,7 +125,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
             case GRANT_TOKEN:
                 return { outs: wrapSecrets({ ...unwrapSecrets(olds).values, ...values }, secretKeys) };
             case RECORD_TOKEN:
-                return { outs: wrapSecrets(recordOutputs(values as unknown as RecordInputs), secretKeys) };
+                return { outs: wrapSecrets(recordObserved(values as unknown as ObservedPermissionsInputs), secretKeys) };
         }
     }
 
@@ -141,7 +133,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         const { values } = unwrapSecrets(props);
         switch (resourceType(urn)) {
             case GRANT_TOKEN: {
-                const { checkpoint, permissionId } = values as unknown as GrantOutputs;
+                const { checkpoint, permissionId } = values as unknown as GrantState;
                 return deleteGrant(this.#client.get(), checkpoint, permissionId);
             }
             case RECORD_TOKEN:
@@ -167,7 +159,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
             return { inputs: news, failures: [{ property: "checkpoint", reason: `${String(checkpoint)} was not found with this provider's key` }] };
         }
         const { inputs, failures } = checkObserved(olds, live.inputs);
-        return { inputs: withoutKind(inputs), failures };
+        return { inputs, failures };
     }
 
     private async readGrant(id: string, props: Record<string, unknown>): Promise<GrantState | undefined> {
@@ -187,7 +179,7 @@ function resourceType(urn: string): typeof GRANT_TOKEN | typeof RECORD_TOKEN {
     throw new Error(`unknown resource type ${type} (${urn})`);
 }
 
-function grantArgs(values: Record<string, unknown>): GrantArgs {
+function grantArgs(values: Record<string, unknown>): GrantInputs {
     return { checkpoint: values["checkpoint"] as string, projectId: values["projectId"] as string };
 }
 
@@ -202,19 +194,6 @@ export function parseGrantId(id: string): { checkpoint: string; permissionId: st
         throw new InvalidArgumentError("id", id, "must be `<checkpoint>/<permission id>`, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123/cp_…`");
     }
     return { checkpoint: id.slice(0, slash), permissionId: id.slice(slash + 1) };
-}
-
-function grantOutputs({ kind: _kind, ...outputs }: GrantState): GrantOutputs {
-    return outputs;
-}
-
-function withoutKind({ kind: _kind, ...rest }: ObservedPermissionsInputs): RecordInputs {
-    return rest;
-}
-
-function recordOutputs(inputs: RecordInputs): RecordOutputs {
-    const { kind: _kind, ...state } = recordObserved({ kind: "CheckpointPermissions", ...inputs });
-    return { ...state, access: inputs.access };
 }
 
 /** `managedProjects` as the program gives it (a list of project ids) or as recorded (a set), as a set. */

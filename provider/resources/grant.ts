@@ -15,31 +15,29 @@ import type { GrantInputs, GrantState } from "./types";
 import { checkFailures, type CheckResult } from "./check";
 import { isUnknown } from "./unknowns";
 
-/** What a grant is given: the checkpoint and the project. */
-export type GrantArgs = Pick<GrantInputs, "checkpoint" | "projectId">;
-
 /** What a change of inputs means for a grant. */
 export interface GrantDiff {
     readonly changes: boolean;
     /** The inputs whose change makes it another grant (all of them): non-empty means replace. */
-    readonly replaces: Array<keyof GrantArgs>;
+    readonly replaces: Array<keyof GrantInputs>;
 }
 
-export function checkGrant<T extends GrantArgs>(news: T): CheckResult<T> {
+export function checkGrant<T extends GrantInputs>(news: T): CheckResult<T> {
     return checkFailures(news, [
         ["checkpoint", checkCheckpoint],
         ["projectId", checkProjectId],
     ]);
 }
 
-export function diffGrant(olds: GrantArgs, news: GrantArgs): GrantDiff {
+/** `olds` come from state, as an earlier version may have stored them. */
+export function diffGrant(olds: Partial<GrantInputs>, news: GrantInputs): GrantDiff {
     // Access cannot be moved to another checkpoint or project: that is a different grant.
     const replaces = (["checkpoint", "projectId"] as const).filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
     return { changes: replaces.length > 0, replaces };
 }
 
 /** Grants the project access, or adopts the access it already has. */
-export async function createGrant(client: CheckpointPermissionsClient, args: GrantArgs): Promise<GrantState> {
+export async function createGrant(client: CheckpointPermissionsClient, args: GrantInputs): Promise<GrantState> {
     const existing = await findGrant(client, args);
     if (existing) return grantState(args, existing, true);
     const created = await client.permissions.create(args.checkpoint, [args.projectId]);
@@ -54,7 +52,7 @@ export async function createGrant(client: CheckpointPermissionsClient, args: Gra
  * `pulumi refresh`: the grant as it is live, or `undefined` when it was revoked outside Pulumi (the surface then
  * drops it from state). Access granted again outside Pulumi is followed, under its new permission id.
  */
-export async function readGrant(client: CheckpointPermissionsClient, args: GrantArgs, permissionId: string, adopted: boolean): Promise<GrantState | undefined> {
+export async function readGrant(client: CheckpointPermissionsClient, args: GrantInputs, permissionId: string, adopted: boolean): Promise<GrantState | undefined> {
     const live = await findGrant(client, args, permissionId);
     return live ? grantState(args, live, adopted) : undefined;
 }
@@ -86,7 +84,7 @@ export async function deleteGrant(client: CheckpointPermissionsClient, checkpoin
 }
 
 /** The project's permission on the checkpoint, preferring `id` when the project somehow has several. */
-async function findGrant(client: CheckpointPermissionsClient, { checkpoint, projectId }: GrantArgs, id?: string): Promise<CheckpointPermission | undefined> {
+async function findGrant(client: CheckpointPermissionsClient, { checkpoint, projectId }: GrantInputs, id?: string): Promise<CheckpointPermission | undefined> {
     try {
         const { permissions } = await client.permissions.listAll(checkpoint, { projectId });
         const mine = permissions.filter((p) => p.projectId === projectId);
@@ -97,9 +95,8 @@ async function findGrant(client: CheckpointPermissionsClient, { checkpoint, proj
     }
 }
 
-function grantState({ checkpoint, projectId }: GrantArgs, permission: CheckpointPermission, adopted: boolean): GrantState {
+function grantState({ checkpoint, projectId }: GrantInputs, permission: CheckpointPermission, adopted: boolean): GrantState {
     return {
-        kind: "CheckpointPermissionGrant",
         checkpoint,
         projectId,
         permissionId: permission.id,

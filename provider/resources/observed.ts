@@ -69,8 +69,8 @@ export function diffObserved(olds: Partial<ObservedPermissionsState>, news: Obse
 
 /** The state to keep for the inputs recorded (create and update alike). */
 export function recordObserved(inputs: ObservedPermissionsInputs): ObservedPermissionsState {
-    const { kind, checkpoint, access, managedProjects, revoking } = inputs;
-    return { kind, checkpoint, access, managedProjects, revoking };
+    const { checkpoint, access, managedProjects, revoking } = inputs;
+    return { checkpoint, access, managedProjects, revoking };
 }
 
 /**
@@ -85,7 +85,7 @@ export async function readObserved(
     try {
         const { permissions } = await client.permissions.listAll(checkpoint);
         const access = encodeAccess(accessByProject(permissions));
-        const inputs: ObservedPermissionsInputs = { kind: "CheckpointPermissions", checkpoint, access, managedProjects, revoking: {} };
+        const inputs: ObservedPermissionsInputs = { checkpoint, access, managedProjects, revoking: {} };
         return { inputs, state: recordObserved(inputs) };
     } catch (error) {
         if (error instanceof NotFoundError) return undefined;

@@ -1,16 +1,13 @@
 /**
- * The property shapes the two dynamic resources keep in state: what the provider receives and returns,
- * what a CrossGuard policy sees. Plain data, no Outputs.
+ * The property shapes the two resources keep in state, on both surfaces (the dynamic provider adds `__provider`):
+ * what the provider receives and returns, what a CrossGuard policy sees. Plain data, no Outputs.
  */
 
 /** Type tokens of the dynamic resources, as the dynamic provider SDK builds them from `module` and `type`. */
 export const CHECKPOINT_PERMISSIONS_TYPE = "pulumi-nodejs:dynamic/openai:CheckpointPermissions";
 export const CHECKPOINT_PERMISSION_GRANT_TYPE = "pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant";
 
-/**
- * Type tokens of the same resources served by the native provider plugin (package `openai-checkpoints`): the same
- * properties, without `kind` (each token is one resource) and without `__provider`.
- */
+/** Type tokens of the same resources served by the native provider plugin (package `openai-checkpoints`): the same properties. */
 export const PLUGIN_CHECKPOINT_PERMISSIONS_TYPE = "openai-checkpoints:index:CheckpointPermissions";
 export const PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE = "openai-checkpoints:index:CheckpointPermissionGrant";
 
@@ -42,8 +39,6 @@ export type ProjectSet = Record<string, true>;
 
 /** `CheckpointPermissions` as the program gives it: the listing it read, keyed by project. */
 export interface ObservedPermissionsArgs {
-    /** Tells the shared dynamic provider which resource it is handling. */
-    kind: "CheckpointPermissions";
     checkpoint: string;
     access: AccessText;
     /** The projects whose access grants of the stack manage: the grants the record waits for. */
@@ -66,7 +61,10 @@ export interface ObservedPermissionsInputs extends ObservedPermissionsArgs {
  */
 export type ObservedPermissionsState = ObservedPermissionsInputs;
 
-/** The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it. */
+/**
+ * The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it.
+ * `kind` told the one dynamic provider both resources shared which one a call was about.
+ */
 export interface LegacyObservedPermissionsState {
     kind: "CheckpointPermissions";
     checkpoint: string;
@@ -77,7 +75,6 @@ export interface LegacyObservedPermissionsState {
 
 /** `CheckpointPermissionGrant` inputs. */
 export interface GrantInputs {
-    kind: "CheckpointPermissionGrant";
     checkpoint: string;
     projectId: string;
 }

@@ -63,9 +63,8 @@ describe("CheckpointPermissions", () => {
         const live = emulator.permissions(CHECKPOINT);
         const { __provider: _provider, ...recorded } = registration.inputs;
         // The listing is recorded once; the convenient views are not stored again.
-        // What the program gives; the provider's check adds `revoking`.
+        // What the program gives, and nothing more (the SDK pays for every property); the provider's check adds `revoking`.
         expect(recorded).toEqual({
-            kind: "CheckpointPermissions",
             checkpoint: CHECKPOINT,
             access: encodeAccess(Object.fromEntries(live.map((p) => [p.project_id, p.id]))),
             managedProjects: {},
@@ -91,7 +90,8 @@ describe("CheckpointPermissionGrant", () => {
         expect(await output(grant.projectId)).toBe("proj_analytics");
         const registration = registered.find((r) => r.name === "analytics")!;
         expect(registration.type).toBe("pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant");
-        expect(registration.inputs).toMatchObject({ kind: "CheckpointPermissionGrant", checkpoint: CHECKPOINT, projectId: "proj_analytics" });
+        expect(registration.inputs).toMatchObject({ checkpoint: CHECKPOINT, projectId: "proj_analytics" });
+        expect(registration.inputs).not.toHaveProperty("kind");
         // The SDK made an Output for each property the provider fills in.
         expect(pulumi.Output.isInstance(grant.permissionId)).toBe(true);
         expect(pulumi.Output.isInstance(grant.adopted)).toBe(true);
@@ -99,16 +99,21 @@ describe("CheckpointPermissionGrant", () => {
 });
 
 describe("the serialized provider", () => {
-    it("is one shim shared by both resources, loading the implementation by package name, holding no key", async () => {
+    it("is one shim per resource type, loading the implementation by package name, holding no key", async () => {
         await output(new CheckpointPermissions("again", { checkpoint: CHECKPOINT }).id);
         await output(new CheckpointPermissionGrant("again-grant", { checkpoint: CHECKPOINT, projectId: "proj_x" }).id);
-        const texts = new Set(registered.map((r) => r.inputs["__provider"] as string));
-        expect(texts.size).toBe(1);
-        const [text] = [...texts] as [string];
-        expect(text).toContain('"pulumi-openai-checkpoint-permissions"');
-        expect(text).toContain("/provider-runtime`");
-        expect(text).not.toContain(emulator.adminKey);
-        expect(text).not.toContain("sk-admin");
+        const textsOf = (type: string) => new Set(registered.filter((r) => r.type.endsWith(`:${type}`)).map((r) => r.inputs["__provider"] as string));
+        const [records, grants] = [textsOf("CheckpointPermissions"), textsOf("CheckpointPermissionGrant")];
+        expect([records.size, grants.size]).toEqual([1, 1]);
+        const [[record], [grant]] = [[...records], [...grants]] as [[string], [string]];
+        expect(record).toContain('name: "recordProvider"');
+        expect(grant).toContain('name: "grantProvider"');
+        for (const text of [record, grant]) {
+            expect(text).toContain('"pulumi-openai-checkpoint-permissions"');
+            expect(text).toContain("/provider-runtime`");
+            expect(text).not.toContain(emulator.adminKey);
+            expect(text).not.toContain("sk-admin");
+        }
         for (const r of registered) expect(JSON.stringify(r.inputs)).not.toContain(emulator.adminKey);
     });
 });

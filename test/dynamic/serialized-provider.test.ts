@@ -18,7 +18,8 @@ const KEY = "sk-admin-serializedProviderTestKey987654321";
 const { version } = require("../../package.json") as { version: string };
 let emulator: RunningEmulator;
 let dir: string;
-let providerText: string;
+/** Each resource's serialized provider, as the SDK writes it into state. */
+let providerTexts: { record: string; grant: string };
 
 /**
  * The shim that versions before the record was keyed by project serialized into every resource's state (one
@@ -36,15 +37,26 @@ const EARLIER_SHIM = `exports.handler = () => ({
 function runtime() { return require("pulumi-openai-checkpoint-permissions/provider-runtime"); }
 `;
 
+/** The shim of the versions since, until each resource had its own: one provider, told which resource by `kind`. */
+const PREVIOUS_SHIM = `exports.handler = () => ({
+    configure: async function (req) {
+        const runtime = require("pulumi-openai-checkpoint-permissions/provider-runtime");
+        Object.assign(this, runtime.resourceProvider);
+        return runtime.configure(req);
+    },
+});
+`;
+
 beforeAll(async () => {
     emulator = await startEmulator({ adminKey: KEY, seed: { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner" } } } });
     dir = await mkdtemp(join(tmpdir(), "serialized-provider-"));
     // Loaded by package name, as a user's program loads it: the compiled package, not this test's sources.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { checkpointPermissionsProvider: provider } = require("pulumi-openai-checkpoint-permissions") as typeof import("../../provider");
+    const providers = require("pulumi-openai-checkpoint-permissions") as typeof import("../../provider");
     process.env["OPENAI_ADMIN_KEY"] = KEY; // present in the serializing process, and still must not be captured
-    // As the SDK serializes it for every dynamic resource.
-    providerText = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+    // As the SDK serializes them for every dynamic resource.
+    const serialized = async (provider: pulumi.dynamic.ResourceProvider) => (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+    providerTexts = { record: await serialized(providers.checkpointPermissionsProvider), grant: await serialized(providers.checkpointPermissionGrantProvider) };
 });
 afterAll(async () => {
     await emulator?.close();
@@ -86,16 +98,18 @@ const CONFIGURE = "await provider.configure({ config: { get: (k) => config[k], r
 
 describe("the serialized provider", () => {
     it("is small and holds no key", () => {
-        expect(providerText).not.toContain(KEY);
-        // As the state keeps it: a JSON string, in the inputs and again in the outputs of every resource.
-        expect(JSON.stringify(providerText).length).toBeLessThanOrEqual(1_200);
+        for (const text of Object.values(providerTexts)) {
+            expect(text).not.toContain(KEY);
+            // As the state keeps it: a JSON string, in the inputs and again in the outputs of every resource.
+            expect(JSON.stringify(text).length).toBeLessThanOrEqual(1_200);
+        }
     });
 
     it("runs a grant in a fresh process from its serialized text", async () => {
         const result = await runProvider(
-            providerText,
+            providerTexts.grant,
             `${CONFIGURE}
-    const inputs = { kind: "CheckpointPermissionGrant", checkpoint: ${JSON.stringify(CHECKPOINT)}, projectId: "proj_serialized" };
+    const inputs = { checkpoint: ${JSON.stringify(CHECKPOINT)}, projectId: "proj_serialized" };
     out.check = await provider.check({}, inputs);
     out.created = await provider.create(out.check.inputs);
     out.read = await provider.read(out.created.id, out.created.outs);`,
@@ -110,15 +124,16 @@ describe("the serialized provider", () => {
 
     it("runs a record in a fresh process from its serialized text", async () => {
         const result = await runProvider(
-            providerText,
+            providerTexts.record,
             `${CONFIGURE}
-    const inputs = { kind: "CheckpointPermissions", checkpoint: ${JSON.stringify(CHECKPOINT)}, access: { proj_a: "cp_a" }, managedProjects: {} };
-    out.created = await provider.create((await provider.check({}, inputs)).inputs);
-    out.same = await provider.diff(out.created.id, out.created.outs, inputs);
-    out.drift = await provider.diff(out.created.id, out.created.outs, { ...inputs, access: { proj_a: "cp_a", proj_b: "cp_b" } });
+    const inputs = { checkpoint: ${JSON.stringify(CHECKPOINT)}, access: "proj_a cp_a\\n", managedProjects: {} };
+    out.checked = await provider.check({}, inputs);
+    out.created = await provider.create(out.checked.inputs);
+    out.same = await provider.diff(out.created.id, out.created.outs, out.checked.inputs);
+    out.drift = await provider.diff(out.created.id, out.created.outs, { ...out.checked.inputs, access: "proj_a cp_a\\nproj_b cp_b\\n" });
     out.httpClientLoaded = Object.keys(require.cache).some((file) => file.includes("/node_modules/undici/"));`,
         );
-        expect(result).toMatchObject({ created: { id: CHECKPOINT }, same: { changes: false }, drift: { replaces: [] } });
+        expect(result).toMatchObject({ checked: { failures: [] }, created: { id: CHECKPOINT }, same: { changes: false }, drift: { replaces: [] } });
         // What a preview with no changes runs needs no HTTP client: its modules are not even loaded.
         expect(result["httpClientLoaded"]).toBe(false);
         expect(result["drift"]).not.toHaveProperty("changes"); // left to the engine, which diffs the inputs
@@ -129,7 +144,7 @@ describe("the serialized provider", () => {
         const elsewhere = await mkdtemp(join(tmpdir(), "project-without-package-"));
         try {
             const result = await runProvider(
-                providerText,
+                providerTexts.record,
                 `try { ${CONFIGURE} } catch (e) { out.configure = e.message; }
     for (const method of ["check", "diff", "create", "read", "update", "delete"]) {
         try { await provider[method]("id", {}, {}); out[method] = "no error"; } catch (e) { out[method] = e.message; }
@@ -149,16 +164,22 @@ describe("the serialized provider", () => {
         }
     });
 
-    it("still serves the shims that earlier versions serialized into existing stacks", async () => {
+    it.each([
+        ["one function per method", EARLIER_SHIM],
+        ["one provider for both resources", PREVIOUS_SHIM],
+    ])("still serves the shims that earlier versions serialized into existing stacks: %s", async (_, shim) => {
         const result = await runProvider(
-            EARLIER_SHIM,
+            shim,
             `${CONFIGURE}
     const grant = { kind: "CheckpointPermissionGrant", checkpoint: ${JSON.stringify(CHECKPOINT)}, projectId: "proj_earlier" };
     out.created = await provider.create((await provider.check({}, grant)).inputs);
-    await provider.delete(out.created.id, out.created.outs);`,
+    await provider.delete(out.created.id, out.created.outs);
+    const record = { kind: "CheckpointPermissions", checkpoint: ${JSON.stringify(CHECKPOINT)}, access: "proj_a cp_a\\n", managedProjects: {} };
+    out.record = await provider.create((await provider.check({}, record)).inputs);`,
         );
         expect(result["error"]).toBeUndefined();
         expect(emulator.permissions(CHECKPOINT).map((p) => p.project_id)).not.toContain("proj_earlier");
         expect(emulator.requests.some((r) => r.method === "DELETE" && r.path.endsWith((result["created"] as { id: string }).id))).toBe(true);
+        expect(result["record"]).toMatchObject({ id: CHECKPOINT, outs: { access: "proj_a cp_a\n", revoking: {} } });
     });
 });

@@ -251,8 +251,8 @@ describe.each(earlierShapes)("a stack holding the record as %s (an earlier versi
         await stack.up();
         const [record] = recordsIn(await stack.exportState());
         const live = encodeAccess(Object.fromEntries(stack.emulator.permissions(SMALL).map((p) => [p.project_id, p.id])));
-        expect(record?.inputs).toMatchObject({ kind: "CheckpointPermissions", checkpoint: SMALL, access: live, managedProjects: {} });
-        expect(Object.keys(record?.inputs ?? {}).sort()).toEqual(["__provider", "access", "checkpoint", "kind", "managedProjects", "revoking"]);
+        expect(record?.inputs).toMatchObject({ checkpoint: SMALL, access: live, managedProjects: {} });
+        expect(Object.keys(record?.inputs ?? {}).sort()).toEqual(["__provider", "access", "checkpoint", "managedProjects", "revoking"]);
         expect(record?.outputs).toEqual(record?.inputs);
         await stack.preview(["--expect-no-changes"]);
     });

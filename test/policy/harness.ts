@@ -58,13 +58,14 @@ export function permissionsProps(
     permissions: ReadonlyArray<{ id: string; projectId: string }>,
     managedProjects: readonly string[] = [],
 ): Props {
-    return {
-        ...keyedPermissionsProps(checkpoint, permissions, managedProjects),
-        access: encodeAccess(Object.fromEntries(permissions.map((p) => [p.projectId, p.id]))),
-    };
+    const { kind: _kind, ...props } = keyedPermissionsProps(checkpoint, permissions, managedProjects);
+    return { ...props, access: encodeAccess(Object.fromEntries(permissions.map((p) => [p.projectId, p.id]))) };
 }
 
-/** A `CheckpointPermissions` as stacks not updated since its access became text still hold it: an object keyed by project. */
+/**
+ * A `CheckpointPermissions` as stacks not updated since its access became text still hold it: an object keyed by
+ * project, and the `kind` that told the one provider of both resources which one it was.
+ */
 export function keyedPermissionsProps(
     checkpoint: string,
     permissions: ReadonlyArray<{ id: string; projectId: string }>,
@@ -98,7 +99,7 @@ export function legacyPermissionsProps(
 }
 
 export function grantProps(checkpoint: string, projectId: string, outputs: { permissionId?: string } = {}): Props {
-    return { ...providerProp, kind: "CheckpointPermissionGrant", checkpoint, projectId, ...outputs };
+    return { ...providerProp, checkpoint, projectId, ...outputs };
 }
 
 /** The same props as the native plugin's resources have them: no `kind`, no serialized provider. */
