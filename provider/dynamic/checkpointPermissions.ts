@@ -10,7 +10,7 @@
  * the listing the program read, not stored.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { getCheckpointPermissionsOutput } from "./getCheckpointPermissions";
+import { getCheckpointPermissionsOutput, type GetCheckpointPermissionsResult } from "./getCheckpointPermissions";
 import { checkpointPermissionsProvider } from "./provider";
 import { CheckpointPermissionGrant } from "./checkpointPermissionGrant";
 import { accessOfText, encodeAccess } from "../resources/access-text";
@@ -42,16 +42,9 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
     declare readonly checkpoint: pulumi.Output<string>;
     /** The access recorded, as the preview diffs it: one `project permission` line per project, sorted. */
     declare readonly access: pulumi.Output<AccessText>;
-    /** Every permission, sorted by project id: the listing this program run read. */
-    declare readonly permissions: pulumi.Output<PermissionRecord[]>;
-    /** The projects with access, sorted and unique. */
-    declare readonly projectIds: pulumi.Output<string[]>;
-    declare readonly permissionCount: pulumi.Output<number>;
-    /**
-     * Access that this `up` revokes through grants that left the program (project id to permission id). The
-     * listing, read before Pulumi deletes anything, still shows it; the record and the outputs above leave it out.
-     */
-    readonly revoking: pulumi.Output<AccessByProject>;
+    /** The listing this program run read. */
+    readonly #listing: pulumi.Output<GetCheckpointPermissionsResult>;
+    #views?: pulumi.Output<RecordViews>;
 
     /**
      * Grants of this stack in `dependsOn` are waited for, so the record includes the access they give; and when
@@ -64,17 +57,42 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
             access: listing.apply((l) => encodeAccess(accessByProject(l.permissions))),
-            managedProjects: projectsManagedBy(opts?.dependsOn, args.checkpoint),
+            managedProjects: opts?.dependsOn === undefined ? {} : projectsManagedBy(opts.dependsOn, args.checkpoint),
         };
         super(checkpointPermissionsProvider, name, inputs, opts, "openai", "CheckpointPermissions");
-        // Derived in the program from the listing it read and the access the engine hands back (the provider's
-        // check leaves out what this `up` revokes): tied to this resource, as its other outputs are, and known
-        // during preview, where the engine hands back the checked inputs as the outputs.
-        const views: pulumi.Output<RecordViews> = pulumi.all([this.access, listing]).apply(([recorded, l]) => viewsOf(recorded, l.permissions));
-        this.revoking = views.revoking;
-        this.permissions = views.permissions;
-        this.projectIds = views.projectIds;
-        this.permissionCount = views.permissionCount;
+        this.#listing = listing;
+    }
+
+    /** Every permission, sorted by project id: the listing this program run read. */
+    get permissions(): pulumi.Output<PermissionRecord[]> {
+        return this.#recordViews().permissions;
+    }
+
+    /** The projects with access, sorted and unique. */
+    get projectIds(): pulumi.Output<string[]> {
+        return this.#recordViews().projectIds;
+    }
+
+    get permissionCount(): pulumi.Output<number> {
+        return this.#recordViews().permissionCount;
+    }
+
+    /**
+     * Access that this `up` revokes through grants that left the program (project id to permission id). The
+     * listing, read before Pulumi deletes anything, still shows it; the record and the outputs above leave it out.
+     */
+    get revoking(): pulumi.Output<AccessByProject> {
+        return this.#recordViews().revoking;
+    }
+
+    /**
+     * Derived in the program, on first use (a record's views of 10,000 permissions are not free), from the listing
+     * it read and the access the engine hands back (the provider's check leaves out what this `up` revokes): tied
+     * to this resource, as its other outputs are, and known during preview, where the engine hands back the
+     * checked inputs as the outputs.
+     */
+    #recordViews(): pulumi.Output<RecordViews> {
+        return (this.#views ??= pulumi.all([this.access, this.#listing]).apply(([recorded, l]) => viewsOf(recorded, l.permissions)));
     }
 }
 
@@ -95,7 +113,7 @@ function viewsOf(recorded: unknown, permissions: PermissionRecord[]): RecordView
 }
 
 /** The projects that grants among `dependsOn` give access to on `checkpoint`. */
-function projectsManagedBy(dependsOn: unknown, checkpoint: pulumi.Input<string>): pulumi.Output<ProjectSet> {
+function projectsManagedBy(dependsOn: NonNullable<pulumi.CustomResourceOptions["dependsOn"]>, checkpoint: pulumi.Input<string>): pulumi.Output<ProjectSet> {
     return pulumi.all([grantedAccess(dependsOn), checkpoint]).apply(([granted, recorded]) => {
         const managed: ProjectSet = {};
         for (const [grantCheckpoint, projectId] of granted) if (grantCheckpoint === recorded) managed[projectId] = true;

@@ -84,6 +84,9 @@ export function getCheckpointPermissionsOutput(
     args: GetCheckpointPermissionsOutputArgs,
     opts?: pulumi.InvokeOutputOptions,
 ): pulumi.Output<GetCheckpointPermissionsResult> {
+    // Plain arguments and nothing to wait for (every record without grants in its dependsOn): read at once, without
+    // the Outputs that waiting takes (a stack of many records pays for each).
+    if (isPlain(args) && !hasDependencies(opts?.dependsOn)) return pulumi.output(readPermissions(args, opts, { shareListing: true }));
     return pulumi
         .all([pulumi.output(args), dependenciesReady(opts?.dependsOn)])
         .apply(([plain]) => readPermissions(plain as GetCheckpointPermissionsArgs, opts, { shareListing: !hasDependencies(opts?.dependsOn) }));
@@ -114,6 +117,10 @@ function clientForProgram(): CheckpointPermissionsClient {
         };
     }
     return programClient.client;
+}
+
+function isPlain(args: GetCheckpointPermissionsOutputArgs): args is GetCheckpointPermissionsArgs {
+    return Object.values(args).every((value) => value === undefined || typeof value === "string");
 }
 
 function hasDependencies(dependsOn: unknown): boolean {

@@ -29,8 +29,8 @@ const RECORDS = 50;
 const PERMISSIONS_EACH = 20;
 const BIG = 10_000;
 const SIZED = 1_000;
-const PREVIEW_SAMPLES = 9;
-const UP_SAMPLES = 3;
+const PREVIEW_SAMPLES = 15;
+const UP_SAMPLES = 7;
 
 const small = Array.from({ length: RECORDS }, (_, i) => `ft:gpt-4o-mini-2024-07-18:acme::Bench:ckpt-${i}`);
 const big = "ft:gpt-4o-mini-2024-07-18:acme::Bench:ckpt-big";
