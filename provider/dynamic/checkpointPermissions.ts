@@ -57,7 +57,7 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
             access: listing.apply((l) => encodeAccess(accessByProject(l.permissions))),
-            managedProjects: opts?.dependsOn === undefined ? {} : projectsManagedBy(opts.dependsOn, args.checkpoint),
+            ...(opts?.dependsOn === undefined ? {} : { managedProjects: projectsManagedBy(opts.dependsOn, args.checkpoint) }),
         };
         super(checkpointPermissionsProvider, name, inputs, opts, "openai", "CheckpointPermissions");
         this.#listing = listing;

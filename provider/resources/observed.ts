@@ -44,7 +44,8 @@ export interface LiveRecord {
  *
  * `olds` are the inputs last recorded (any shape an earlier version stored, or none for a new record).
  */
-export function checkObserved(olds: Partial<ObservedPermissionsInputs>, news: ObservedPermissionsArgs): CheckResult<ObservedPermissionsInputs> {
+export function checkObserved(olds: Partial<ObservedPermissionsInputs>, args: ObservedPermissionsArgs): CheckResult<ObservedPermissionsInputs> {
+    const news = { ...args, managedProjects: args.managedProjects ?? {} };
     const { failures } = checkFailures(news, [
         ["checkpoint", checkCheckpoint],
         ["access", checkAccess],
@@ -94,7 +95,7 @@ export async function readObserved(
 }
 
 /** The access of `news` that grants managed at the last `up` and no longer do: what this `up` revokes. */
-function revokedBy(olds: Partial<ObservedPermissionsInputs>, news: ObservedPermissionsArgs): AccessByProject {
+function revokedBy(olds: Partial<ObservedPermissionsInputs>, news: Omit<ObservedPermissionsInputs, "revoking">): AccessByProject {
     const { managedProjects } = news;
     const revoking: AccessByProject = {};
     if (olds.checkpoint !== news.checkpoint || isUnknown(news.access) || isUnknown(managedProjects)) return revoking;

@@ -41,12 +41,15 @@ export type ProjectSet = Record<string, true>;
 export interface ObservedPermissionsArgs {
     checkpoint: string;
     access: AccessText;
-    /** The projects whose access grants of the stack manage: the grants the record waits for. */
-    managedProjects: ProjectSet;
+    /**
+     * The projects whose access grants of the stack manage: the grants the record waits for. A program leaves it out
+     * when there are none (the SDK pays for every property it sends); the provider's check records `{}`.
+     */
+    managedProjects?: ProjectSet;
 }
 
 /** `CheckpointPermissions` inputs after the provider's check. The engine diffs these, so they are what a preview shows. */
-export interface ObservedPermissionsInputs extends ObservedPermissionsArgs {
+export interface ObservedPermissionsInputs extends Required<ObservedPermissionsArgs> {
     /**
      * The access that this `up` revokes and that the listing, read before Pulumi deletes anything, still showed:
      * projects whose grant left the stack since the last `up`. Left out of `access`, so the stack converges in one

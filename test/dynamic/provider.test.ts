@@ -110,6 +110,13 @@ describe("CheckpointPermissions", () => {
         expect(emulator.requests).toHaveLength(0);
     });
 
+    it("records no managed projects when a program leaves them out, and sees no change against a record that has none", async () => {
+        const { managedProjects: _, revoking: __, ...given } = record({ proj_a: "cp_a" });
+        const checked = await records.check({}, given);
+        expect(checked).toEqual({ inputs: record({ proj_a: "cp_a" }), failures: [] });
+        expect(await records.diff(CHECKPOINT, await stateOf(record({ proj_a: "cp_a" })), checked.inputs)).toMatchObject({ changes: false });
+    });
+
     /** A change is left for the engine to diff from the inputs (`changes` unknown), so it shows only what changed. */
     const CHANGED = { replaces: [], deleteBeforeReplace: false };
     const UNCHANGED = { changes: false, replaces: [], deleteBeforeReplace: false };

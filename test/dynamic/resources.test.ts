@@ -63,11 +63,11 @@ describe("CheckpointPermissions", () => {
         const live = emulator.permissions(CHECKPOINT);
         const { __provider: _provider, ...recorded } = registration.inputs;
         // The listing is recorded once; the convenient views are not stored again.
-        // What the program gives, and nothing more (the SDK pays for every property); the provider's check adds `revoking`.
+        // What the program gives, and nothing more (the SDK pays for every property): without grants in its dependsOn,
+        // no managedProjects; the provider's check records `{}`, and adds `revoking`.
         expect(recorded).toEqual({
             checkpoint: CHECKPOINT,
             access: encodeAccess(Object.fromEntries(live.map((p) => [p.project_id, p.id]))),
-            managedProjects: {},
         });
         expect(await output(observed.revoking)).toEqual({});
         const access = decodeAccess(recorded.access);
