@@ -63,8 +63,8 @@ export function checkObserved(olds: Partial<ObservedPermissionsInputs>, args: Ob
 export function diffObserved(olds: Partial<ObservedPermissionsState>, news: ObservedPermissionsInputs): ObservedDiff {
     // Another checkpoint is another record. A listing not known yet (during preview) is a change: not a new record.
     const replaces: ObservedDiff["replaces"] = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
-    // The same access is the same text (sorted, one spelling); an earlier version's object is a change: it migrates.
-    const changes = replaces.length > 0 || isUnknown(news.access) || olds.access !== news.access || !sameEntries(olds.managedProjects, news.managedProjects);
+    // The same access is the same text (sorted, one spelling). An unknown one, or an earlier version's object, is not.
+    const changes = replaces.length > 0 || olds.access !== news.access || !sameEntries(olds.managedProjects, news.managedProjects);
     return { changes, replaces };
 }
 
