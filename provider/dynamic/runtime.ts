@@ -38,12 +38,13 @@ async function providerClient(): Promise<CheckpointPermissionsClient> {
 
 /**
  * A dynamic provider of one resource, typed as the engine calls it: `Inputs` are the checked inputs (what every
- * method but `check` is given as `news`); `olds` and `props` come from state, which an earlier version may have
- * written in another shape (or which is empty for a resource being created).
+ * method but `check` is given as `news`); `check` is given the inputs last stored as `olds`, the other methods the
+ * outputs. Both come from state, which an earlier version may have written in another shape (or which is empty
+ * for a resource being created).
  */
 interface ProviderOf<Inputs, Outputs> {
     configure(req: dynamic.ConfigureRequest): Promise<void>;
-    check(olds: Partial<Outputs>, news: Inputs): Promise<dynamic.CheckResult<Inputs>>;
+    check(olds: Partial<Inputs>, news: Inputs): Promise<dynamic.CheckResult<Inputs>>;
     diff(id: string, olds: Partial<Outputs>, news: Inputs): Promise<dynamic.DiffResult>;
     create(inputs: Inputs): Promise<dynamic.CreateResult<Outputs>>;
     read(id: string, props?: Partial<Outputs>): Promise<{ id?: string; props?: Outputs; inputs?: Inputs }>;

@@ -15,7 +15,7 @@ import { checkFailure, checkFailures } from "../resources/check";
 import { checkGrant, createGrant, deleteGrant, diffGrant, importGrant, readGrant } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
 import { checkObserved, diffObserved, readObserved, recordObserved } from "../resources/observed";
-import { type GrantInputs, type GrantState, type ObservedPermissionsInputs, type ProjectSet } from "../resources/types";
+import { type GrantInputs, type GrantState, type ObservedPermissionsInputs, type ObservedPermissionsState, type ProjectSet } from "../resources/types";
 import { isUnknown, UNKNOWN_STRING } from "../resources/unknowns";
 import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, PLUGIN_CONFIG_KEYS, RECORD_TOKEN, packageSchema } from "./schema";
 import { unwrapSecrets, urnType, wrapSecrets } from "./wire";
@@ -93,7 +93,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
             }
             case RECORD_TOKEN: {
                 const recorded = values as unknown as ObservedPermissionsInputs;
-                return { id: recorded.checkpoint, outs: wrapSecrets(recordObserved(recorded), secretKeys) };
+                return { id: recorded.checkpoint, outs: wrapSecrets(recordOutputs(recorded), secretKeys) };
             }
         }
     }
@@ -113,7 +113,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
                 const managed = projectSet(values["managedProjects"]);
                 const live = await readObserved(this.#client.get(), checkpoint, typeof managed === "string" ? {} : managed);
                 if (!live) return {};
-                return { id, props: wrapSecrets(live.state, secretKeys), inputs: wrapSecrets(live.inputs, secretKeys) };
+                return { id, props: wrapSecrets(recordOutputs(live.inputs), secretKeys), inputs: wrapSecrets(live.inputs, secretKeys) };
             }
         }
     }
@@ -125,7 +125,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
             case GRANT_TOKEN:
                 return { outs: wrapSecrets({ ...unwrapSecrets(olds).values, ...values }, secretKeys) };
             case RECORD_TOKEN:
-                return { outs: wrapSecrets(recordObserved(values as unknown as ObservedPermissionsInputs), secretKeys) };
+                return { outs: wrapSecrets(recordOutputs(values as unknown as ObservedPermissionsInputs), secretKeys) };
         }
     }
 
@@ -171,6 +171,15 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         const imported = parseGrantId(id);
         return importGrant(client, imported.checkpoint, imported.permissionId);
     }
+}
+
+/**
+ * A record's outputs on this surface: the shared ones, and the access text again. A YAML, Python or Go program
+ * has no listing of its own to derive it from (the dynamic resource's class does), so the plugin pays for the
+ * second copy in state to give programs the typed `access` output.
+ */
+function recordOutputs(inputs: ObservedPermissionsInputs): ObservedPermissionsState & Pick<ObservedPermissionsInputs, "access"> {
+    return { ...recordObserved(inputs), access: inputs.access };
 }
 
 function resourceType(urn: string): typeof GRANT_TOKEN | typeof RECORD_TOKEN {

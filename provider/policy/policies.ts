@@ -12,15 +12,19 @@ import type {
     PolicyConfigSchema,
     ResourceValidationArgs,
     ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
-import { accessOf, isCheckpointPermissionGrant, isCheckpointPermissions, type ProjectAccess } from "./resources";
 import {
+    accessOf,
+    isCheckpointPermissionGrant,
+    isCheckpointPermissions,
+    observedPermissions,
+    type ObservedPermissions,
+    type ProjectAccess,
+} from "./resources";
+import {
+    accessesOfProjects,
     allowedProjectsFor,
-    checkpointsInStack,
-    type CheckpointInStack,
     describeAccess,
     forbiddenProjects,
     missingProjects,
@@ -185,11 +189,23 @@ export function checkpointForbiddenProjects(
     };
 }
 
+/** The record under validation; not applicable for other types and while its access is unknown. */
+function recordUnderValidation(args: ResourceValidationArgs): ObservedPermissions {
+    if (!isCheckpointPermissions(args)) return args.notApplicable("only checks CheckpointPermissions resources");
+    return observedPermissions(args) ?? args.notApplicable("checkpoint or access not known yet (preview), or malformed");
+}
+
+/** The record's managed projects; not applicable while they are unknown (a grant's project, during preview). */
+function managedUnderValidation(args: ResourceValidationArgs, record: ObservedPermissions): readonly string[] {
+    return record.managedProjectIds ?? args.notApplicable("the projects of the grants it waits for are not known yet (preview)");
+}
+
 /**
- * `checkpoint-max-projects`: at most `maxProjects` projects have, or are granted by the stack, access to a
- * checkpoint. A grant whose project is not known yet is not counted (the count is a lower bound in preview).
+ * `checkpoint-max-projects`: at most `maxProjects` projects have access to a recorded checkpoint, or are granted it
+ * by the grants its record waits for. A grant whose project is not known yet is not counted (the count is a lower
+ * bound in preview).
  */
-export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjectsConfig> = {}): StackValidationPolicy {
+export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjectsConfig> = {}): ResourceValidationPolicy {
     const name = policyNames.maxProjects;
     const maxProjectsSchema: PolicyConfigSchema["properties"][string] = {
         type: "integer",
@@ -202,95 +218,83 @@ export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjec
         description: "At most a given number of projects may have access to a fine-tuned checkpoint.",
         enforcementLevel: options.enforcementLevel ?? "advisory",
         configSchema: { properties: { maxProjects: maxProjectsSchema } },
-        validateStack: (args: StackValidationArgs, reportViolation) => {
+        validateResource: (args, reportViolation) => {
             const { maxProjects } = readConfig(name, MaxProjectsConfigSchema, options, args);
             if (maxProjects === undefined) return args.notApplicable("no maxProjects configured");
-            for (const checkpoint of checkpointsInStack(args.resources)) {
-                const projectIds = projectsWithAccess(checkpoint);
-                if (projectIds.length <= maxProjects) continue;
-                const accesses = projectIds.map((projectId) => accessOfProject(checkpoint, projectId));
-                reportViolation(
-                    `Checkpoint ${checkpoint.checkpoint}: ${projectIds.length} projects have or are granted access, ` +
-                        `more than maxProjects (${maxProjects}): ${accesses.map(describeAccess).join(", ")}.`,
-                    checkpoint.urn,
-                );
-            }
+            const record = recordUnderValidation(args);
+            const projectIds = projectsWithAccess(record);
+            if (projectIds.length <= maxProjects) return;
+            reportViolation(
+                `Checkpoint ${record.checkpoint}: ${projectIds.length} projects have or are granted access, ` +
+                    `more than maxProjects (${maxProjects}): ${accessesOfProjects(record, projectIds).map(describeAccess).join(", ")}.`,
+            );
         },
     };
 }
 
-/** The observed access of a project if there is one (it has the permission id), else its grant. */
-function accessOfProject(checkpoint: CheckpointInStack, projectId: string): ProjectAccess {
-    const all = [...checkpoint.observed, ...checkpoint.grants].filter((access) => access.projectId === projectId);
-    return all.find((access) => access.permissionId !== undefined) ?? all[0] ?? { checkpoint: checkpoint.checkpoint, projectId };
-}
-
 /**
- * `checkpoint-required-projects`: every required project has, or is granted by the stack, access to each checkpoint
- * the stack observes with a `CheckpointPermissions` resource (only there is the live state known).
+ * `checkpoint-required-projects`: every required project has access to each recorded checkpoint, or is granted it
+ * by the grants its record waits for (only a record knows the live state).
  */
 export function checkpointRequiredProjects(
     options: PolicyOptions & Partial<RequiredProjectsConfig> = {},
-): StackValidationPolicy {
+): ResourceValidationPolicy {
     const name = policyNames.requiredProjects;
     return {
         name,
-        description: "Required projects must have access to every observed fine-tuned checkpoint.",
+        description: "Required projects must have access to every recorded fine-tuned checkpoint.",
         enforcementLevel: options.enforcementLevel ?? "advisory",
         configSchema: {
             properties: {
                 requiredProjects: {
                     ...projectListSchema,
                     default: options.requiredProjects ?? [],
-                    description: "The projects that must have access to every observed checkpoint. Empty: not checked.",
+                    description: "The projects that must have access to every recorded checkpoint. Empty: not checked.",
                 },
             },
         },
-        validateStack: (args, reportViolation) => {
+        validateResource: (args, reportViolation) => {
             const { requiredProjects } = readConfig(name, RequiredProjectsConfigSchema, options, args);
             if (requiredProjects.length === 0) return args.notApplicable("no required projects configured");
-            for (const checkpoint of checkpointsInStack(args.resources)) {
-                // A grant whose project is not known yet may be the missing one: say nothing rather than guess.
-                if (!checkpoint.isObserved || checkpoint.hasUnknownGrants) continue;
-                for (const projectId of missingProjects(projectsWithAccess(checkpoint), requiredProjects)) {
-                    reportViolation(
-                        `Checkpoint ${checkpoint.checkpoint}: required project ${projectId} has no access ` +
-                            "and no CheckpointPermissionGrant in this stack gives it.",
-                        checkpoint.urn,
-                    );
-                }
+            const record = recordUnderValidation(args);
+            // A grant whose project is not known yet may be the missing one: say nothing rather than guess.
+            managedUnderValidation(args, record);
+            for (const projectId of missingProjects(projectsWithAccess(record), requiredProjects)) {
+                reportViolation(
+                    `Checkpoint ${record.checkpoint}: required project ${projectId} has no access ` +
+                        "and no CheckpointPermissionGrant that the record waits for (its dependsOn) gives it.",
+                );
             }
         },
     };
 }
 
 /**
- * `checkpoint-no-unmanaged-access`: every permission a `CheckpointPermissions` resource observes is matched, on
- * checkpoint and project, by a `CheckpointPermissionGrant` in the stack; anything else was granted outside Pulumi.
+ * `checkpoint-no-unmanaged-access`: every permission a `CheckpointPermissions` resource records is managed by a
+ * `CheckpointPermissionGrant` that the record waits for (its `dependsOn`, which is also what lets the stack converge
+ * in one `up`); anything else was granted outside Pulumi.
  */
-export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): StackValidationPolicy {
+export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): ResourceValidationPolicy {
     return {
         name: policyNames.noUnmanagedAccess,
-        description: "Every project with access to an observed checkpoint has a CheckpointPermissionGrant in the stack.",
+        description: "Every project with access to a recorded checkpoint has a CheckpointPermissionGrant the record waits for.",
         enforcementLevel: options.enforcementLevel ?? "advisory",
-        validateStack: (args, reportViolation) => {
-            for (const checkpoint of checkpointsInStack(args.resources)) {
-                // A grant whose project is not known yet may match any permission of this checkpoint.
-                if (checkpoint.hasUnknownGrants) continue;
-                for (const access of unmanagedPermissions(checkpoint.observed, checkpoint.grants)) {
-                    reportViolation(
-                        `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
-                            "CheckpointPermissionGrant in this stack manages (granted outside Pulumi?).",
-                        access.urn,
-                    );
-                }
+        validateResource: (args, reportViolation) => {
+            const record = recordUnderValidation(args);
+            const managed = managedUnderValidation(args, record);
+            const accesses = record.permissions.map((permission) => ({ checkpoint: record.checkpoint, projectId: permission.projectId, permissionId: permission.id }));
+            for (const access of unmanagedPermissions(accesses, managed)) {
+                reportViolation(
+                    `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
+                        "CheckpointPermissionGrant the record waits for (its dependsOn) manages (granted outside Pulumi?).",
+                );
             }
         },
     };
 }
 
 /** All five policies with their defaults: what the repository's policy pack serves. */
-export function checkpointPolicies(): Array<ResourceValidationPolicy | StackValidationPolicy> {
+export function checkpointPolicies(): ResourceValidationPolicy[] {
     return [
         checkpointAllowedProjects(),
         checkpointForbiddenProjects(),

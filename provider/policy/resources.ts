@@ -78,6 +78,11 @@ export interface ObservedPermissions {
     readonly permissions: readonly ObservedPermission[];
     /** The projects with access: sorted, unique. */
     readonly projectIds: readonly string[];
+    /**
+     * The projects whose access grants of the stack manage, sorted: the grants the record waits for (its
+     * `dependsOn`; the plugin's record is given them as `managedProjects`). `undefined` while not known (preview).
+     */
+    readonly managedProjectIds: readonly string[] | undefined;
 }
 
 /** What a `CheckpointPermissionGrant` gives: one project's access to one checkpoint. */
@@ -167,8 +172,11 @@ const RecordedAccess = z.union([
     z.record(nonEmpty, nonEmpty),
 ]);
 
-/** The record as it is stored. */
+/** The record as its inputs hold it. */
 const ObservedAccessProps = z.object({ checkpoint: nonEmpty, access: RecordedAccess });
+
+/** The projects a record's grants manage, as a set (`{ "proj_eval": true }`); a record without grants has none. */
+const ManagedProjects = z.record(nonEmpty, z.literal(true)).default({});
 
 /** The record as it was stored before it was keyed by project (a stack not yet updated since). */
 const LegacyObservedPermissionsProps = z.object({
@@ -186,14 +194,19 @@ const GrantProps = z.object({
 /**
  * The permissions a `CheckpointPermissions` resource recorded, or `undefined` if it is another type or its
  * checkpoint or permissions are unknown or malformed. `projectIds` is derived from `permissions`.
+ *
+ * A record keeps its access in its inputs, which `validateResource` is given; its outputs, which `validateStack`
+ * is given, keep only a digest of it (a record of 10,000 permissions would otherwise be stored twice), so there
+ * this reads only a record that an earlier version stored.
  */
 export function observedPermissions(resource: PolicyResourceLike): ObservedPermissions | undefined {
     if (!isCheckpointPermissions(resource)) return undefined;
-    const props = knownProps(resource, ["checkpoint", "access", "permissions"]);
+    const props = knownProps(resource, ["checkpoint", "access", "permissions", "managedProjects"]);
     const current = ObservedAccessProps.safeParse(props);
     if (current.success) {
         const { checkpoint, access } = current.data;
-        return sortedObservation(checkpoint, Object.entries(access).map(([projectId, id]) => ({ id, projectId })));
+        const permissions = Object.entries(access).map(([projectId, id]) => ({ id, projectId }));
+        return sortedObservation(checkpoint, permissions, managedProjectIds(resource, props));
     }
     // An older record only when there is no `access` at all: an unknown or malformed one is not applicable.
     if (Object.prototype.hasOwnProperty.call(resource.props, "access")) return undefined;
@@ -202,12 +215,24 @@ export function observedPermissions(resource: PolicyResourceLike): ObservedPermi
     const permissions = legacy.data.permissions.map(({ id, projectId, createdAt }): ObservedPermission =>
         createdAt === undefined ? { id, projectId } : { id, projectId, createdAt },
     );
-    return sortedObservation(legacy.data.checkpoint, permissions);
+    return sortedObservation(legacy.data.checkpoint, permissions, managedProjectIds(resource, props));
 }
 
-function sortedObservation(checkpoint: string, permissions: ObservedPermission[]): ObservedPermissions {
+/** The record's managed projects, sorted; `undefined` if unknown or malformed (absent: none). */
+function managedProjectIds(resource: PolicyResourceLike, known: Record<string, unknown>): string[] | undefined {
+    const unknownProp = Object.prototype.hasOwnProperty.call(resource.props, "managedProjects") && !("managedProjects" in known);
+    const parsed = ManagedProjects.safeParse(known["managedProjects"]);
+    return unknownProp || !parsed.success ? undefined : Object.keys(parsed.data).sort(compare);
+}
+
+function sortedObservation(checkpoint: string, permissions: ObservedPermission[], managed: string[] | undefined): ObservedPermissions {
     const sorted = permissions.sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
-    return { checkpoint, permissions: sorted, projectIds: [...new Set(sorted.map((permission) => permission.projectId))] };
+    return {
+        checkpoint,
+        permissions: sorted,
+        projectIds: [...new Set(sorted.map((permission) => permission.projectId))],
+        managedProjectIds: managed,
+    };
 }
 
 /**
@@ -224,7 +249,7 @@ export function grantOf(resource: PolicyResourceLike): Grant | undefined {
 
 /**
  * The checkpoint a grant targets when only that is known (its project still unknown during preview), or
- * `undefined`. Stack policies use it to tell which checkpoints a not-yet-known grant could affect.
+ * `undefined`: which checkpoint a not-yet-known grant could affect.
  */
 export function grantCheckpoint(resource: PolicyResourceLike): string | undefined {
     if (!isCheckpointPermissionGrant(resource)) return undefined;

@@ -14,6 +14,7 @@
  * `-` and `_` (one with a `:` or `#`, say, which could make the text read as YAML after all) is written as a JSON
  * string.
  */
+import { createHash } from "node:crypto";
 import { InvalidArgumentError } from "../client/errors";
 import { DEFAULT_LISTING_LIMITS } from "../client/limits";
 import { compare, type AccessByProject, type AccessText } from "./types";
@@ -53,6 +54,14 @@ export function decodeAccess(text: unknown, argument = "access", maxPermissions 
         access[projectId] = untoken(content.slice(space + 1), where);
     }
     return access;
+}
+
+/**
+ * What a record's outputs keep instead of its access text (the inputs keep the text): SHA-256, in base64url. A
+ * collision would hide a change from the diff, so the hash is a cryptographic one.
+ */
+export function digestAccess(text: AccessText): string {
+    return createHash("sha256").update(text).digest("base64url");
 }
 
 /** The access of a text, or `undefined` if it is not one: for readers that must not throw (policies, migration). */

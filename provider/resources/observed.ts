@@ -6,17 +6,19 @@
  * (./access-text.ts), so there is nothing to create or delete in OpenAI: the work is to tell whether the record
  * changed (drift shows as the engine's diff of the inputs, which names the project), to re-read it live on
  * `pulumi refresh`, and to leave out the access that the same `up` is about to revoke, so the stack converges in
- * one `up`. The state kept is the checked inputs.
+ * one `up`. The state kept is the checked inputs, and as outputs the same less the access text, which only its
+ * digest stands for there.
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
-import { accessOfText, decodeAccess, encodeAccess } from "./access-text";
+import { accessOfText, decodeAccess, digestAccess, encodeAccess } from "./access-text";
 import { checkFailures, type CheckResult } from "./check";
 import { isUnknown } from "./unknowns";
 import {
     accessByProject,
     type AccessByProject,
+    type AccessText,
     type ObservedPermissionsArgs,
     type ObservedPermissionsInputs,
     type ObservedPermissionsState,
@@ -57,21 +59,37 @@ export function checkObserved(olds: Partial<ObservedPermissionsInputs>, args: Ob
 }
 
 /**
- * `olds` is the state last recorded: this version's, or an earlier one's (a permission list: it changes, and
- * migrates). `revoking` is no change of its own: it empties once the access it names is gone.
+ * The outputs a record stored: this version's, or an earlier one's, which kept the access in them too (as this
+ * text, as an object keyed by project, or as a permission list).
  */
-export function diffObserved(olds: Partial<ObservedPermissionsState>, news: ObservedPermissionsInputs): ObservedDiff {
+export type StoredRecord = Partial<ObservedPermissionsState> & { readonly access?: unknown };
+
+/**
+ * `olds` are the outputs last stored (a surface's diff is handed those, not the old inputs). `revoking` is no
+ * change of its own: it empties once the access it names is gone.
+ */
+export function diffObserved(olds: StoredRecord, news: ObservedPermissionsInputs): ObservedDiff {
     // Another checkpoint is another record. A listing not known yet (during preview) is a change: not a new record.
     const replaces: ObservedDiff["replaces"] = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
-    // The same access is the same text (sorted, one spelling). An unknown one, or an earlier version's object, is not.
-    const changes = replaces.length > 0 || olds.access !== news.access || !sameEntries(olds.managedProjects, news.managedProjects);
+    const changes = replaces.length > 0 || !sameAccess(olds, news.access) || !sameEntries(olds.managedProjects, news.managedProjects);
     return { changes, replaces };
 }
 
-/** The state to keep for the inputs recorded (create and update alike). */
+/**
+ * The same access is the same text (sorted, one spelling), so the same digest. Outputs an earlier version stored
+ * keep the access itself: the same text is the same (the outputs take the new shape at the next change), an object
+ * or a list is not (it migrates). An unknown access is a change.
+ */
+function sameAccess(olds: StoredRecord, access: AccessText): boolean {
+    if (isUnknown(access)) return false;
+    if (typeof olds.accessDigest === "string") return olds.accessDigest === digestAccess(access);
+    return olds.access === access;
+}
+
+/** The outputs to keep for the inputs recorded (create and update alike): all but the access text, which the inputs keep. */
 export function recordObserved(inputs: ObservedPermissionsInputs): ObservedPermissionsState {
     const { checkpoint, access, managedProjects, revoking } = inputs;
-    return { checkpoint, access, managedProjects, revoking };
+    return { checkpoint, accessDigest: digestAccess(access), managedProjects, revoking };
 }
 
 /**

@@ -29,8 +29,8 @@ export interface PermissionRecord {
 export type AccessByProject = Record<string, string>;
 
 /**
- * `AccessByProject` as a record stores it: YAML text, one `project: permission` line per project, sorted
- * (./access-text.ts, which says why). The engine's preview decodes it and names the projects, as for an object.
+ * `AccessByProject` as a record stores it: text, one `project permission` line per project, sorted
+ * (./access-text.ts, which says why). The engine's preview shows a change of it as the lines added and removed.
  */
 export type AccessText = string;
 
@@ -59,10 +59,14 @@ export interface ObservedPermissionsInputs extends Required<ObservedPermissionsA
 }
 
 /**
- * `CheckpointPermissions` outputs: the checked inputs again. The engine diffs (and shows) the inputs, but hands
- * policies that check the whole stack (`validateStack`) the outputs, so the listing is in both.
+ * `CheckpointPermissions` outputs: the checked inputs less the access itself, which the inputs keep (the engine
+ * diffs and shows the inputs, and the access is nearly all of a record's state). Its digest stands in for it, so
+ * the provider's diff, which is handed the outputs, still tells whether the access changed.
  */
-export type ObservedPermissionsState = ObservedPermissionsInputs;
+export interface ObservedPermissionsState extends Omit<ObservedPermissionsInputs, "access"> {
+    /** `digestAccess(access)` (./access-text.ts). */
+    accessDigest: string;
+}
 
 /**
  * The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it.

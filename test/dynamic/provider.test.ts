@@ -2,6 +2,7 @@
  * The dynamic providers' methods against the emulator: what the engine calls during preview, up,
  * refresh and destroy, called here directly.
  */
+import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
@@ -101,13 +102,25 @@ describe("CheckpointPermissions", () => {
         managedProjects: Object.fromEntries(managed.map((projectId) => [projectId, true])),
         revoking,
     });
+    /** A change is left for the engine to diff from the inputs (`changes` unknown), so it shows only what changed. */
+    const CHANGED = { replaces: [], deleteBeforeReplace: false };
+    const UNCHANGED = { changes: false, replaces: [], deleteBeforeReplace: false };
     /** What the provider kept in state for those inputs. */
     const stateOf = async (inputs: ObservedPermissionsInputs) => (await records.create({ ...inputs })).outs as ObservedPermissionsState;
 
-    it("records what was read without a request, keyed by the checkpoint, its state the inputs (what stack policies read)", async () => {
-        const created = await records.create({ ...record({ proj_a: "cp_a" }), __provider: "the shim" });
-        expect(created).toEqual({ id: CHECKPOINT, outs: record({ proj_a: "cp_a" }) });
+    it("records what was read without a request, keyed by the checkpoint; its outputs keep the access text's SHA-256, not the text", async () => {
+        const inputs = record({ proj_a: "cp_a" });
+        const created = await records.create({ ...inputs, __provider: "the shim" });
+        const { access, ...rest } = inputs;
+        const accessDigest = createHash("sha256").update(access).digest("base64url");
+        expect(created).toEqual({ id: CHECKPOINT, outs: { ...rest, accessDigest } });
         expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("sees no change against outputs that an earlier version stored with the access text in them, and a change for another text", async () => {
+        const inputs = record({ proj_a: "cp_a" });
+        expect(await records.diff(CHECKPOINT, { ...inputs }, { ...inputs })).toEqual(UNCHANGED);
+        expect(await records.diff(CHECKPOINT, { ...inputs }, record({ proj_a: "cp_a2" }))).toEqual(CHANGED);
     });
 
     it("records no managed projects when a program leaves them out, and sees no change against a record that has none", async () => {
@@ -116,10 +129,6 @@ describe("CheckpointPermissions", () => {
         expect(checked).toEqual({ inputs: record({ proj_a: "cp_a" }), failures: [] });
         expect(await records.diff(CHECKPOINT, await stateOf(record({ proj_a: "cp_a" })), checked.inputs)).toMatchObject({ changes: false });
     });
-
-    /** A change is left for the engine to diff from the inputs (`changes` unknown), so it shows only what changed. */
-    const CHANGED = { replaces: [], deleteBeforeReplace: false };
-    const UNCHANGED = { changes: false, replaces: [], deleteBeforeReplace: false };
 
     it("reports no change for the same listing in any key order, and a change for a project added, removed or granted again", async () => {
         const olds = await stateOf(record({ proj_a: "cp_a", proj_b: "cp_b" }));

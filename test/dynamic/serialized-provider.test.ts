@@ -180,6 +180,6 @@ describe("the serialized provider", () => {
         expect(result["error"]).toBeUndefined();
         expect(emulator.permissions(CHECKPOINT).map((p) => p.project_id)).not.toContain("proj_earlier");
         expect(emulator.requests.some((r) => r.method === "DELETE" && r.path.endsWith((result["created"] as { id: string }).id))).toBe(true);
-        expect(result["record"]).toMatchObject({ id: CHECKPOINT, outs: { access: "proj_a cp_a\n", revoking: {} } });
+        expect(result["record"]).toMatchObject({ id: CHECKPOINT, outs: { checkpoint: CHECKPOINT, accessDigest: expect.any(String), revoking: {} } });
     });
 });

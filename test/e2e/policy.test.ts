@@ -50,6 +50,10 @@ describe("the policy pack on the engine", () => {
         const { stdout } = await stack.preview([...policyArgs, "--expect-no-changes"]);
         expect(stdout).toMatch(/openai-checkpoint-permissions/);
         expect(stdout).toMatch(/\[advisory\]\s+checkpoint-max-projects/);
+        // proj_eval had access before the stack; the record waits for the grant of proj_research only.
+        const unmanaged = stdout.slice(stdout.indexOf("checkpoint-no-unmanaged-access"));
+        expect(unmanaged).toMatch(/^checkpoint-no-unmanaged-access[\s\S]*project proj_eval \(permission cp_\w+\) has access that no CheckpointPermissionGrant/);
+        expect(unmanaged).not.toMatch(/project proj_research/);
         expect(stdout).not.toMatch(/\[mandatory\]/);
     });
 

@@ -6,6 +6,7 @@
  * - a stack holding the record in an earlier shape (a permission list, an object keyed by project) migrates on its
  *   next `up`, without a replace.
  */
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -225,25 +226,37 @@ const earlierShapes: Array<[string, (live: RunningEmulator) => object]> = [
     ],
 ];
 
-describe.each(earlierShapes)("a stack holding the record as %s (an earlier version's)", (_, earlierShape) => {
-    let stack: EngineStack;
+type StoredResource = NonNullable<StackExport["deployment"]["resources"]>[number];
 
+/**
+ * A stack of one record, deployed, then its record rewritten in state by `rewrite`, as an earlier version stored
+ * it (as if deployed by that version). Call it in a `describe`; the result gives the stack to its tests.
+ */
+function deployedRecordStoredAs(rewrite: (record: StoredResource, emulator: RunningEmulator) => void): () => EngineStack {
+    let stack: EngineStack;
     beforeAll(async () => {
         stack = await checkpointAccess([SMALL]);
         await stack.up();
-        // Rewrite the record as an earlier version stored it, as if deployed by that version.
         const state = await stack.exportState();
         const [record] = recordsIn(state);
-        const provider = { __provider: record!.inputs!["__provider"] };
-        record!.inputs = { ...earlierShape(stack.emulator), ...provider };
-        record!.outputs = { ...earlierShape(stack.emulator), ...provider };
+        rewrite(record!, stack.emulator);
         await importState(stack, state);
     });
     afterAll(async () => {
         await stack?.dispose();
     });
+    return () => stack;
+}
+
+describe.each(earlierShapes)("a stack holding the record as %s (an earlier version's)", (_, earlierShape) => {
+    const deployed = deployedRecordStoredAs((record, emulator) => {
+        const provider = { __provider: record.inputs!["__provider"] };
+        record.inputs = { ...earlierShape(emulator), ...provider };
+        record.outputs = { ...earlierShape(emulator), ...provider };
+    });
 
     it("migrates on the next up with an update, not a replace, then has no changes", async () => {
+        const stack = deployed();
         const preview = await stack.preview(["--diff"]);
         expect(preview.stdout).toMatch(new RegExp(`~ ${CHECKPOINT_PERMISSIONS_TYPE}: \\(update\\)`));
         expect(preview.stdout).not.toMatch(/replace/);
@@ -253,7 +266,34 @@ describe.each(earlierShapes)("a stack holding the record as %s (an earlier versi
         const live = encodeAccess(Object.fromEntries(stack.emulator.permissions(SMALL).map((p) => [p.project_id, p.id])));
         expect(record?.inputs).toMatchObject({ checkpoint: SMALL, access: live, managedProjects: {} });
         expect(Object.keys(record?.inputs ?? {}).sort()).toEqual(["__provider", "access", "checkpoint", "managedProjects", "revoking"]);
-        expect(record?.outputs).toEqual(record?.inputs);
+        expect(record?.outputs).toEqual(outputsFor(record!.inputs!));
+        await stack.preview(["--expect-no-changes"]);
+    });
+});
+
+/** The outputs a record of `inputs` keeps: the inputs with the access text's SHA-256 in its place. */
+function outputsFor(inputs: Record<string, unknown>): Record<string, unknown> {
+    const { access, ...rest } = inputs;
+    return { ...rest, accessDigest: createHash("sha256").update(String(access)).digest("base64url") };
+}
+
+describe("a stack whose record keeps its access text in its outputs too (the version before)", () => {
+    const deployed = deployedRecordStoredAs((record) => {
+        expect(record.outputs).toEqual(outputsFor(record.inputs!));
+        record.outputs = { ...record.inputs };
+    });
+
+    it("has no changes while its access is the same, and takes the digest at its next change", async () => {
+        const stack = deployed();
+        await stack.preview(["--expect-no-changes"]);
+        stack.emulator.grant(SMALL, "proj_contractor");
+        const preview = await stack.preview(["--diff"]);
+        expect(recordDiff(preview.stdout).filter((line) => /^\s*[+-] /.test(line))).toEqual([
+            expect.stringMatching(/^\s*\+ proj_contractor cp_\w+$/),
+        ]);
+        await stack.up();
+        const [record] = recordsIn(await stack.exportState());
+        expect(record?.outputs).toEqual(outputsFor(record!.inputs!));
         await stack.preview(["--expect-no-changes"]);
     });
 });

@@ -1,7 +1,7 @@
 /**
  * Builds validation arguments the way @pulumi/policy's analyzer server does (props wrapped in its
  * unknown-checking proxy, config without `enforcementLevel`, `notApplicable` that throws) and runs a policy's
- * `validateResource` / `validateStack` with a violation collector. No engine, no CLI.
+ * `validateResource` with a violation collector; `stackArgs` builds what `validateStack` is given. No engine, no CLI.
  */
 import type {
     PolicyResource,
@@ -9,7 +9,6 @@ import type {
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
-    StackValidationPolicy,
 } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
 import { encodeAccess } from "../../provider/resources/access-text";
@@ -234,13 +233,4 @@ export function validateResource(
     return collect(async (report) => {
         for (const validation of validations) await validation(args, report);
     });
-}
-
-export function validateStack(
-    policy: StackValidationPolicy,
-    resources: readonly TestResource[],
-    config: object = {},
-): Promise<Outcome> {
-    const args = stackArgs(resources, config);
-    return collect((report) => policy.validateStack(args, report));
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+    accessesOfProjects,
     accessOf,
     allowedProjectsFor,
     checkpointPermissionGrantType,
     checkpointPermissionsType,
-    checkpointsInStack,
     describeAccess,
     forbiddenProjects,
     grantCheckpoint,
@@ -111,6 +111,7 @@ describe("observedPermissions", () => {
                 { id: "cp_3", projectId: "proj_c" },
             ],
             projectIds: ["proj_a", "proj_c"],
+            managedProjectIds: [],
         };
         for (const shape of bothShapes(record)) expect(observedPermissions(shape)).toEqual(expected);
         // The plugin's record has the same properties, without `kind` and `__provider`.
@@ -139,13 +140,25 @@ describe("observedPermissions", () => {
                     { id: "cp_3", projectId: "proj_c", createdAt: 1_700_000_000 },
                 ],
                 projectIds: ["proj_a", "proj_c"],
+                managedProjectIds: [],
             });
         }
     });
 
+    it("gives the projects of the grants the record waits for, sorted", () => {
+        const record = observation("o", permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }], ["proj_z", "proj_a"]));
+        expect(observedPermissions(resourceArgs(record))?.managedProjectIds).toEqual(["proj_a", "proj_z"]);
+    });
+
+    it("is undefined for a record's outputs (what validateStack is given), which keep only a digest of the access", () => {
+        const { access: _, ...outputs } = permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]);
+        const stored = observation("o", { ...outputs, accessDigest: "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" });
+        for (const shape of bothShapes(stored)) expect(observedPermissions(shape)).toBeUndefined();
+    });
+
     it("accepts a checkpoint with no permissions", () => {
         const empty = observation("o", permissionsProps(checkpointA, []));
-        expect(observedPermissions(resourceArgs(empty))).toEqual({ checkpoint: checkpointA, permissions: [], projectIds: [] });
+        expect(observedPermissions(resourceArgs(empty))).toEqual({ checkpoint: checkpointA, permissions: [], projectIds: [], managedProjectIds: [] });
     });
 
     it("is undefined for another resource type", () => {
@@ -179,9 +192,11 @@ describe("observedPermissions", () => {
         }
     });
 
-    it("ignores an unknown value in a property it does not need", () => {
-        const resource = observation("o", { ...permissionsProps(checkpointA, []), managedProjects: unknownValues.object });
-        expect(observedPermissions(resourceArgs(resource))?.checkpoint).toBe(checkpointA);
+    it("reads the access while the grants' projects are unknown, and says they are not known", () => {
+        const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), managedProjects: unknownValues.object });
+        expect(observedPermissions(resourceArgs(resource))).toMatchObject({ projectIds: ["proj_a"], managedProjectIds: undefined });
+        const malformed = observation("o", { ...permissionsProps(checkpointA, []), managedProjects: ["proj_a"] });
+        expect(observedPermissions(resourceArgs(malformed))?.managedProjectIds).toBeUndefined();
     });
 
     it.each([
@@ -288,10 +303,20 @@ describe("rules", () => {
         expect(missingProjects(["proj_a", "proj_b"], ["proj_a"])).toEqual([]);
     });
 
-    it("unmanagedPermissions matches on checkpoint and project, not on project alone", () => {
-        expect(unmanagedPermissions([a, b], [{ checkpoint: checkpointA, projectId: "proj_a" }])).toEqual([b]);
-        expect(unmanagedPermissions([a, b], [bOnB])).toEqual([a, b]);
+    it("unmanagedPermissions keeps the accesses of projects no grant manages", () => {
+        expect(unmanagedPermissions([a, b], ["proj_a"])).toEqual([b]);
+        expect(unmanagedPermissions([a, b], new Set(["proj_a", "proj_b", "proj_c"]))).toEqual([]);
         expect(unmanagedPermissions([a], [])).toEqual([a]);
+    });
+
+    it("projectsWithAccess joins a record's projects and its grants' projects; accessesOfProjects describes each", () => {
+        const record = observedPermissions(resourceArgs(observation("o", permissionsProps(checkpointA, [{ id: "cp_2", projectId: "proj_b" }], ["proj_c", "proj_b"]))))!;
+        expect(projectsWithAccess(record)).toEqual(["proj_b", "proj_c"]);
+        expect(accessesOfProjects(record, ["proj_b", "proj_c"])).toEqual([
+            { checkpoint: checkpointA, projectId: "proj_b", permissionId: "cp_2" },
+            { checkpoint: checkpointA, projectId: "proj_c" },
+        ]);
+        expect(projectsWithAccess({ ...record, managedProjectIds: undefined })).toEqual(["proj_b"]);
     });
 
     it("allowedProjectsFor prefers the checkpoint's own list, even an empty one", () => {
@@ -306,64 +331,5 @@ describe("rules", () => {
     it("describeAccess names the project and the permission id when known", () => {
         expect(describeAccess(a)).toBe("project proj_a (permission cp_1)");
         expect(describeAccess(bOnB)).toBe("project proj_b (granted by this stack)");
-    });
-});
-
-describe("checkpointsInStack", () => {
-    it("groups observed permissions and grants by checkpoint, counting a permission seen twice once", () => {
-        const checkpoints = checkpointsInStack(
-            stackArgs([
-                grant("g-a", grantProps(checkpointA, "proj_c")),
-                observedA,
-                observation("observed-a-again", permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }])),
-                grant("g-b", grantProps(checkpointB, "proj_a", { permissionId: "cp_7" })),
-                { type: "random:index/randomId:RandomId", name: "noise", props: { hex: "ab" } },
-            ]).resources,
-        );
-        expect(checkpoints).toHaveLength(2);
-        const [onA, onB] = checkpoints;
-        expect(onA).toMatchObject({ checkpoint: checkpointA, isObserved: true, hasUnknownGrants: false });
-        expect(onA!.observed.map((access) => access.permissionId)).toEqual(["cp_1", "cp_2"]);
-        expect(onA!.grants).toEqual([{ checkpoint: checkpointA, projectId: "proj_c", urn: urnOf("g-a", checkpointPermissionGrantType) }]);
-        // A violation about the checkpoint points at what observed it, not at the first grant.
-        expect(onA!.urn).toBe(urnOf("observed-a", checkpointPermissionsType));
-        expect(projectsWithAccess(onA!)).toEqual(["proj_a", "proj_b", "proj_c"]);
-        expect(onB).toMatchObject({ checkpoint: checkpointB, isObserved: false, urn: urnOf("g-b", checkpointPermissionGrantType) });
-    });
-
-    it("marks the checkpoint of a grant whose project is unknown", () => {
-        const [onA, onB] = checkpointsInStack(
-            stackArgs([observedA, grant("g-b", grantProps(checkpointB, "proj_a")), grant("g", grantProps(checkpointA, unknownString))])
-                .resources,
-        );
-        expect(onA).toMatchObject({ checkpoint: checkpointA, hasUnknownGrants: true });
-        expect(onA!.grants).toEqual([]);
-        expect(onB).toMatchObject({ checkpoint: checkpointB, hasUnknownGrants: false });
-    });
-
-    it("marks every checkpoint when a grant's checkpoint is unknown", () => {
-        const checkpoints = checkpointsInStack(
-            stackArgs([observedA, grant("g-b", grantProps(checkpointB, "proj_a")), grant("g", grantProps(unknownString, "proj_a"))])
-                .resources,
-        );
-        expect(checkpoints.map((c) => c.hasUnknownGrants)).toEqual([true, true]);
-    });
-
-    it("groups the plugin's resources with the dynamic ones on the same checkpoint", () => {
-        const [onA] = checkpointsInStack(
-            stackArgs([
-                pluginObservation("plugin-a", permissionsProps(checkpointA, [{ id: "cp_5", projectId: "proj_e" }])),
-                pluginGrant("plugin-g", grantProps(checkpointA, "proj_e", { permissionId: "cp_5" })),
-                grant("g-a", grantProps(checkpointA, "proj_c")),
-            ]).resources,
-        );
-        expect(onA!.observed.map((access) => access.projectId)).toEqual(["proj_e"]);
-        expect(onA!.grants.map((g) => g.projectId)).toEqual(["proj_e", "proj_c"]);
-        expect(onA!.urn).toBe(urnOf("plugin-a", pluginCheckpointPermissionsType));
-    });
-
-    it("skips an observation whose values are unknown", () => {
-        const unknownObservation = observation("o", { ...permissionsProps(checkpointA, []), access: unknownValues.object });
-        expect(checkpointsInStack(stackArgs([unknownObservation]).resources)).toEqual([]);
     });
 });

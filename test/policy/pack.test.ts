@@ -59,15 +59,6 @@ function analyzeRequest(type: string, name: string, props: Record<string, unknow
         .setOptions(options());
 }
 
-function stackResource(type: string, name: string, props: Record<string, unknown>): analyzer.AnalyzerResource {
-    return new analyzer.AnalyzerResource()
-        .setType(type)
-        .setName(name)
-        .setUrn(urnOf(name, type))
-        .setProperties(Struct.fromJavaScript(props as never))
-        .setOptions(options());
-}
-
 interface Diagnostic {
     policyName: string;
     message: string;
@@ -147,20 +138,14 @@ describe("the policy pack, served as the engine runs it", () => {
         expect(response.getNotApplicableList().map((n) => n.getPolicyName())).toContain("checkpoint-forbidden-projects");
     });
 
-    it("warns about access granted outside Pulumi at the configured level", async () => {
+    it("warns about access granted outside Pulumi at the configured level, on the record", async () => {
         await configure({ "checkpoint-no-unmanaged-access": { enforcementLevel: ADVISORY, properties: {} } });
-        const request = new analyzer.AnalyzeStackRequest().setResourcesList([
-            stackResource(
-                checkpointPermissionsType,
-                "observed",
-                permissionsProps(checkpointA, [
-                    { id: "cp_1", projectId: "proj_a" },
-                    { id: "cp_2", projectId: "proj_b" },
-                ]),
-            ),
-            stackResource(checkpointPermissionGrantType, "to-a", grantProps(checkpointA, "proj_a", { permissionId: "cp_1" })),
-        ]);
-        const response = await unary<analyzer.AnalyzeResponse>((done) => client.analyzeStack(request, done));
+        const permissions = [
+            { id: "cp_1", projectId: "proj_a" },
+            { id: "cp_2", projectId: "proj_b" },
+        ];
+        const request = analyzeRequest(checkpointPermissionsType, "observed", permissionsProps(checkpointA, permissions, ["proj_a"]));
+        const response = await unary<analyzer.AnalyzeResponse>((done) => client.analyze(request, done));
         expect(diagnosticsOf(response)).toEqual([
             {
                 policyName: "checkpoint-no-unmanaged-access",

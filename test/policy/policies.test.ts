@@ -1,18 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import {
     checkpointAllowedProjects,
     checkpointForbiddenProjects,
     checkpointMaxProjects,
     checkpointNoUnmanagedAccess,
-    checkpointPermissionGrantType,
-    checkpointPermissionsType,
     checkpointPolicies,
     checkpointRequiredProjects,
-    pluginCheckpointPermissionsType,
     policyNames,
 } from "../../provider/policy";
 import {
@@ -27,9 +23,7 @@ import {
     pluginObservation,
     unknownString,
     unknownValues,
-    urnOf,
     validateResource,
-    validateStack,
 } from "./harness";
 
 /** proj_a (cp_1) and proj_b (cp_2) have access to checkpoint A. */
@@ -40,7 +34,6 @@ const observedA = observation(
         { id: "cp_2", projectId: "proj_b" },
     ]),
 );
-const observedAUrn = urnOf("observed-a", checkpointPermissionsType);
 const grantTo = (projectId: string, checkpoint = checkpointA, permissionId?: string) =>
     grant(`grant-${projectId}`, grantProps(checkpoint, projectId, permissionId ? { permissionId } : {}));
 const otherResource = { type: "aws:s3/bucket:Bucket", name: "bucket", props: { bucket: "b" } };
@@ -165,52 +158,59 @@ describe(policyNames.forbiddenProjects, () => {
     });
 });
 
+/** Checkpoint A as a record that waits for grants of `managed` (its `dependsOn`). */
+const recordA = (managed: readonly string[]) =>
+    observation(
+        "observed-a",
+        permissionsProps(
+            checkpointA,
+            [
+                { id: "cp_1", projectId: "proj_a" },
+                { id: "cp_2", projectId: "proj_b" },
+            ],
+            managed,
+        ),
+    );
+/** Checkpoint A as a record whose grants are not known yet (a grant's project, during preview). */
+const recordAWithUnknownGrants = observation("observed-a", { ...recordA([]).props, managedProjects: unknownValues.object });
+
 describe(policyNames.maxProjects, () => {
     const policy = checkpointMaxProjects();
 
     it("is advisory and not applicable without config", async () => {
         expect(policy.enforcementLevel).toBe("advisory");
-        expect((await validateStack(policy, [observedA])).notApplicable).toMatch(/no maxProjects/);
+        expect((await validateResource(policy, observedA)).notApplicable).toMatch(/no maxProjects/);
     });
 
-    it("counts observed and granted projects together, once each", async () => {
-        const resources = [observedA, grantTo("proj_a", checkpointA, "cp_1"), grantTo("proj_c")];
-        expect((await validateStack(policy, resources, { maxProjects: 3 })).violations).toEqual([]);
-        const outcome = await validateStack(policy, resources, { maxProjects: 2 });
-        expect(outcome.violations).toEqual([
-            {
-                message:
-                    `Checkpoint ${checkpointA}: 3 projects have or are granted access, more than maxProjects (2): ` +
-                    "project proj_a (permission cp_1), project proj_b (permission cp_2), project proj_c (granted by this stack).",
-                urn: observedAUrn,
-            },
+    it("counts the record's projects and those its grants give together, once each", async () => {
+        const record = recordA(["proj_a", "proj_c"]);
+        expect((await validateResource(policy, record, { maxProjects: 3 })).violations).toEqual([]);
+        expect((await validateResource(policy, record, { maxProjects: 2 })).messages).toEqual([
+            `Checkpoint ${checkpointA}: 3 projects have or are granted access, more than maxProjects (2): ` +
+                "project proj_a (permission cp_1), project proj_b (permission cp_2), project proj_c (granted by this stack).",
         ]);
     });
 
-    it("checks each checkpoint on its own, grant-only ones included", async () => {
-        const resources = [observedA, grantTo("proj_a", checkpointB), grantTo("proj_b", checkpointB)];
-        const outcome = await validateStack(policy, resources, { maxProjects: 1 });
-        expect(outcome.violations.map((v) => v.urn)).toEqual([observedAUrn, urnOf("grant-proj_a", checkpointPermissionGrantType)]);
-        expect(outcome.messages[1]).toContain(`Checkpoint ${checkpointB}: 2 projects`);
-    });
-
     it("allows a maximum of zero", async () => {
-        expect((await validateStack(policy, [observedA], { maxProjects: 0 })).violations).toHaveLength(1);
-        expect((await validateStack(policy, [observation("o", permissionsProps(checkpointA, []))], { maxProjects: 0 })).violations)
-            .toEqual([]);
+        expect((await validateResource(policy, observedA, { maxProjects: 0 })).violations).toHaveLength(1);
+        expect((await validateResource(policy, observation("o", permissionsProps(checkpointA, [])), { maxProjects: 0 })).violations).toEqual([]);
     });
 
-    it("does not count a grant whose project is unknown", async () => {
-        const resources = [observedA, grant("g", grantProps(checkpointA, unknownString))];
-        expect((await validateStack(policy, resources, { maxProjects: 2 })).violations).toEqual([]);
+    it("counts what it knows while the grants' projects are unknown (a lower bound)", async () => {
+        expect((await validateResource(policy, recordAWithUnknownGrants, { maxProjects: 2 })).violations).toEqual([]);
+        expect((await validateResource(policy, recordAWithUnknownGrants, { maxProjects: 1 })).violations).toHaveLength(1);
+    });
+
+    it("is not applicable to grants: a record knows the live total", async () => {
+        expect((await validateResource(policy, grantTo("proj_c"), { maxProjects: 0 })).notApplicable).toMatch(/only checks CheckpointPermissions/);
     });
 
     it("takes maxProjects from the factory, and rejects a negative or fractional one", async () => {
         const configured = checkpointMaxProjects({ maxProjects: 1 });
         expect(configured.configSchema?.properties.maxProjects?.default).toBe(1);
-        expect((await validateStack(configured, [observedA])).violations).toHaveLength(1);
-        await expect(validateStack(policy, [observedA], { maxProjects: -1 })).rejects.toThrow(/invalid config/);
-        await expect(validateStack(policy, [observedA], { maxProjects: 1.5 })).rejects.toThrow(/invalid config/);
+        expect((await validateResource(configured, observedA)).violations).toHaveLength(1);
+        await expect(validateResource(policy, observedA, { maxProjects: -1 })).rejects.toThrow(/invalid config/);
+        await expect(validateResource(policy, observedA, { maxProjects: 1.5 })).rejects.toThrow(/invalid config/);
     });
 });
 
@@ -219,37 +219,35 @@ describe(policyNames.requiredProjects, () => {
 
     it("is advisory and not applicable without config", async () => {
         expect(policy.enforcementLevel).toBe("advisory");
-        expect((await validateStack(policy, [observedA])).notApplicable).toMatch(/no required projects/);
+        expect((await validateResource(policy, observedA)).notApplicable).toMatch(/no required projects/);
     });
 
-    it("reports each required project missing from an observed checkpoint", async () => {
-        const outcome = await validateStack(policy, [observedA], { requiredProjects: ["proj_a", "proj_eval", "proj_prod"] });
+    it("reports each required project missing from a recorded checkpoint", async () => {
+        const outcome = await validateResource(policy, observedA, { requiredProjects: ["proj_a", "proj_eval", "proj_prod"] });
         expect(outcome.violations).toEqual([
             {
-                message: `Checkpoint ${checkpointA}: required project proj_eval has no access and no CheckpointPermissionGrant in this stack gives it.`,
-                urn: observedAUrn,
+                message:
+                    `Checkpoint ${checkpointA}: required project proj_eval has no access and no CheckpointPermissionGrant ` +
+                    "that the record waits for (its dependsOn) gives it.",
             },
             expect.objectContaining({ message: expect.stringContaining("required project proj_prod") }),
         ]);
     });
 
-    it("is satisfied by a grant in the stack not yet observed", async () => {
-        const outcome = await validateStack(policy, [observedA, grantTo("proj_eval")], { requiredProjects: ["proj_eval"] });
+    it("is satisfied by a grant the record waits for, not yet in the listing", async () => {
+        const outcome = await validateResource(policy, recordA(["proj_eval"]), { requiredProjects: ["proj_eval"] });
         expect(outcome.violations).toEqual([]);
     });
 
-    it("does not check checkpoints the stack does not observe", async () => {
-        const outcome = await validateStack(policy, [grantTo("proj_a", checkpointB)], { requiredProjects: ["proj_eval"] });
-        expect(outcome.violations).toEqual([]);
+    it("does not check grants: only a record knows the live state", async () => {
+        const outcome = await validateResource(policy, grantTo("proj_a", checkpointB), { requiredProjects: ["proj_eval"] });
+        expect(outcome.notApplicable).toMatch(/only checks CheckpointPermissions/);
     });
 
-    it("says nothing about a checkpoint a grant with an unknown project could satisfy", async () => {
-        const config = { requiredProjects: ["proj_eval"] };
-        const unknownProject = grant("g", grantProps(checkpointA, unknownString));
-        expect((await validateStack(policy, [observedA, unknownProject], config)).violations).toEqual([]);
-        // A grant to another checkpoint with an unknown project does not silence checkpoint A.
-        const elsewhere = grant("g", grantProps(checkpointB, unknownString));
-        expect((await validateStack(policy, [observedA, elsewhere], config)).violations).toHaveLength(1);
+    it("says nothing while a grant the record waits for has an unknown project: it may be the missing one", async () => {
+        const outcome = await validateResource(policy, recordAWithUnknownGrants, { requiredProjects: ["proj_eval"] });
+        expect(outcome.violations).toEqual([]);
+        expect(outcome.notApplicable).toMatch(/not known yet/);
     });
 });
 
@@ -261,64 +259,57 @@ describe(policyNames.noUnmanagedAccess, () => {
         expect(policy.configSchema).toBeUndefined();
     });
 
-    it("reports each observed permission without a grant, against the resource that observed it", async () => {
-        const outcome = await validateStack(policy, [observedA, grantTo("proj_a", checkpointA, "cp_1")]);
-        expect(outcome.violations).toEqual([
-            {
-                message:
-                    `Checkpoint ${checkpointA}: project proj_b (permission cp_2) has access that no ` +
-                    "CheckpointPermissionGrant in this stack manages (granted outside Pulumi?).",
-                urn: observedAUrn,
-            },
+    it("reports each recorded permission that no grant the record waits for manages", async () => {
+        const outcome = await validateResource(policy, recordA(["proj_a"]));
+        expect(outcome.messages).toEqual([
+            `Checkpoint ${checkpointA}: project proj_b (permission cp_2) has access that no ` +
+                "CheckpointPermissionGrant the record waits for (its dependsOn) manages (granted outside Pulumi?).",
         ]);
     });
 
-    it("passes when every permission has a grant; grants not yet observed are fine", async () => {
-        const resources = [observedA, grantTo("proj_a"), grantTo("proj_b"), grantTo("proj_c")];
-        expect((await validateStack(policy, resources)).violations).toEqual([]);
+    it("reports every permission of a record that waits for no grant", async () => {
+        expect((await validateResource(policy, observedA)).messages).toEqual([
+            expect.stringContaining("project proj_a (permission cp_1) has access"),
+            expect.stringContaining("project proj_b (permission cp_2) has access"),
+        ]);
     });
 
-    it("matches a grant on checkpoint and project, not project alone", async () => {
-        const outcome = await validateStack(policy, [observedA, grantTo("proj_a", checkpointB), grantTo("proj_b", checkpointB)]);
-        expect(outcome.violations).toHaveLength(2);
+    it("passes when every permission has a grant; grants not yet listed are fine", async () => {
+        expect((await validateResource(policy, recordA(["proj_a", "proj_b", "proj_c"]))).violations).toEqual([]);
     });
 
     it("says nothing while a grant that could match is unknown", async () => {
-        expect((await validateStack(policy, [observedA, grant("g", grantProps(checkpointA, unknownString))])).violations).toEqual([]);
-        expect((await validateStack(policy, [observedA, grant("g", grantProps(unknownString, "proj_a"))])).violations).toEqual([]);
+        const outcome = await validateResource(policy, recordAWithUnknownGrants);
+        expect(outcome.violations).toEqual([]);
+        expect(outcome.notApplicable).toMatch(/not known yet/);
     });
 
-    it("ignores other resources and observations it cannot read", async () => {
+    it("ignores other resources and records it cannot read", async () => {
         const unreadable = observation("o", { ...permissionsProps(checkpointA, []), checkpoint: unknownString });
-        expect(await validateStack(policy, [otherResource, unreadable])).toEqual({ violations: [], messages: [] });
+        expect((await validateResource(policy, unreadable)).notApplicable).toMatch(/not known yet/);
+        expect((await validateResource(policy, otherResource)).notApplicable).toMatch(/only checks CheckpointPermissions/);
+        expect((await validateResource(policy, grantTo("proj_z"))).notApplicable).toMatch(/only checks CheckpointPermissions/);
     });
 });
 
 describe("on the native plugin's resources (openai-checkpoints:index:*)", () => {
-    const pluginObservedA = pluginObservation("plugin-a", observedA.props);
+    const pluginObservedA = pluginObservation("plugin-a", recordA(["proj_a"]).props);
     const pluginGrantTo = (projectId: string, permissionId?: string) =>
         pluginGrant(`plugin-grant-${projectId}`, grantProps(checkpointA, projectId, permissionId ? { permissionId } : {}));
 
-    it("the resource policies report on the plugin's record and grants as on the dynamic ones", async () => {
+    it("the policies report on the plugin's record and grants as on the dynamic ones", async () => {
         const forbidden = await validateResource(checkpointForbiddenProjects(), pluginObservedA, { forbiddenProjects: ["proj_b"] });
         expect(forbidden.messages).toEqual([`Checkpoint ${checkpointA}: project proj_b (permission cp_2) is a forbidden project.`]);
         const granted = await validateResource(checkpointAllowedProjects(), pluginGrantTo("proj_z"), { allowedProjects: ["proj_a"] });
         expect(granted.messages).toEqual([
             `Checkpoint ${checkpointA}: project proj_z (granted by this stack) is not an allowed project (allowed: proj_a).`,
         ]);
-    });
-
-    it("the stack policies see a plugin grant as managing what a plugin record observes", async () => {
-        const unmanaged = await validateStack(checkpointNoUnmanagedAccess(), [pluginObservedA, pluginGrantTo("proj_a", "cp_1")]);
-        expect(unmanaged.violations).toEqual([
-            {
-                message: expect.stringContaining("project proj_b (permission cp_2) has access that no CheckpointPermissionGrant"),
-                urn: urnOf("plugin-a", pluginCheckpointPermissionsType),
-            },
-        ]);
-        const max = await validateStack(checkpointMaxProjects(), [pluginObservedA, pluginGrantTo("proj_c")], { maxProjects: 2 });
+        // The plugin's record is given its grants' projects as `managedProjects`.
+        const unmanaged = await validateResource(checkpointNoUnmanagedAccess(), pluginObservedA);
+        expect(unmanaged.messages).toEqual([expect.stringContaining("project proj_b (permission cp_2) has access that no CheckpointPermissionGrant")]);
+        const max = await validateResource(checkpointMaxProjects(), pluginObservation("p", recordA(["proj_c"]).props), { maxProjects: 2 });
         expect(max.messages).toEqual([expect.stringContaining("3 projects have or are granted access")]);
-        const required = await validateStack(checkpointRequiredProjects(), [pluginObservedA], { requiredProjects: ["proj_eval"] });
+        const required = await validateResource(checkpointRequiredProjects(), pluginObservedA, { requiredProjects: ["proj_eval"] });
         expect(required.messages).toEqual([expect.stringContaining("required project proj_eval has no access")]);
     });
 });
@@ -347,14 +338,10 @@ describe("the policies together", () => {
         ]);
     });
 
-    it("report nothing on a stack with no config", async () => {
-        const resources = [observedA, grantTo("proj_a"), grantTo("proj_b")];
+    it("report nothing on a stack with no config whose record waits for its grants", async () => {
+        const resources = [recordA(["proj_a", "proj_b"]), grantTo("proj_a"), grantTo("proj_b")];
         for (const policy of policies) {
-            const outcomes =
-                "validateStack" in policy
-                    ? [await validateStack(policy as StackValidationPolicy, resources)]
-                    : await Promise.all(resources.map((r) => validateResource(policy as ResourceValidationPolicy, r)));
-            for (const outcome of outcomes) expect(outcome.violations, policy.name).toEqual([]);
+            for (const resource of resources) expect((await validateResource(policy, resource)).violations, policy.name).toEqual([]);
         }
     });
 
