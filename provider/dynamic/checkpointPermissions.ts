@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getCheckpointPermissionsOutput, type GetCheckpointPermissionsResult } from "./getCheckpointPermissions";
 import { checkpointPermissionsProvider } from "./provider";
 import { CheckpointPermissionGrant } from "./checkpointPermissionGrant";
-import { encodeAccess } from "../resources/access-text";
+import { accessOfText, encodeAccess } from "../resources/access-text";
 import {
     accessByProject,
     summarize,
@@ -41,11 +41,11 @@ interface RecordViews extends PermissionSummary {
 }
 
 /**
- * Each record's `revoking` as the engine hands it back: what the provider's check left out of the access because
- * the `up` revokes it. Kept here, not in a private field: the SDK sets it from the base class's constructor, before
- * the record's own fields exist.
+ * Each record's `access` output as the engine hands it back: the text the provider's check recorded when the `up`
+ * revokes access, else `null` (ObservedPermissionsState). Kept here, not in a private field: the SDK sets it from
+ * the base class's constructor, before the record's own fields exist.
  */
-const recordedRevoking = new WeakMap<CheckpointPermissions, pulumi.Output<unknown>>();
+const recordedAccess = new WeakMap<CheckpointPermissions, pulumi.Output<unknown>>();
 
 export class CheckpointPermissions extends pulumi.dynamic.Resource {
     declare readonly checkpoint: pulumi.Output<string>;
@@ -60,28 +60,27 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
     constructor(name: string, args: CheckpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
         const listing = getCheckpointPermissionsOutput({ checkpoint: args.checkpoint }, { parent: opts?.parent, dependsOn: opts?.dependsOn });
         // Only what the provider needs: the SDK pays for every property of every resource, in every preview.
-        const inputs: RecordArgs & { revoking: undefined } = {
+        const inputs: RecordArgs = {
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
             access: listing.apply((l) => encodeAccess(accessByProject(l.permissions))),
             ...(opts?.dependsOn === undefined ? {} : { managedProjects: projectsManagedBy(opts.dependsOn, args.checkpoint) }),
-            // Not an input (the provider's check works it out): asks the engine for the output.
-            revoking: undefined,
         };
         super(checkpointPermissionsProvider, name, inputs, opts, "openai", "CheckpointPermissions");
         this.#listing = listing;
     }
 
-    // The SDK sets an Output on the resource for each property the program sends, from the outputs the engine
-    // hands back. The record's outputs keep no access text, and `revoking` there may be the last `up`'s: so the
-    // class derives both, and these setters take the SDK's Outputs instead of letting them shadow the getters.
-
     /** The access recorded, as the preview diffs it: one `project permission` line per project, sorted. */
     get access(): pulumi.Output<AccessText> {
         return this.#recordViews().access;
     }
-    set access(_engineOutput: pulumi.Output<unknown>) {
-        // The outputs hold only the access's digest.
+    /**
+     * The SDK sets an Output on the resource for each property the program sends, from the outputs the engine hands
+     * back; the record's outputs keep the access text only for an `up` that revokes. So the class derives `access`
+     * (above), and this takes the SDK's Output instead of letting it shadow the getter.
+     */
+    set access(engineOutput: pulumi.Output<unknown>) {
+        recordedAccess.set(this, engineOutput);
     }
 
     /** Every permission, sorted by project id: the listing this program run read. */
@@ -105,41 +104,37 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
     get revoking(): pulumi.Output<AccessByProject> {
         return this.#recordViews().revoking;
     }
-    set revoking(engineOutput: pulumi.Output<unknown>) {
-        recordedRevoking.set(this, engineOutput);
-    }
 
     /**
      * Derived in the program, on first use (a record's views of 10,000 permissions are not free), from the listing
-     * it read and the `revoking` the engine hands back: tied to this resource, as its other outputs are, and known
+     * it read and the `access` the engine hands back: tied to this resource, as its other outputs are, and known
      * during preview, where the engine hands back the checked inputs as the outputs.
      */
     #recordViews(): pulumi.Output<RecordViews> {
         return (this.#views ??= pulumi
-            .all([recordedRevoking.get(this) ?? pulumi.output({}), this.#listing])
+            .all([recordedAccess.get(this) ?? pulumi.output(null), this.#listing])
             .apply(([recorded, l]) => viewsOf(recorded, l.permissions)));
     }
 }
 
 /**
  * The listing's views, less the access this `up` revokes: each project's permission in the listing that the
- * provider's check recorded as revoking. What the outputs of the last `up` say it revoked, and the listing no
- * longer shows, is gone: nothing to leave out.
+ * recorded access text does not hold. No text (`null`: the `up` revokes nothing), or a record still in an earlier
+ * version's shape (one an `up --target` left alone), revokes nothing.
  */
 function viewsOf(recorded: unknown, permissions: PermissionRecord[]): RecordViews {
-    const revokingRecorded = isAccessByProject(recorded) ? recorded : {};
+    const access = accessOfText(recorded);
     const listed = accessByProject(permissions);
     const revoking: AccessByProject = {};
-    for (const [projectId, permissionId] of Object.entries(listed)) {
-        if (revokingRecorded[projectId] === permissionId) revoking[projectId] = permissionId;
+    if (access !== undefined) {
+        for (const [projectId, permissionId] of Object.entries(listed)) {
+            if (access[projectId] !== permissionId) revoking[projectId] = permissionId;
+        }
     }
     const kept = permissions.filter((p) => revoking[p.projectId] !== p.id);
-    const access: AccessByProject = Object.fromEntries(Object.entries(listed).filter(([projectId]) => !Object.hasOwn(revoking, projectId)));
-    return { ...summarize(kept), access: encodeAccess(access), revoking };
-}
-
-function isAccessByProject(value: unknown): value is AccessByProject {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((id) => typeof id === "string");
+    // As the provider's check records it: without the projects revoked.
+    const recordable = Object.fromEntries(Object.entries(listed).filter(([projectId]) => !Object.hasOwn(revoking, projectId)));
+    return { ...summarize(kept), access: encodeAccess(recordable), revoking };
 }
 
 /** The projects that grants among `dependsOn` give access to on `checkpoint`. */

@@ -174,11 +174,11 @@ export class CheckpointPermissionsProvider implements provider.Provider {
 }
 
 /**
- * A record's outputs on this surface: the shared ones, and the access text again. A YAML, Python or Go program
+ * A record's outputs on this surface: the shared ones, with the access text always. A YAML, Python or Go program
  * has no listing of its own to derive it from (the dynamic resource's class does), so the plugin pays for the
  * second copy in state to give programs the typed `access` output.
  */
-function recordOutputs(inputs: ObservedPermissionsInputs): ObservedPermissionsState & Pick<ObservedPermissionsInputs, "access"> {
+function recordOutputs(inputs: ObservedPermissionsInputs): ObservedPermissionsState {
     return { ...recordObserved(inputs), access: inputs.access };
 }
 

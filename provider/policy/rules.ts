@@ -25,8 +25,8 @@ export function missingProjects(projectIds: Iterable<string>, required: Iterable
 
 /** The accesses whose project is not in `managedProjectIds`: access that no grant of the stack manages. */
 export function unmanagedPermissions<A extends ProjectAccess>(accesses: readonly A[], managedProjectIds: Iterable<string>): A[] {
-    const managed = new Set(managedProjectIds);
-    return accesses.filter((access) => !managed.has(access.projectId));
+    // The managed projects are the only ones expected.
+    return unexpectedProjects(accesses, managedProjectIds);
 }
 
 /**

@@ -62,7 +62,7 @@ export function checkObserved(olds: Partial<ObservedPermissionsInputs>, args: Ob
  * The outputs a record stored: this version's, or an earlier one's, which kept the access in them too (as this
  * text, as an object keyed by project, or as a permission list).
  */
-export type StoredRecord = Partial<ObservedPermissionsState> & { readonly access?: unknown };
+export type StoredRecord = Partial<Omit<ObservedPermissionsState, "access">> & { readonly access?: unknown };
 
 /**
  * `olds` are the outputs last stored (a surface's diff is handed those, not the old inputs). `revoking` is no
@@ -86,10 +86,14 @@ function sameAccess(olds: StoredRecord, access: AccessText): boolean {
     return olds.access === access;
 }
 
-/** The outputs to keep for the inputs recorded (create and update alike): all but the access text, which the inputs keep. */
+/**
+ * The outputs to keep for the inputs recorded (create and update alike): the access text's digest for the text,
+ * which the inputs keep; the text itself only for an `up` that revokes (see `ObservedPermissionsState.access`).
+ */
 export function recordObserved(inputs: ObservedPermissionsInputs): ObservedPermissionsState {
     const { checkpoint, access, managedProjects, revoking } = inputs;
-    return { checkpoint, accessDigest: digestAccess(access), managedProjects, revoking };
+    const revokes = Object.keys(revoking).length > 0;
+    return { checkpoint, accessDigest: digestAccess(access), access: revokes ? access : null, managedProjects, revoking };
 }
 
 /**

@@ -59,15 +59,20 @@ export interface ObservedPermissionsInputs extends Required<ObservedPermissionsA
 }
 
 /**
- * `CheckpointPermissions` outputs: the checked inputs less the access itself, which the inputs keep (the engine
- * diffs and shows the inputs, and the access is nearly all of a record's state). Its digest stands in for it, so
- * the provider's diff, which is handed the outputs, still tells whether the access changed.
+ * `CheckpointPermissions` outputs: the checked inputs less the access text, which the inputs keep (the engine diffs
+ * and shows the inputs, and the access is nearly all of a record's state). Its digest stands in for it, so the
+ * provider's diff, which is handed the outputs, still tells whether the access changed.
  */
 export interface ObservedPermissionsState extends Omit<ObservedPermissionsInputs, "access"> {
     /** `digestAccess(access)` (./access-text.ts). */
     accessDigest: string;
+    /**
+     * The access text again, only while `revoking` is not empty: the program reads it back to leave what the `up`
+     * revokes out of its own outputs. Otherwise `null`, not absent: the SDK resolves an absent output as unknown
+     * during preview.
+     */
+    access: AccessText | null;
 }
-
 /**
  * The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it.
  * `kind` told the one dynamic provider both resources shared which one a call was about.

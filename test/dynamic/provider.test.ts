@@ -111,10 +111,14 @@ describe("CheckpointPermissions", () => {
     it("records what was read without a request, keyed by the checkpoint; its outputs keep the access text's SHA-256, not the text", async () => {
         const inputs = record({ proj_a: "cp_a" });
         const created = await records.create({ ...inputs, __provider: "the shim" });
-        const { access, ...rest } = inputs;
-        const accessDigest = createHash("sha256").update(access).digest("base64url");
-        expect(created).toEqual({ id: CHECKPOINT, outs: { ...rest, accessDigest } });
+        const accessDigest = createHash("sha256").update(inputs.access).digest("base64url");
+        expect(created).toEqual({ id: CHECKPOINT, outs: { ...inputs, accessDigest, access: null } });
         expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("keeps the text in the outputs too for an up that revokes: the program reads it back to leave that access out", async () => {
+        const inputs = record({ proj_a: "cp_a" }, [], CHECKPOINT, { proj_b: "cp_b" });
+        expect((await records.update(CHECKPOINT, await stateOf(record({})), { ...inputs })).outs).toMatchObject({ access: inputs.access, revoking: { proj_b: "cp_b" } });
     });
 
     it("sees no change against outputs that an earlier version stored with the access text in them, and a change for another text", async () => {
