@@ -18,8 +18,6 @@ export interface CheckpointPermissionGrantArgs {
 export class CheckpointPermissionGrant extends pulumi.dynamic.Resource {
     declare readonly checkpoint: pulumi.Output<string>;
     declare readonly projectId: pulumi.Output<string>;
-    /** The permission's id in OpenAI, `cp_…`; also this resource's id. */
-    declare readonly permissionId: pulumi.Output<string>;
     /** When access was granted, in Unix seconds. */
     declare readonly createdAt: pulumi.Output<number>;
     /** True when the project already had access and the existing permission was adopted. */
@@ -32,8 +30,8 @@ export class CheckpointPermissionGrant extends pulumi.dynamic.Resource {
             {
                 checkpoint: args.checkpoint,
                 projectId: args.projectId,
-                // Outputs the provider fills in; listed so the SDK creates an Output for each.
-                permissionId: undefined,
+                // Outputs the provider fills in; listed so the SDK creates an Output for each. Not `permissionId`:
+                // it is the id (below), and the SDK pays for every property of every resource, in every preview.
                 createdAt: undefined,
                 adopted: undefined,
             },
@@ -41,5 +39,10 @@ export class CheckpointPermissionGrant extends pulumi.dynamic.Resource {
             "openai",
             "CheckpointPermissionGrant",
         );
+    }
+
+    /** The permission's id in OpenAI, `cp_…`: this resource's id. */
+    get permissionId(): pulumi.Output<string> {
+        return this.id;
     }
 }
