@@ -258,8 +258,8 @@ export function checkpointRequiredProjects(
             if (requiredProjects.length === 0) return args.notApplicable("no required projects configured");
             const record = recordUnderValidation(args);
             // A grant whose project is not known yet may be the missing one: say nothing rather than guess.
-            managedUnderValidation(args, record);
-            for (const projectId of missingProjects(projectsWithAccess(record), requiredProjects)) {
+            const managed = managedUnderValidation(args, record);
+            for (const projectId of missingProjects([...record.projectIds, ...managed], requiredProjects)) {
                 reportViolation(
                     `Checkpoint ${record.checkpoint}: required project ${projectId} has no access ` +
                         "and no CheckpointPermissionGrant that the record waits for (its dependsOn) gives it.",

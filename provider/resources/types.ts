@@ -73,6 +73,7 @@ export interface ObservedPermissionsState extends Omit<ObservedPermissionsInputs
      */
     access: AccessText | null;
 }
+
 /**
  * The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it.
  * `kind` told the one dynamic provider both resources shared which one a call was about.
