@@ -19,6 +19,7 @@ import {
     isCheckpointPermissionGrant,
     isCheckpointPermissions,
     observedPermissions,
+    recordedAccess,
     type ObservedPermissions,
     type ProjectAccess,
 } from "./resources";
@@ -282,8 +283,7 @@ export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): Resour
         validateResource: (args, reportViolation) => {
             const record = recordUnderValidation(args);
             const managed = managedUnderValidation(args, record);
-            const accesses = record.permissions.map((permission) => ({ checkpoint: record.checkpoint, projectId: permission.projectId, permissionId: permission.id }));
-            for (const access of unmanagedPermissions(accesses, managed)) {
+            for (const access of unmanagedPermissions(recordedAccess(record), managed)) {
                 reportViolation(
                     `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
                         "CheckpointPermissionGrant the record waits for (its dependsOn) manages (granted outside Pulumi?).",

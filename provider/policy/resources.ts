@@ -263,13 +263,12 @@ export function grantCheckpoint(resource: PolicyResourceLike): string | undefine
  */
 export function accessOf(resource: PolicyResourceLike): ProjectAccess[] | undefined {
     const observed = observedPermissions(resource);
-    if (observed) {
-        return observed.permissions.map((permission) => ({
-            checkpoint: observed.checkpoint,
-            projectId: permission.projectId,
-            permissionId: permission.id,
-        }));
-    }
+    if (observed) return recordedAccess(observed);
     const grant = grantOf(resource);
     return grant ? [grant] : undefined;
+}
+
+/** Each permission a record holds, as a project's access. */
+export function recordedAccess(observed: ObservedPermissions): ProjectAccess[] {
+    return observed.permissions.map((permission) => ({ checkpoint: observed.checkpoint, projectId: permission.projectId, permissionId: permission.id }));
 }
