@@ -23,7 +23,6 @@ import {
     type ObservedPermissionsArgs,
     type PermissionRecord,
     type PermissionSummary,
-    type ProjectSet,
 } from "../resources/types";
 
 export interface CheckpointPermissionsArgs {
@@ -137,13 +136,11 @@ function viewsOf(recorded: unknown, permissions: PermissionRecord[]): RecordView
     return { ...summarize(kept), access: encodeAccess(recordable), revoking };
 }
 
-/** The projects that grants among `dependsOn` give access to on `checkpoint`. */
-function projectsManagedBy(dependsOn: NonNullable<pulumi.CustomResourceOptions["dependsOn"]>, checkpoint: pulumi.Input<string>): pulumi.Output<ProjectSet> {
-    return pulumi.all([grantedAccess(dependsOn), checkpoint]).apply(([granted, recorded]) => {
-        const managed: ProjectSet = {};
-        for (const [grantCheckpoint, projectId] of granted) if (grantCheckpoint === recorded) managed[projectId] = true;
-        return managed;
-    });
+/** The projects that grants among `dependsOn` give access to on `checkpoint` (the provider's check sorts them). */
+function projectsManagedBy(dependsOn: NonNullable<pulumi.CustomResourceOptions["dependsOn"]>, checkpoint: pulumi.Input<string>): pulumi.Output<string[]> {
+    return pulumi
+        .all([grantedAccess(dependsOn), checkpoint])
+        .apply(([granted, recorded]) => granted.filter(([grantCheckpoint]) => grantCheckpoint === recorded).map(([, projectId]) => projectId));
 }
 
 /**

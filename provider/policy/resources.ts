@@ -175,8 +175,8 @@ const RecordedAccess = z.union([
 /** The record as its inputs hold it. */
 const ObservedAccessProps = z.object({ checkpoint: nonEmpty, access: RecordedAccess });
 
-/** The projects a record's grants manage, as a set (`{ "proj_eval": true }`); a record without grants has none. */
-const ManagedProjects = z.record(nonEmpty, z.literal(true)).default({});
+/** The projects a record's grants manage, a list of project ids; a record without grants has none. */
+const ManagedProjects = z.array(nonEmpty).default([]);
 
 /** The record as it was stored before it was keyed by project (a stack not yet updated since). */
 const LegacyObservedPermissionsProps = z.object({
@@ -222,7 +222,7 @@ export function observedPermissions(resource: PolicyResourceLike): ObservedPermi
 function managedProjectIds(resource: PolicyResourceLike, known: Record<string, unknown>): string[] | undefined {
     const unknownProp = Object.prototype.hasOwnProperty.call(resource.props, "managedProjects") && !("managedProjects" in known);
     const parsed = ManagedProjects.safeParse(known["managedProjects"]);
-    return unknownProp || !parsed.success ? undefined : Object.keys(parsed.data).sort(compare);
+    return unknownProp || !parsed.success ? undefined : [...new Set(parsed.data)].sort(compare);
 }
 
 function sortedObservation(checkpoint: string, permissions: ObservedPermission[], managed: string[] | undefined): ObservedPermissions {

@@ -22,15 +22,18 @@ export interface GrantDiff {
     readonly replaces: Array<keyof GrantInputs>;
 }
 
-export function checkGrant<T extends GrantInputs>(news: T): CheckResult<T> {
+/** The inputs as a program gives them: any values, or none, which the check names. */
+type GrantArgs = { readonly [K in keyof GrantInputs]?: unknown };
+
+export function checkGrant<T extends GrantArgs>(news: T): CheckResult<T> {
     return checkFailures(news, [
         ["checkpoint", checkCheckpoint],
         ["projectId", checkProjectId],
     ]);
 }
 
-/** `olds` come from state, as an earlier version may have stored them. */
-export function diffGrant(olds: Partial<GrantInputs>, news: GrantInputs): GrantDiff {
+/** `olds` come from state; `news` are the checked inputs, some perhaps not known yet. */
+export function diffGrant(olds: GrantArgs, news: GrantArgs): GrantDiff {
     // Access cannot be moved to another checkpoint or project: that is a different grant.
     const replaces = (["checkpoint", "projectId"] as const).filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
     return { changes: replaces.length > 0, replaces };

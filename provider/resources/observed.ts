@@ -13,7 +13,7 @@ import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
 import { accessOfText, decodeAccess, digestAccess, encodeAccess } from "./access-text";
-import { checkFailures, type CheckResult } from "./check";
+import { checkFailures, type CheckFailure, type CheckResult } from "./check";
 import { isUnknown } from "./unknowns";
 import {
     accessByProject,
@@ -22,7 +22,7 @@ import {
     type ObservedPermissionsArgs,
     type ObservedPermissionsInputs,
     type ObservedPermissionsState,
-    type ProjectSet,
+    compare,
 } from "./types";
 
 /** What a change of inputs means for a record. */
@@ -47,31 +47,43 @@ export interface LiveRecord {
  * `olds` are the inputs last recorded (any shape an earlier version stored, or none for a new record).
  */
 export function checkObserved(olds: Partial<ObservedPermissionsInputs>, args: ObservedPermissionsArgs): CheckResult<ObservedPermissionsInputs> {
-    const news = { ...args, managedProjects: args.managedProjects ?? {} };
-    const { failures } = checkFailures(news, [
-        ["checkpoint", checkCheckpoint],
-        ["access", checkAccess],
-        ["managedProjects", checkProjectSet],
-    ]);
-    const revoking = failures.length === 0 ? revokedBy(olds, news) : {};
+    const given = { ...args, managedProjects: args.managedProjects ?? [] };
+    const failures = [...checkRecordArgs(given), ...checkFailures(given, [["access", checkAccess]]).failures];
+    if (failures.length > 0) return { inputs: { ...given, revoking: {} }, failures };
+    const news = { ...given, managedProjects: sortedProjects(given.managedProjects) };
+    const revoking = revokedBy(olds, news);
     const access = Object.keys(revoking).length === 0 ? news.access : encodeAccess(withoutProjects(decodeAccess(news.access), revoking));
     return { inputs: { ...news, access, revoking }, failures };
+}
+
+/**
+ * Checks what a program gives a record besides its listing (`checkpoint`, `managedProjects`), naming the bad
+ * property; a value not known yet is checked when it is. The plugin checks these before it reads the listing.
+ */
+export function checkRecordArgs(args: { readonly checkpoint?: unknown; readonly managedProjects?: unknown }): CheckFailure[] {
+    const given = { checkpoint: args.checkpoint, managedProjects: args.managedProjects ?? [] };
+    return checkFailures(given, [
+        ["checkpoint", checkCheckpoint],
+        ["managedProjects", checkProjectList],
+    ]).failures;
 }
 
 /**
  * The outputs a record stored: this version's, or an earlier one's, which kept the access in them too (as this
  * text, as an object keyed by project, or as a permission list).
  */
-export type StoredRecord = Partial<Omit<ObservedPermissionsState, "access">> & { readonly access?: unknown };
+export type StoredRecord = { readonly [K in keyof ObservedPermissionsState]?: unknown };
 
 /**
  * `olds` are the outputs last stored (a surface's diff is handed those, not the old inputs). `revoking` is no
  * change of its own: it empties once the access it names is gone.
  */
-export function diffObserved(olds: StoredRecord, news: ObservedPermissionsInputs): ObservedDiff {
+export function diffObserved(olds: StoredRecord, news: { readonly [K in "checkpoint" | "access" | "managedProjects"]: unknown }): ObservedDiff {
     // Another checkpoint is another record. A listing not known yet (during preview) is a change: not a new record.
     const replaces: ObservedDiff["replaces"] = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
-    const changes = replaces.length > 0 || !sameAccess(olds, news.access) || !sameEntries(olds.managedProjects, news.managedProjects);
+    // A record imported by id has no managed projects recorded: it takes the program's without a change.
+    const sameManaged = olds.managedProjects === undefined || sameList(olds.managedProjects, news.managedProjects);
+    const changes = replaces.length > 0 || !sameAccess(olds, news.access) || !sameManaged;
     return { changes, replaces };
 }
 
@@ -80,8 +92,8 @@ export function diffObserved(olds: StoredRecord, news: ObservedPermissionsInputs
  * keep the access itself: the same text is the same (the outputs take the new shape at the next change), an object
  * or a list is not (it migrates). An unknown access is a change.
  */
-function sameAccess(olds: StoredRecord, access: AccessText): boolean {
-    if (isUnknown(access)) return false;
+function sameAccess(olds: StoredRecord, access: unknown): boolean {
+    if (typeof access !== "string" || isUnknown(access)) return false;
     if (typeof olds.accessDigest === "string") return olds.accessDigest === digestAccess(access);
     return olds.access === access;
 }
@@ -98,17 +110,14 @@ export function recordObserved(inputs: ObservedPermissionsInputs): ObservedPermi
 
 /**
  * `pulumi refresh`: the live listing becomes the inputs the next diff compares with. `undefined` when the
- * checkpoint is gone (or no longer visible): so is the record of its permissions.
+ * checkpoint is gone (or no longer visible): so is the record of its permissions. `managedProjects` are kept from
+ * the state (`[]` for none); an import has no state to keep them from, and leaves them to the program.
  */
-export async function readObserved(
-    client: CheckpointPermissionsClient,
-    checkpoint: string,
-    managedProjects: ProjectSet = {},
-): Promise<LiveRecord | undefined> {
+export async function readObserved(client: CheckpointPermissionsClient, checkpoint: string, managedProjects?: string[]): Promise<LiveRecord | undefined> {
     try {
         const { permissions } = await client.permissions.listAll(checkpoint);
         const access = encodeAccess(accessByProject(permissions));
-        const inputs: ObservedPermissionsInputs = { checkpoint, access, managedProjects, revoking: {} };
+        const inputs: ObservedPermissionsInputs = { checkpoint, access, managedProjects: managedProjects ?? [], revoking: {} };
         return { inputs, state: recordObserved(inputs) };
     } catch (error) {
         if (error instanceof NotFoundError) return undefined;
@@ -118,11 +127,11 @@ export async function readObserved(
 
 /** The access of `news` that grants managed at the last `up` and no longer do: what this `up` revokes. */
 function revokedBy(olds: Partial<ObservedPermissionsInputs>, news: Omit<ObservedPermissionsInputs, "revoking">): AccessByProject {
-    const { managedProjects } = news;
     const revoking: AccessByProject = {};
-    if (olds.checkpoint !== news.checkpoint || isUnknown(news.access) || isUnknown(managedProjects)) return revoking;
-    if (!isPlainObject(olds.managedProjects)) return revoking;
-    const released = Object.keys(olds.managedProjects).filter((projectId) => !Object.hasOwn(managedProjects, projectId));
+    if (olds.checkpoint !== news.checkpoint || isUnknown(news.access) || !isKnownList(news.managedProjects)) return revoking;
+    if (!isKnownList(olds.managedProjects)) return revoking;
+    const managed = new Set(news.managedProjects);
+    const released = olds.managedProjects.filter((projectId) => !managed.has(projectId));
     const recorded = released.length === 0 ? undefined : recordedAccess(olds.access);
     if (recorded === undefined) return revoking;
     const access = decodeAccess(news.access);
@@ -143,11 +152,20 @@ function withoutProjects(access: AccessByProject, projects: AccessByProject): Ac
     return Object.fromEntries(Object.entries(access).filter(([projectId]) => !Object.hasOwn(projects, projectId)));
 }
 
-/** The same keys with the same values, in any order (the engine's wire format does not keep it); unknown is never the same. */
-function sameEntries(old: unknown, next: unknown): boolean {
-    if (!isPlainObject(old) || !isPlainObject(next)) return false;
-    const keys = Object.keys(next);
-    return keys.length === Object.keys(old).length && keys.every((key) => Object.hasOwn(old, key) && old[key] === next[key]);
+/** The same project ids (both sorted, as checked); a list not known yet is never the same. */
+function sameList(old: unknown, next: unknown): boolean {
+    if (!isKnownList(old) || !isKnownList(next)) return false;
+    return old.length === next.length && old.every((projectId, i) => projectId === next[i]);
+}
+
+/** A list whose every item is known (during preview the engine may send the list, or an item of it, as unknown). */
+export function isKnownList(value: unknown): value is string[] {
+    return Array.isArray(value) && !value.some(isUnknown);
+}
+
+/** Sorted and unique, so the same projects are always the same list; a list not known yet stays as it is. */
+function sortedProjects(projectIds: string[]): string[] {
+    return isKnownList(projectIds) ? [...new Set(projectIds)].sort(compare) : projectIds;
 }
 
 /** `access`: the text of project ids and their permission ids. */
@@ -162,17 +180,12 @@ function checkAccess(value: unknown, argument: string): void {
 /** An id that `checkProjectId` and `checkPermissionId` accept, by construction: letters, digits, `-` and `_`, at most 64. */
 const WELL_FORMED_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_ID_LENGTH - 1}}$`);
 
-/** `managedProjects`: project ids to `true`. */
-function checkProjectSet(value: unknown, argument: string): void {
-    for (const [projectId, member] of Object.entries(checkObject(value, argument))) {
-        checkProjectId(projectId, argument);
-        if (member !== true) throw new InvalidArgumentError(`${argument}.${projectId}`, member, "must be true");
-    }
-}
-
-function checkObject(value: unknown, argument: string): Record<string, unknown> {
-    if (!isPlainObject(value)) throw new InvalidArgumentError(argument, value, "must be an object keyed by project id");
-    return value;
+/** `managedProjects`: a list of project ids (an item not known yet is checked when it is). */
+function checkProjectList(value: unknown, argument: string): void {
+    if (!Array.isArray(value)) throw new InvalidArgumentError(argument, value, "must be a list of project ids");
+    value.forEach((projectId, i) => {
+        if (!isUnknown(projectId)) checkProjectId(projectId, `${argument}[${i}]`);
+    });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

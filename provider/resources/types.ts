@@ -34,18 +34,16 @@ export type AccessByProject = Record<string, string>;
  */
 export type AccessText = string;
 
-/** A set of project ids as an object keyed by project (`{ "proj_eval": true }`), so its diff names the project too. */
-export type ProjectSet = Record<string, true>;
-
 /** `CheckpointPermissions` as the program gives it: the listing it read, keyed by project. */
 export interface ObservedPermissionsArgs {
     checkpoint: string;
     access: AccessText;
     /**
-     * The projects whose access grants of the stack manage: the grants the record waits for. A program leaves it out
-     * when there are none (the SDK pays for every property it sends); the provider's check records `{}`.
+     * The projects whose access grants of the stack manage: the grants the record waits for; project ids, sorted and
+     * unique once checked (so the engine's diff of them names the project). A program leaves it out when there are
+     * none (the SDK pays for every property it sends); the provider's check records `[]`.
      */
-    managedProjects?: ProjectSet;
+    managedProjects?: string[];
 }
 
 /** `CheckpointPermissions` inputs after the provider's check. The engine diffs these, so they are what a preview shows. */

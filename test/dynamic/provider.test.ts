@@ -99,7 +99,7 @@ describe("CheckpointPermissions", () => {
     const record = (access: Record<string, string>, managed: string[] = [], checkpoint = CHECKPOINT, revoking: Record<string, string> = {}): ObservedPermissionsInputs => ({
         checkpoint,
         access: encodeAccess(access),
-        managedProjects: Object.fromEntries(managed.map((projectId) => [projectId, true])),
+        managedProjects: [...managed].sort(),
         revoking,
     });
     /** A change is left for the engine to diff from the inputs (`changes` unknown), so it shows only what changed. */
@@ -132,6 +132,13 @@ describe("CheckpointPermissions", () => {
         const checked = await records.check({}, given);
         expect(checked).toEqual({ inputs: record({ proj_a: "cp_a" }), failures: [] });
         expect(await records.diff(CHECKPOINT, await stateOf(record({ proj_a: "cp_a" })), checked.inputs)).toMatchObject({ changes: false });
+    });
+
+    it("records the managed projects sorted and once each, so the same grants in another order are no change", async () => {
+        const checked = await records.check({}, { ...record({ proj_a: "cp_a" }), managedProjects: ["proj_b", "proj_a", "proj_b"] });
+        expect(checked).toEqual({ inputs: record({ proj_a: "cp_a" }, ["proj_a", "proj_b"]), failures: [] });
+        const olds = await stateOf(record({ proj_a: "cp_a" }, ["proj_a", "proj_b"]));
+        expect(await records.diff(CHECKPOINT, { ...olds }, checked.inputs)).toEqual(UNCHANGED);
     });
 
     it("reports no change for the same listing in any key order, and a change for a project added, removed or granted again", async () => {
@@ -181,11 +188,13 @@ describe("CheckpointPermissions", () => {
     });
 
     it("fails check on a malformed listing, naming the property, before any request", async () => {
-        const result = await records.check({}, { ...record({ "proj a": "cp_a" }), managedProjects: { proj_b: "yes" } });
+        const result = await records.check({}, { ...record({ "proj a": "cp_a" }), managedProjects: ["proj_a", "proj b"] });
         expect(result.failures).toEqual([
+            { property: "managedProjects[1]", reason: expect.stringMatching(/must not contain whitespace.*proj b/) },
             { property: "access", reason: expect.stringMatching(/must not contain whitespace.*proj a/) },
-            { property: "managedProjects.proj_b", reason: expect.stringMatching(/must be true/) },
         ]);
+        const keyed = { ...record({}), managedProjects: { proj_b: true } } as unknown as ObservedPermissionsInputs;
+        expect((await records.check({}, keyed)).failures).toEqual([{ property: "managedProjects", reason: expect.stringMatching(/must be a list of project ids/) }]);
         expect((await records.check({}, { ...record({}), access: [] })).failures).toEqual([{ property: "access", reason: expect.stringMatching(/must be the access text/) }]);
         expect((await records.check({}, { ...record({}), access: "proj_a cp_a\nproj_b\n" })).failures).toEqual([
             { property: "access line 2", reason: expect.stringMatching(/must be `project permission`.*proj_b/) },
@@ -256,7 +265,7 @@ describe("the provider of shims that earlier versions put in state (one for both
     it("tells a grant from a record by its properties, with or without the `kind` those versions stored", async () => {
         const grant = await runtime.create({ kind: "CheckpointPermissionGrant", checkpoint: CHECKPOINT, projectId: "proj_new" });
         expect(grant.outs).toMatchObject({ projectId: "proj_new", permissionId: grant.id });
-        const record = await runtime.create({ kind: "CheckpointPermissions", checkpoint: CHECKPOINT, access: "", managedProjects: {}, revoking: {} });
+        const record = await runtime.create({ kind: "CheckpointPermissions", checkpoint: CHECKPOINT, access: "", managedProjects: [], revoking: {} });
         expect(record.id).toBe(CHECKPOINT);
         // A record of the first versions: a permission list.
         expect(await runtime.read(CHECKPOINT, { kind: "CheckpointPermissions", checkpoint: CHECKPOINT, permissions: [] })).toMatchObject({ id: CHECKPOINT });

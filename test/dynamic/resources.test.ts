@@ -64,7 +64,7 @@ describe("CheckpointPermissions", () => {
         const { __provider: _provider, ...recorded } = registration.inputs;
         // The listing is recorded once; the convenient views are not stored again.
         // What the program gives, and nothing more (the SDK pays for every property): without grants in its dependsOn,
-        // no managedProjects; the provider's check records `{}`, and adds `revoking`.
+        // no managedProjects; the provider's check records `[]`, and adds `revoking`.
         expect(recorded).toEqual({
             checkpoint: CHECKPOINT,
             access: encodeAccess(Object.fromEntries(live.map((p) => [p.project_id, p.id]))),
@@ -80,7 +80,7 @@ describe("CheckpointPermissions", () => {
         const observed = new CheckpointPermissions("with-grants", { checkpoint: CHECKPOINT }, { dependsOn: pulumi.output([mine, elsewhere]) });
         await output(observed.projectIds);
         await output(observed.id);
-        expect(registered.find((r) => r.name === "with-grants")!.inputs["managedProjects"]).toEqual({ proj_m: true });
+        expect(registered.find((r) => r.name === "with-grants")!.inputs["managedProjects"]).toEqual(["proj_m"]);
     });
 });
 

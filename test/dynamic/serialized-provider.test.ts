@@ -126,7 +126,7 @@ describe("the serialized provider", () => {
         const result = await runProvider(
             providerTexts.record,
             `${CONFIGURE}
-    const inputs = { checkpoint: ${JSON.stringify(CHECKPOINT)}, access: "proj_a cp_a\\n", managedProjects: {} };
+    const inputs = { checkpoint: ${JSON.stringify(CHECKPOINT)}, access: "proj_a cp_a\\n", managedProjects: [] };
     out.checked = await provider.check({}, inputs);
     out.created = await provider.create(out.checked.inputs);
     out.same = await provider.diff(out.created.id, out.created.outs, out.checked.inputs);
@@ -174,7 +174,7 @@ describe("the serialized provider", () => {
     const grant = { kind: "CheckpointPermissionGrant", checkpoint: ${JSON.stringify(CHECKPOINT)}, projectId: "proj_earlier" };
     out.created = await provider.create((await provider.check({}, grant)).inputs);
     await provider.delete(out.created.id, out.created.outs);
-    const record = { kind: "CheckpointPermissions", checkpoint: ${JSON.stringify(CHECKPOINT)}, access: "proj_a cp_a\\n", managedProjects: {} };
+    const record = { kind: "CheckpointPermissions", checkpoint: ${JSON.stringify(CHECKPOINT)}, access: "proj_a cp_a\\n", managedProjects: [] };
     out.record = await provider.create((await provider.check({}, record)).inputs);`,
         );
         expect(result["error"]).toBeUndefined();

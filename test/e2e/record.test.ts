@@ -162,9 +162,9 @@ describe("a stack whose grants leave the program", () => {
             `- ${lineOf("proj_b")}`,
             lineOf("proj_eval"),
             lineOf("proj_research"),
-            "~ managedProjects: {",
-            "- proj_b: true",
-            "}",
+            "~ managedProjects: [",
+            '- [1]: "proj_b"',
+            "]",
             "~ revoking: {",
             `+ proj_b: "${revoked.id}"`,
             "}",
@@ -264,7 +264,7 @@ describe.each(earlierShapes)("a stack holding the record as %s (an earlier versi
         await stack.up();
         const [record] = recordsIn(await stack.exportState());
         const live = encodeAccess(Object.fromEntries(stack.emulator.permissions(SMALL).map((p) => [p.project_id, p.id])));
-        expect(record?.inputs).toMatchObject({ checkpoint: SMALL, access: live, managedProjects: {} });
+        expect(record?.inputs).toMatchObject({ checkpoint: SMALL, access: live, managedProjects: [] });
         expect(Object.keys(record?.inputs ?? {}).sort()).toEqual(["__provider", "access", "checkpoint", "managedProjects", "revoking"]);
         expect(record?.outputs).toEqual(outputsFor(record!.inputs!));
         await stack.preview(["--expect-no-changes"]);

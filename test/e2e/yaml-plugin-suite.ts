@@ -6,16 +6,18 @@
  * (./yaml-plugin.test.ts) and on the one a user installs from the packed tarball.
  *
  * The steps build on each other (one stack, in order): import, up, no changes, drift, policy, refresh, destroy.
+ * After each, every resource of the package in the stack's state must have the shape the plugin's schema declares.
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import { PACKAGE_NAME } from "../../provider/plugin/schema";
 import { encodeAccess } from "../../provider/resources/access-text";
 import { REPO_ROOT } from "../../tools/engine/engine";
 import { readmeBlocks, shellCommands } from "../support/readme";
+import { assertStateConforms } from "../support/schema-conformance";
 import { startEngineStack, type EngineStack } from "./harness";
 
 export const YAML_EXAMPLE_DIR = path.join(REPO_ROOT, "examples", "yaml-checkpoint-access");
@@ -84,6 +86,9 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
             await stack.setConfig(`${PACKAGE_NAME}:baseUrl`, stack.emulator.baseUrl);
             await stack.setConfig(`${PACKAGE_NAME}:adminKey`, stack.emulator.adminKey, { secret: true });
             await stack.setConfig("partnerAdminKey", PARTNER_KEY, { secret: true });
+        });
+        afterEach(async () => {
+            assertStateConforms(await stack.exportState());
         });
         afterAll(async () => {
             await stack?.dispose();

@@ -1,10 +1,12 @@
 /**
  * The plugin's Provider object against the emulator over loopback: what the engine calls for `pulumi up`, refresh,
- * import and destroy, and for the `getCheckpointPermissions` invoke, called here directly.
+ * import and destroy, and for the `getCheckpointPermissions` invoke, called here directly. Every answer is checked
+ * against the package schema (./conforming.ts) on the way.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { CheckpointPermissionsProvider } from "../../provider/plugin/provider";
+import { conforming, type ConformingProvider } from "./conforming";
 import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, RECORD_TOKEN } from "../../provider/plugin/schema";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { encodeAccess } from "../../provider/resources/access-text";
@@ -22,11 +24,11 @@ const recordUrn = `urn:pulumi:dev::yaml::${RECORD_TOKEN}::record`;
 const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 
 let emulator: RunningEmulator;
-let plugin: CheckpointPermissionsProvider;
+let plugin: ConformingProvider;
 
 beforeAll(async () => {
     emulator = await startEmulator({ seed });
-    plugin = new CheckpointPermissionsProvider("0.0.0-test");
+    plugin = conforming(new CheckpointPermissionsProvider("0.0.0-test"));
     plugin.configure({ adminKey: emulator.adminKey, baseUrl: emulator.baseUrl });
 });
 afterAll(async () => {
@@ -65,6 +67,25 @@ describe("CheckpointPermissionGrant", () => {
         const { failures } = await plugin.check(grantUrn, {}, { checkpoint: "", projectId: " " });
         expect(failures?.map((f) => f.property).sort()).toEqual(["checkpoint", "projectId"]);
         expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("names a required input that is absent (an Output that resolved to undefined or None), and answers only what was given", async () => {
+        const { inputs, failures } = await plugin.check(grantUrn, {}, { checkpoint: CHECKPOINT });
+        expect(failures).toEqual([{ property: "projectId", reason: expect.stringMatching(/^projectId: must be a string/) }]);
+        expect(inputs).toEqual({ checkpoint: CHECKPOINT });
+        expect(Object.values(inputs ?? {})).not.toContain(undefined);
+        expect(emulator.requests).toHaveLength(0);
+    });
+
+    it("never repeats a secret input in a failure", async () => {
+        const hidden = "ft:gpt-4o-mini-2024-07-18:acme-secret-org::AbC123 ";
+        const { failures } = await plugin.check(grantUrn, {}, { checkpoint: secret(hidden), projectId: secret("proj bad") });
+        expect(failures?.map((f) => f.property).sort()).toEqual(["checkpoint", "projectId"]);
+        for (const { reason } of failures ?? []) {
+            expect(reason).not.toContain("acme-secret-org");
+            expect(reason).not.toContain("proj bad");
+            expect(reason).toContain("[secret]");
+        }
     });
 
     it("passes check on values not known yet", async () => {
@@ -136,10 +157,11 @@ describe("CheckpointPermissions (the record)", () => {
     it("reads the live listing in check, as access text, so a YAML program gives only the checkpoint", async () => {
         const { inputs, failures } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT });
         expect(failures).toEqual([]);
-        expect(inputs).toMatchObject({ checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }), managedProjects: {} });
+        expect(inputs).toEqual({ checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }), managedProjects: [] });
         expect(inputs).not.toHaveProperty("kind"); // the dynamic provider's dispatch field: not part of the plugin's shapes
         const created = await plugin.create(recordUrn, inputs);
-        expect(created).toMatchObject({ id: CHECKPOINT, outs: { checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }) } });
+        // Only what the schema declares: the dynamic surface's `revoking` and `accessDigest` are not the plugin's.
+        expect(created).toEqual({ id: CHECKPOINT, outs: { checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }), managedProjects: [] } });
         expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, inputs)).toEqual({ changes: false, replaces: [] });
     });
 
@@ -159,21 +181,79 @@ describe("CheckpointPermissions (the record)", () => {
         expect(failures).toEqual([{ property: "checkpoint", reason: `${gone} was not found with this provider's key` }]);
     });
 
-    it("leaves the listing unknown while the checkpoint is, without a request", async () => {
-        const { inputs } = await plugin.check(recordUrn, {}, { checkpoint: UNKNOWN });
-        expect(inputs).toMatchObject({ checkpoint: UNKNOWN, access: UNKNOWN });
+    it("never repeats a secret checkpoint, in a failure or in an error", async () => {
+        const gone = "ft:gpt-4o-mini-2024-07-18:acme-secret-org::Gone";
+        const { failures } = await plugin.check(recordUrn, {}, { checkpoint: secret(gone) });
+        expect(failures).toEqual([{ property: "checkpoint", reason: "[secret] was not found with this provider's key" }]);
+        const invoked = plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: secret(gone) });
+        await expect(invoked).rejects.toThrow(/404/);
+        await expect(invoked).rejects.not.toThrow(/acme-secret-org/);
+        const bad = await plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: secret(`${gone}\u0000`) });
+        expect(bad.failures).toEqual([{ property: "checkpoint", reason: expect.not.stringContaining("acme-secret-org") }]);
+    });
+
+    it("leaves the listing unknown while the checkpoint or the managed projects are, without a request", async () => {
+        expect((await plugin.check(recordUrn, {}, { checkpoint: UNKNOWN })).inputs).toEqual({ checkpoint: UNKNOWN, access: UNKNOWN });
+        const managed = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT, managedProjects: ["proj_a", UNKNOWN] });
+        expect(managed).toEqual({ inputs: { checkpoint: CHECKPOINT, managedProjects: ["proj_a", UNKNOWN], access: UNKNOWN }, failures: [] });
         expect(emulator.requests).toHaveLength(0);
     });
 
-    it("takes managedProjects as a list of project ids", async () => {
-        const { inputs, failures } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT, managedProjects: ["proj_existing"] });
-        expect(failures).toEqual([]);
-        expect(inputs).toMatchObject({ managedProjects: { proj_existing: true } });
+    it("answers a failed check with the failure and what was given, never with an unknown access", async () => {
+        // `up --skip-preview` and the Automation API read a check's answer with unknowns refused: the failure must come through.
+        for (const news of [{}, { checkpoint: "" }, { checkpoint: CHECKPOINT, managedProjects: ["proj a"] }, { checkpoint: UNKNOWN, managedProjects: { proj_a: true } }]) {
+            const { inputs, failures } = await plugin.check(recordUrn, {}, news);
+            expect(failures).not.toEqual([]);
+            expect(inputs).not.toHaveProperty("access");
+        }
+        expect((await plugin.check(recordUrn, {}, {})).failures).toEqual([{ property: "checkpoint", reason: expect.stringMatching(/must be a string/) }]);
+        expect(emulator.requests).toHaveLength(0);
     });
 
-    it("re-reads the record on refresh and import (id: the checkpoint)", async () => {
+    it("takes managedProjects as a list of project ids, and answers them as one, sorted", async () => {
+        const { inputs, failures } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT, managedProjects: ["proj_z", "proj_existing"] });
+        expect(failures).toEqual([]);
+        expect(inputs).toMatchObject({ managedProjects: ["proj_existing", "proj_z"] });
+        const created = await plugin.create(recordUrn, inputs);
+        expect(created.outs).toMatchObject({ managedProjects: ["proj_existing", "proj_z"] });
+        const next = await plugin.check(recordUrn, inputs, { checkpoint: CHECKPOINT, managedProjects: ["proj_existing", "proj_z"] });
+        expect(await plugin.diff(CHECKPOINT, recordUrn, created.outs, next.inputs)).toEqual({ changes: false, replaces: [] });
+    });
+
+    it("leaves out what the same up revokes when a grant leaves managedProjects, and converges", async () => {
+        const first = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT, managedProjects: ["proj_existing"] });
+        const created = await plugin.create(recordUrn, first.inputs);
+        // The grant of proj_existing left the program: its delete runs after the check, which still lists it.
+        const next = await plugin.check(recordUrn, first.inputs, { checkpoint: CHECKPOINT });
+        expect(next.inputs).toEqual({ checkpoint: CHECKPOINT, access: "", managedProjects: [] });
+        const updated = await plugin.update(CHECKPOINT, recordUrn, created.outs, next.inputs);
+        emulator.revoke(CHECKPOINT, EXISTING);
+        const after = await plugin.check(recordUrn, next.inputs, { checkpoint: CHECKPOINT });
+        expect(await plugin.diff(CHECKPOINT, recordUrn, updated.outs, after.inputs)).toEqual({ changes: false, replaces: [] });
+    });
+
+    it("re-reads the record on refresh, keeping the managed projects", async () => {
+        const { inputs } = await plugin.check(recordUrn, {}, { checkpoint: CHECKPOINT, managedProjects: ["proj_existing"] });
+        const created = await plugin.create(recordUrn, inputs);
+        const outside = emulator.grant(CHECKPOINT, "proj_outside");
+        const refreshed = await plugin.read(CHECKPOINT, recordUrn, created.outs);
+        const live = { checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING, proj_outside: outside.id }), managedProjects: ["proj_existing"] };
+        expect(refreshed).toEqual({ id: CHECKPOINT, props: live, inputs: live });
+    });
+
+    it("imports a record by its checkpoint, and a program that gives managedProjects matches it", async () => {
         const imported = await plugin.read(CHECKPOINT, recordUrn, {});
-        expect(imported).toMatchObject({ id: CHECKPOINT, inputs: { checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }) } });
+        const live = { checkpoint: CHECKPOINT, access: encodeAccess({ proj_existing: EXISTING }) };
+        expect(imported).toEqual({ id: CHECKPOINT, props: live, inputs: live });
+        // What the engine then does with the program's inputs: check against the read inputs, and diff with the read outputs.
+        const checked = await plugin.check(recordUrn, imported.inputs, { checkpoint: CHECKPOINT, managedProjects: ["proj_existing"] });
+        expect(await plugin.diff(CHECKPOINT, recordUrn, imported.props, checked.inputs)).toEqual({ changes: false, replaces: [] });
+    });
+
+    it("keeps a secret checkpoint secret in its answers", async () => {
+        const { inputs } = await plugin.check(recordUrn, {}, { checkpoint: secret(CHECKPOINT) });
+        expect(inputs).toMatchObject({ checkpoint: secret(CHECKPOINT), access: encodeAccess({ proj_existing: EXISTING }) });
+        expect((await plugin.create(recordUrn, inputs)).outs).toMatchObject({ checkpoint: secret(CHECKPOINT) });
     });
 });
 
@@ -181,7 +261,7 @@ describe("provider instances", () => {
     it("two providers with two keys reach two organizations", async () => {
         const other = await startEmulator({ seed, adminKey: "sk-admin-other-organization" });
         try {
-            const second = new CheckpointPermissionsProvider("0.0.0-test");
+            const second = conforming(new CheckpointPermissionsProvider("0.0.0-test"));
             second.configure({ adminKey: secret(other.adminKey).value, baseUrl: other.baseUrl });
             await second.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_second_org" });
             await plugin.create(grantUrn, { checkpoint: CHECKPOINT, projectId: "proj_first_org" });
@@ -196,7 +276,7 @@ describe("provider instances", () => {
         const saved = process.env["OPENAI_ADMIN_KEY"];
         delete process.env["OPENAI_ADMIN_KEY"];
         try {
-            const unconfigured = new CheckpointPermissionsProvider("0.0.0-test");
+            const unconfigured = conforming(new CheckpointPermissionsProvider("0.0.0-test"));
             unconfigured.configure({ baseUrl: emulator.baseUrl });
             await expect(unconfigured.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT })).rejects.toThrow(
                 /pulumi config set --secret openai-checkpoints:adminKey .*pass `adminKey` to an explicit provider.*OPENAI_ADMIN_KEY/,
@@ -211,7 +291,7 @@ describe("provider instances", () => {
         process.env["OPENAI_ADMIN_KEY"] = emulator.adminKey;
         process.env["OPENAI_BASE_URL"] = emulator.baseUrl;
         try {
-            const fromEnvironment = new CheckpointPermissionsProvider("0.0.0-test");
+            const fromEnvironment = conforming(new CheckpointPermissionsProvider("0.0.0-test"));
             fromEnvironment.configure({});
             const { outputs } = await fromEnvironment.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT });
             expect(outputs).toMatchObject({ permissionCount: 1 });

@@ -8,9 +8,11 @@ import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import {
+    CheckRequest,
     ConfigureRequest,
     GetSchemaRequest,
     InvokeRequest,
+    type CheckResponse,
     type ConfigureResponse,
     type GetSchemaResponse,
     type InvokeResponse,
@@ -18,7 +20,7 @@ import {
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
-import { GET_PERMISSIONS_TOKEN, PACKAGE_NAME } from "../../provider/plugin/schema";
+import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, PACKAGE_NAME, RECORD_TOKEN } from "../../provider/plugin/schema";
 
 const root = path.resolve(__dirname, "../..");
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
@@ -100,4 +102,20 @@ it("configured without a key, answers the invoke with how to set one, and sends 
     const before = emulator.requests.length;
     await expect(invoke(client, { checkpoint: CHECKPOINT })).rejects.toThrow(/openai-checkpoints:adminKey/);
     expect(emulator.requests.length).toBe(before);
+});
+
+it("answers a check with a required input absent with the failure that names it, over the wire", async () => {
+    const client = await startPlugin();
+    await configure(client, { adminKey: secret(emulator.adminKey), baseUrl: emulator.baseUrl });
+    const check = (type: string, news: Record<string, unknown>) => {
+        const request = new CheckRequest().setUrn(`urn:pulumi:dev::yaml::${type}::r`).setOlds(Struct.fromJavaScript({})).setNews(Struct.fromJavaScript(news as never));
+        return unary<CheckResponse>((callback) => client.check(request, callback));
+    };
+    const failures = (response: CheckResponse) => response.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+    const grant = await check(GRANT_TOKEN, { checkpoint: CHECKPOINT });
+    expect(failures(grant)).toEqual([["projectId", expect.stringMatching(/^projectId: must be a string/)]]);
+    expect(grant.getInputs()?.toJavaScript()).toEqual({ checkpoint: CHECKPOINT });
+    const record = await check(RECORD_TOKEN, {});
+    expect(failures(record)).toEqual([["checkpoint", expect.stringMatching(/^checkpoint: must be a string/)]]);
+    expect(record.getInputs()?.toJavaScript()).toEqual({});
 });

@@ -75,7 +75,7 @@ export function keyedPermissionsProps(
         kind: "CheckpointPermissions",
         checkpoint,
         access: Object.fromEntries(permissions.map((p) => [p.projectId, p.id])),
-        managedProjects: Object.fromEntries(managedProjects.map((projectId) => [projectId, true])),
+        managedProjects: [...managedProjects],
         revoking: {},
     };
 }

@@ -195,8 +195,13 @@ describe("observedPermissions", () => {
     it("reads the access while the grants' projects are unknown, and says they are not known", () => {
         const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), managedProjects: unknownValues.object });
         expect(observedPermissions(resourceArgs(resource))).toMatchObject({ projectIds: ["proj_a"], managedProjectIds: undefined });
-        const malformed = observation("o", { ...permissionsProps(checkpointA, []), managedProjects: ["proj_a"] });
+        const malformed = observation("o", { ...permissionsProps(checkpointA, []), managedProjects: { proj_a: true } });
         expect(observedPermissions(resourceArgs(malformed))?.managedProjectIds).toBeUndefined();
+    });
+
+    it("reads the grants' projects as the schema declares them, a list of project ids, sorted", () => {
+        const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), managedProjects: ["proj_b", "proj_a"] });
+        expect(observedPermissions(resourceArgs(resource))?.managedProjectIds).toEqual(["proj_a", "proj_b"]);
     });
 
     it.each([
