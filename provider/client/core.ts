@@ -34,7 +34,8 @@ import { DEFAULT_MAX_RETRIES, retryDelayMs, shouldRetryStatus, type HeaderLookup
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 export const DEFAULT_TIMEOUT_MS = 60_000;
-const USER_AGENT = "pulumi-openai-checkpoint-permissions/0.1";
+/** This package and its version, as installed (it resolves itself by name, in this repository as in a user's project). */
+const USER_AGENT = `pulumi-openai-checkpoint-permissions/${(require("pulumi-openai-checkpoint-permissions/package.json") as { version: string }).version}`;
 
 /** Where progress and retries are reported; the Pulumi layer passes `pulumi.log`. Messages are redacted. */
 export interface ClientLogger {
@@ -63,6 +64,8 @@ export interface ClientOptions {
     logger?: ClientLogger;
     /** Where `OPENAI_ADMIN_KEY` and `OPENAI_BASE_URL` are read from. Default `process.env`. */
     env?: Readonly<Record<string, string | undefined>>;
+    /** How to give the key where this client's options come from, for the error that says there is none. */
+    missingKeyHint?: string;
 }
 
 export interface RequestOptions {
@@ -118,7 +121,7 @@ export class OpenAIClient {
     constructor(options: ClientOptions = {}) {
         const env = options.env ?? process.env;
         const adminKey = options.adminKey ?? env["OPENAI_ADMIN_KEY"];
-        if (adminKey === undefined || adminKey.trim() === "") throw new MissingAdminKeyError();
+        if (adminKey === undefined || adminKey.trim() === "") throw new MissingAdminKeyError(options.missingKeyHint);
         this.#adminKey = adminKey.trim();
         this.baseUrl = checkBaseUrl(options.baseUrl ?? env["OPENAI_BASE_URL"] ?? DEFAULT_BASE_URL);
         this.maxRetries = checkNonNegativeInteger("maxRetries", options.maxRetries ?? DEFAULT_MAX_RETRIES);

@@ -34,8 +34,9 @@ export class InvalidArgumentError extends OpenAIError {
 
 /** No admin key was given and none is in the environment. */
 export class MissingAdminKeyError extends OpenAIError {
-    constructor(message = "No OpenAI admin key: pass `adminKey`, or set OPENAI_ADMIN_KEY. Checkpoint permissions need an organization admin key (sk-admin-…).") {
-        super(message);
+    /** `hint`: how to give the key where the client's options come from, ending in a comma (default: the client's option). */
+    constructor(hint = "Pass `adminKey` to the client,") {
+        super(`No OpenAI admin key. ${hint} or set OPENAI_ADMIN_KEY. Checkpoint permissions need an organization admin key (sk-admin-…), not a project key.`);
     }
 }
 

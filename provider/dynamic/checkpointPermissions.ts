@@ -15,15 +15,8 @@ import { getCheckpointPermissionsOutput, type GetCheckpointPermissionsResult } f
 import { checkpointPermissionsProvider } from "./provider";
 import { CheckpointPermissionGrant } from "./checkpointPermissionGrant";
 import { accessOfText, encodeAccess } from "../resources/access-text";
-import {
-    accessByProject,
-    summarize,
-    type AccessByProject,
-    type AccessText,
-    type ObservedPermissionsArgs,
-    type PermissionRecord,
-    type PermissionSummary,
-} from "../resources/types";
+import { accessByProject, permissionsByProject } from "../resources/listing";
+import type { AccessByProject, AccessText, CheckpointPermission, RecordArgs } from "../resources/types";
 
 export interface CheckpointPermissionsArgs {
     /** The fine-tuned model checkpoint whose permissions to record. */
@@ -31,11 +24,14 @@ export interface CheckpointPermissionsArgs {
 }
 
 /** The record's inputs as the program gives them. */
-type RecordArgs = { [K in keyof ObservedPermissionsArgs]: pulumi.Input<ObservedPermissionsArgs[K]> };
+type RecordInputArgs = { [K in keyof RecordArgs]: pulumi.Input<RecordArgs[K]> };
 
 /** What the program derives from the listing it read and the access recorded. */
-interface RecordViews extends PermissionSummary {
+interface RecordViews {
     readonly access: AccessText;
+    readonly permissions: CheckpointPermission[];
+    readonly projectIds: string[];
+    readonly permissionCount: number;
     readonly revoking: AccessByProject;
 }
 
@@ -44,7 +40,7 @@ interface RecordViews extends PermissionSummary {
  * revokes access, else `null` (ObservedPermissionsState). Kept here, not in a private field: the SDK sets it from
  * the base class's constructor, before the record's own fields exist.
  */
-const recordedAccess = new WeakMap<CheckpointPermissions, pulumi.Output<unknown>>();
+const engineAccess = new WeakMap<CheckpointPermissions, pulumi.Output<unknown>>();
 
 export class CheckpointPermissions extends pulumi.dynamic.Resource {
     declare readonly checkpoint: pulumi.Output<string>;
@@ -59,7 +55,7 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
     constructor(name: string, args: CheckpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
         const listing = getCheckpointPermissionsOutput({ checkpoint: args.checkpoint }, { parent: opts?.parent, dependsOn: opts?.dependsOn });
         // Only what the provider needs: the SDK pays for every property of every resource, in every preview.
-        const inputs: RecordArgs = {
+        const inputs: RecordInputArgs = {
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
             access: listing.apply((l) => encodeAccess(accessByProject(l.permissions))),
@@ -79,11 +75,11 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
      * (above), and this takes the SDK's Output instead of letting it shadow the getter.
      */
     set access(engineOutput: pulumi.Output<unknown>) {
-        recordedAccess.set(this, engineOutput);
+        engineAccess.set(this, engineOutput);
     }
 
     /** Every permission, sorted by project id: the listing this program run read. */
-    get permissions(): pulumi.Output<PermissionRecord[]> {
+    get permissions(): pulumi.Output<CheckpointPermission[]> {
         return this.#recordViews().permissions;
     }
 
@@ -111,29 +107,31 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
      */
     #recordViews(): pulumi.Output<RecordViews> {
         return (this.#views ??= pulumi
-            .all([recordedAccess.get(this) ?? pulumi.output(null), this.#listing])
+            .all([engineAccess.get(this) ?? pulumi.output(null), this.#listing])
             .apply(([recorded, l]) => viewsOf(recorded, l.permissions)));
     }
 }
 
 /**
- * The listing's views, less the access this `up` revokes: each project's permission in the listing that the
- * recorded access text does not hold. No text (`null`: the `up` revokes nothing), or a record still in an earlier
- * version's shape (one an `up --target` left alone), revokes nothing.
+ * The listing's views, as the record holds it: when the engine hands back the access text the provider recorded
+ * (an `up` that revokes), each project's permission that the text holds; the rest of the listing is what the `up`
+ * revokes. No text (`null`), or none readable, is the whole listing.
  */
-function viewsOf(recorded: unknown, permissions: PermissionRecord[]): RecordViews {
-    const access = accessOfText(recorded);
-    const listed = accessByProject(permissions);
+function viewsOf(recorded: unknown, listing: readonly CheckpointPermission[]): RecordViews {
+    const held = accessOfText(recorded);
+    const permissions: CheckpointPermission[] = [];
     const revoking: AccessByProject = {};
-    if (access !== undefined) {
-        for (const [projectId, permissionId] of Object.entries(listed)) {
-            if (access[projectId] !== permissionId) revoking[projectId] = permissionId;
-        }
+    for (const permission of permissionsByProject(listing)) {
+        if (held === undefined || held[permission.projectId] === permission.id) permissions.push(permission);
+        else revoking[permission.projectId] = permission.id;
     }
-    const kept = permissions.filter((p) => revoking[p.projectId] !== p.id);
-    // As the provider's check records it: without the projects revoked.
-    const recordable = Object.fromEntries(Object.entries(listed).filter(([projectId]) => !Object.hasOwn(revoking, projectId)));
-    return { ...summarize(kept), access: encodeAccess(recordable), revoking };
+    return {
+        access: encodeAccess(accessByProject(permissions)),
+        permissions,
+        projectIds: permissions.map((p) => p.projectId),
+        permissionCount: permissions.length,
+        revoking,
+    };
 }
 
 /** The projects that grants among `dependsOn` give access to on `checkpoint` (the provider's check sorts them). */

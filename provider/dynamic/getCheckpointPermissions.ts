@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { CheckpointPermissionsClient } from "../client";
 import type { PermissionOrder } from "../api/types";
-import { resolveClientOptions } from "../resources/settings";
+import { clientOptions } from "../resources/settings";
 import {
     checkPermissionsQuery,
     readCheckpointPermissions,
@@ -30,7 +30,7 @@ export interface GetCheckpointPermissionsOutputArgs {
 
 /** Listings of this program run, by request; a failed read is forgotten so a later call tries again. */
 const listings = new Map<string, Promise<GetCheckpointPermissionsResult>>();
-/** The program's client, rebuilt only when the settings change (compared by a hash: the key is not kept in clear). */
+/** The program's client, rebuilt only when its stack config changes (compared by a hash: the key is not kept in clear). */
 let programClient: { fingerprint: string; client: CheckpointPermissionsClient } | undefined;
 
 /**
@@ -108,8 +108,8 @@ function list(client: CheckpointPermissionsClient, request: PermissionsQuery, pa
 }
 
 function clientForProgram(): CheckpointPermissionsClient {
-    const options = resolveClientOptions((key) => pulumi.runtime.getConfig(key));
-    const fingerprint = createHash("sha256").update(JSON.stringify([options.baseUrl, options.adminKey])).digest("hex");
+    const options = clientOptions((key) => pulumi.runtime.getConfig(key));
+    const fingerprint = createHash("sha256").update(JSON.stringify([options.baseUrl ?? null, options.adminKey ?? null])).digest("hex");
     if (programClient?.fingerprint !== fingerprint) {
         programClient = {
             fingerprint,

@@ -1,3 +1,4 @@
+/** The TypeScript surface: the function pair and the two resources, as dynamic resources. */
 export {
     getCheckpointPermissions,
     getCheckpointPermissionsOutput,
@@ -7,6 +8,6 @@ export {
 } from "./getCheckpointPermissions";
 export { CheckpointPermissions, type CheckpointPermissionsArgs } from "./checkpointPermissions";
 export { CheckpointPermissionGrant, type CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
-export { checkpointPermissionGrantProvider, checkpointPermissionsProvider } from "./provider";
-export * from "../resources/types";
-export { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, ADMIN_KEY_ENV, BASE_URL_ENV, SET_ADMIN_KEY_COMMAND } from "../resources/settings";
+export { checkpointPermissionsType, checkpointPermissionGrantType } from "../resources/tokens";
+export type { AccessByProject, AccessText, CheckpointPermission } from "../resources/types";
+export { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, ADMIN_KEY_ENV, BASE_URL_ENV } from "../resources/settings";

@@ -22,7 +22,7 @@ type ProviderName = "recordProvider" | "grantProvider";
 
 /**
  * A shim that loads the implementation and takes on the methods of the provider `name`. The module name (package.json
- * `exports`) is what existing stacks' shims load too, so it stays exported. When it cannot be loaded, this and every
+ * `exports`) is what every shim in state loads, so it stays exported under that name. When it cannot be loaded, this and every
  * later call fail with the fix: never a delete that silently does nothing. Taking on the provider's methods includes
  * its `configure`, which this one then calls. The body is serialized as written, into every resource's state: keep
  * comments out of it, and keep it short.

@@ -58,6 +58,8 @@ export interface RequestLogEntry {
     readonly status: number;
     /** The `x-request-id` the response carried. */
     readonly requestId: string;
+    /** The `user-agent` the client sent, if any. */
+    readonly userAgent?: string;
     /** The kind of fault the request took, if any. */
     readonly fault?: Fault["kind"];
 }
@@ -228,6 +230,7 @@ class Emulator implements RunningEmulator, ControlTarget {
             path: rawPath,
             query: queryRecord(query),
             requestId,
+            ...(req.headers["user-agent"] === undefined ? {} : { userAgent: req.headers["user-agent"] }),
             ...(fault ? { fault: fault.kind } : {}),
         };
         const responder = new Responder(req, res, requestId, (status) => this.log.push(Object.freeze({ ...entry, status })));

@@ -8,7 +8,7 @@ import { handleConfigure } from "./configure";
 import { CheckpointPermissionsProvider } from "./provider";
 
 export { CheckpointPermissionsProvider, parseGrantId, type PluginSettings } from "./provider";
-export { PACKAGE_NAME, GET_PERMISSIONS_TOKEN, GRANT_TOKEN, RECORD_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
+export { PACKAGE_NAME, GET_PERMISSIONS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
 
 /** The package's version, which is the plugin's and its schema's. */
 export function packageVersion(): string {

@@ -13,15 +13,16 @@
  */
 import type * as provider from "@pulumi/pulumi/provider";
 import { InvalidArgumentError } from "../client/errors";
-import { checkCheckpoint, checkPermissionId, checkProjectId } from "../client/arguments";
-import { ConfiguredClient } from "../resources/client";
 import { checkFailure, type CheckFailure } from "../resources/check";
-import { checkGrant, createGrant, deleteGrant, diffGrant, importGrant, readGrant } from "../resources/grant";
+import { grantOperations } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
-import { checkObserved, checkRecordArgs, diffObserved, isKnownList, readObserved } from "../resources/observed";
-import type { GrantInputs, GrantState, ObservedPermissionsInputs } from "../resources/types";
-import { isUnknown, UNKNOWN_STRING } from "../resources/unknowns";
-import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, PLUGIN_CONFIG_KEYS, RECORD_TOKEN, packageSchema } from "./schema";
+import type { ClientSource, ResourceOperations } from "../resources/operations";
+import { recordOperations } from "../resources/record";
+import { configuredClient } from "../resources/settings";
+import type { GrantOutputs, RecordOutputs } from "../resources/types";
+import { isUnknown } from "../resources/unknowns";
+import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../resources/tokens";
+import { declaredProperties, GET_PERMISSIONS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
 import { redactSecrets, unwrapSecrets, urnType, wrapSecrets, type Unwrapped } from "./wire";
 
 /** The provider's settings as the engine configures them (secrets already unwrapped). */
@@ -30,10 +31,37 @@ export interface PluginSettings {
     readonly baseUrl?: unknown;
 }
 
+/** A resource as this surface serves it: its operations, and its id in both directions. */
+interface PluginResource {
+    readonly operations: ResourceOperations<object, object, object>;
+    /** The resource's id, from its outputs. */
+    id(outputs: object): string;
+    /** What an id alone says of the outputs: a read without state is an import. */
+    fromId(id: string): object;
+}
+
+/**
+ * The table from type token to resource. A grant's id is `<checkpoint>/<permission id>` (what `pulumi import`
+ * takes); a record's is its checkpoint. A record's outputs keep its access text: YAML, Python and Go programs have
+ * no listing of their own to derive it from, so the plugin pays for the second copy in state.
+ */
+const resources: Readonly<Record<string, PluginResource>> = {
+    [pluginCheckpointPermissionGrantType]: {
+        operations: grantOperations,
+        id: (outputs: GrantOutputs) => `${outputs.checkpoint}/${outputs.permissionId}`,
+        fromId: parseGrantId,
+    },
+    [pluginCheckpointPermissionsType]: {
+        operations: recordOperations("text"),
+        id: (outputs: RecordOutputs) => outputs.checkpoint,
+        fromId: (checkpoint) => ({ checkpoint }),
+    },
+};
+
 export class CheckpointPermissionsProvider implements provider.Provider {
     readonly version: string;
     readonly schema: string;
-    #client = new ConfiguredClient(() => undefined, PLUGIN_CONFIG_KEYS);
+    #client: ClientSource = configuredClient(() => undefined, PLUGIN_CONFIG_KEYS);
 
     constructor(version: string) {
         this.version = version;
@@ -46,7 +74,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
      */
     configure(settings: PluginSettings): void {
         const byKey: Record<string, unknown> = { [PLUGIN_CONFIG_KEYS.adminKey]: settings.adminKey, [PLUGIN_CONFIG_KEYS.baseUrl]: settings.baseUrl };
-        this.#client = new ConfiguredClient((key) => {
+        this.#client = configuredClient((key) => {
             const value = byKey[key];
             return typeof value === "string" && !isUnknown(value) ? value : undefined;
         }, PLUGIN_CONFIG_KEYS);
@@ -63,111 +91,88 @@ export class CheckpointPermissionsProvider implements provider.Provider {
                 if (error instanceof InvalidArgumentError) return { failures: redactFailures([checkFailure(error)], args) };
                 throw error;
             }
-            return { outputs: await readCheckpointPermissions(this.#client.get(), query) };
+            return { outputs: await readCheckpointPermissions(await this.#client(), query) };
         });
     }
 
     async check(urn: string, olds: unknown, news: unknown): Promise<provider.CheckResult> {
+        const { operations, declared } = this.resource(urn);
         const args = unwrapSecrets(news);
         return withSecretsRedacted(args, async () => {
-            const { inputs, failures } =
-                resourceType(urn) === GRANT_TOKEN ? checkGrant(grantArgs(args.values)) : await this.checkRecord(unwrapSecrets(olds).values, args.values);
-            return { inputs: wrapSecrets(withoutFailed(inputs, failures), args.secretKeys), failures: redactFailures(failures, args) };
+            const { inputs, failures } = await operations.check(unwrapSecrets(olds).values, args.values, this.#client);
+            // A failed check's inputs are not used by the engine, but still have the schema's shape: less what failed.
+            const answered = failures.length === 0 ? inputs : withoutFailed(inputs, failures);
+            return { inputs: wrapSecrets(declared(answered, "inputs"), args.secretKeys), failures: redactFailures(failures, args) };
         });
     }
 
     async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {
-        const [old, next] = [unwrapSecrets(olds).values, unwrapSecrets(news).values];
-        if (resourceType(urn) === GRANT_TOKEN) return diffGrant(old, grantArgs(next));
-        return diffObserved(old, { checkpoint: next["checkpoint"], access: next["access"], managedProjects: next["managedProjects"] ?? [] });
+        return this.resource(urn).operations.diff(unwrapSecrets(olds).values, unwrapSecrets(news).values);
     }
 
     async create(urn: string, inputs: unknown): Promise<provider.CreateResult> {
+        const resource = this.resource(urn);
         const args = unwrapSecrets(inputs);
         return withSecretsRedacted(args, async () => {
-            if (resourceType(urn) === RECORD_TOKEN) return { id: recordCheckpoint(args.values), outs: wrapSecrets(args.values, args.secretKeys) };
-            const state = await createGrant(this.#client.get(), grantInputs(args.values));
-            return { id: grantId(state), outs: wrapSecrets(state, args.secretKeys) };
+            const outputs = await resource.operations.create(args.values, this.#client);
+            return { id: resource.id(outputs), outs: wrapSecrets(resource.declared(outputs, "outputs"), args.secretKeys) };
         });
     }
 
     /** Refresh, and `pulumi import` (an id and no properties). An empty result means the resource is gone. */
     async read(id: string, urn: string, props?: unknown): Promise<provider.ReadResult> {
+        const resource = this.resource(urn);
         const state = unwrapSecrets(props ?? {});
         return withSecretsRedacted(state, async () => {
-            const { values, secretKeys } = state;
-            if (resourceType(urn) === GRANT_TOKEN) {
-                const grant = await this.readGrant(id, values);
-                if (!grant) return {};
-                const inputs: GrantInputs = { checkpoint: grant.checkpoint, projectId: grant.projectId };
-                return { id: grantId(grant), props: wrapSecrets(grant, secretKeys), inputs: wrapSecrets(inputs, secretKeys) };
-            }
-            const checkpoint = typeof values["checkpoint"] === "string" ? values["checkpoint"] : id;
-            // An import has no state: the program's managedProjects are taken without a change (diffObserved).
-            const managedProjects = isKnownList(values["managedProjects"]) ? values["managedProjects"] : undefined;
-            const live = await readObserved(this.#client.get(), checkpoint, managedProjects);
+            const known = Object.keys(state.values).length > 0 ? state.values : resource.fromId(id);
+            const live = await resource.operations.read(known, this.#client);
             if (!live) return {};
-            const recorded = wrapSecrets(recordState(live.inputs, managedProjects !== undefined), secretKeys);
-            return { id, props: recorded, inputs: recorded };
+            return {
+                id: resource.id(live.outputs),
+                props: wrapSecrets(resource.declared(live.outputs, "outputs"), state.secretKeys),
+                inputs: wrapSecrets(resource.declared(live.inputs, "inputs"), state.secretKeys),
+            };
         });
     }
 
-    /** Nothing to update in place: every grant input replaces it, and a record's outputs are its checked inputs. */
     async update(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> {
-        const { values, secretKeys } = unwrapSecrets(news);
-        if (resourceType(urn) === RECORD_TOKEN) return { outs: wrapSecrets(values, secretKeys) };
-        return { outs: wrapSecrets({ ...unwrapSecrets(olds).values, ...values }, secretKeys) };
+        const resource = this.resource(urn);
+        const args = unwrapSecrets(news);
+        return withSecretsRedacted(args, async () => {
+            const outputs = await resource.operations.update(unwrapSecrets(olds).values, args.values, this.#client);
+            return { outs: wrapSecrets(resource.declared(outputs, "outputs"), args.secretKeys) };
+        });
     }
 
     async delete(id: string, urn: string, props: unknown): Promise<void> {
+        const { operations } = this.resource(urn);
         const state = unwrapSecrets(props);
-        if (resourceType(urn) === RECORD_TOKEN) return; // forgetting a record revokes nothing
-        return withSecretsRedacted(state, () => {
-            const checkpoint = checkCheckpoint(state.values["checkpoint"], "checkpoint");
-            return deleteGrant(this.#client.get(), checkpoint, checkPermissionId(state.values["permissionId"], "permissionId"));
-        });
+        return withSecretsRedacted(state, () => operations.delete(state.values, this.#client));
     }
 
-    /**
-     * A record's inputs from the program (`checkpoint`, `managedProjects`) plus the live listing, read now: what the
-     * dynamic surface reads while its program runs, the plugin reads here, so a YAML program needs to give only the
-     * checkpoint. Bad inputs fail before any request. Inputs not known yet (preview): the listing is unknown too.
-     */
-    private async checkRecord(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: object; failures: CheckFailure[] }> {
-        const { checkpoint, managedProjects } = news;
-        const given = { checkpoint, managedProjects };
-        const failures = checkRecordArgs(given);
-        if (failures.length > 0) return { inputs: given, failures };
-        if (typeof checkpoint !== "string" || isUnknown(checkpoint) || (managedProjects !== undefined && !isKnownList(managedProjects))) {
-            return { inputs: { ...given, access: UNKNOWN_STRING }, failures };
-        }
-        // The same live read as refresh's: a checkpoint that is gone (or not visible to this key) has no record.
-        const live = await readObserved(this.#client.get(), checkpoint, managedProjects ?? []);
-        if (!live) return { inputs: given, failures: [{ property: "checkpoint", reason: `${checkpoint} was not found with this provider's key` }] };
-        const checked = checkObserved(olds, live.inputs);
-        return { inputs: recordState(checked.inputs, true), failures: checked.failures };
-    }
-
-    private async readGrant(id: string, props: Record<string, unknown>): Promise<GrantState | undefined> {
-        const client = this.#client.get();
-        const { checkpoint, projectId, permissionId, adopted } = props;
-        if (typeof checkpoint === "string" && typeof projectId === "string" && typeof permissionId === "string") {
-            return readGrant(client, { checkpoint, projectId }, permissionId, adopted === true);
-        }
-        const imported = parseGrantId(id);
-        return importGrant(client, imported.checkpoint, imported.permissionId);
+    /** The resource a URN names, with what the schema declares of it. */
+    private resource(urn: string) {
+        const type = urnType(urn);
+        const resource = resources[type];
+        if (!resource) throw new Error(`unknown resource type ${type} (${urn})`);
+        const properties = declaredProperties(type);
+        return {
+            ...resource,
+            /** Only what the schema declares: each SDK decodes the answer by that declaration. */
+            declared(values: object, part: "inputs" | "outputs"): Record<string, unknown> {
+                return Object.fromEntries(Object.entries(values).filter(([key]) => properties[part].has(key)));
+            },
+        };
     }
 }
 
 /**
- * A record's state on this surface, inputs and outputs alike: what the schema declares. A YAML, Python or Go program
- * has no listing of its own to derive the access from (the dynamic resource's class does), so the plugin keeps the
- * access text as an output too. `revoking` has done its work in the check: the access it names is already left out.
- * An imported record has no managed projects until the program gives them.
+ * A failed check's inputs less the properties that failed: the engine reports the failures and uses none of the
+ * inputs, but the answer still has the schema's shape (a value of another type would not).
  */
-function recordState(inputs: ObservedPermissionsInputs, withManagedProjects: boolean): { checkpoint: string; access: string; managedProjects?: string[] } {
-    const { checkpoint, access, managedProjects } = inputs;
-    return withManagedProjects ? { checkpoint, access, managedProjects } : { checkpoint, access };
+function withoutFailed(inputs: object, failures: readonly CheckFailure[]): Record<string, unknown> {
+    const failed = new Set(failures.map(({ property }) => /^[^.[\s]*/.exec(property)![0]));
+    return Object.fromEntries(Object.entries(inputs).filter(([key]) => !failed.has(key)));
 }
 
 /** Runs one call of the engine's; an error it throws repeats none of the call's secrets. */
@@ -183,41 +188,8 @@ async function withSecretsRedacted<T>({ secretTexts }: Unwrapped, call: () => Pr
     }
 }
 
-/**
- * A failed check's inputs less the properties that failed: the engine reports the failures and uses none of the
- * inputs, but the answer still has the schema's shape (a value of another type would not).
- */
-function withoutFailed(inputs: object, failures: readonly CheckFailure[]): Record<string, unknown> {
-    const failed = new Set(failures.map(({ property }) => /^[^.[\s]*/.exec(property)![0]));
-    return Object.fromEntries(Object.entries(inputs).filter(([key]) => !failed.has(key)));
-}
-
 function redactFailures(failures: readonly CheckFailure[], { secretTexts }: Unwrapped): CheckFailure[] {
     return failures.map(({ property, reason }) => ({ property, reason: redactSecrets(reason, secretTexts) }));
-}
-
-function resourceType(urn: string): typeof GRANT_TOKEN | typeof RECORD_TOKEN {
-    const type = urnType(urn);
-    if (type === GRANT_TOKEN || type === RECORD_TOKEN) return type;
-    throw new Error(`unknown resource type ${type} (${urn})`);
-}
-
-/** A grant's inputs as the program gave them, for its check: absent ones stay absent (the check names them). */
-function grantArgs(values: Record<string, unknown>): { checkpoint?: unknown; projectId?: unknown } {
-    return { checkpoint: values["checkpoint"], projectId: values["projectId"] };
-}
-
-/** A grant's checked inputs, as the engine hands them to create. */
-function grantInputs(values: Record<string, unknown>): GrantInputs {
-    return { checkpoint: checkCheckpoint(values["checkpoint"], "checkpoint"), projectId: checkProjectId(values["projectId"], "projectId") };
-}
-
-function recordCheckpoint(values: Record<string, unknown>): string {
-    return checkCheckpoint(values["checkpoint"], "checkpoint");
-}
-
-function grantId(state: GrantState): string {
-    return `${state.checkpoint}/${state.permissionId}`;
 }
 
 /** `<checkpoint>/<permission id>`: permission ids have no `/`, so the last one splits them. */

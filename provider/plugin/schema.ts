@@ -5,13 +5,8 @@
  *
  * The name is not `openai`: other packages already use that one.
  */
-import {
-    PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE as GRANT_TOKEN,
-    PLUGIN_CHECKPOINT_PERMISSIONS_TYPE as RECORD_TOKEN,
-} from "../resources/types";
+import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../resources/tokens";
 import { ADMIN_KEY_ENV, BASE_URL_ENV, type ConfigKeys } from "../resources/settings";
-
-export { GRANT_TOKEN, RECORD_TOKEN };
 
 export const PACKAGE_NAME = "openai-checkpoints";
 export const GET_PERMISSIONS_TOKEN = `${PACKAGE_NAME}:index:getCheckpointPermissions`;
@@ -102,7 +97,7 @@ export function packageSchema(version: string) {
             properties: {},
         },
         resources: {
-            [GRANT_TOKEN]: {
+            [pluginCheckpointPermissionGrantType]: {
                 description:
                     "One project's access to one checkpoint. Create grants it (or adopts access the project already has), " +
                     "delete revokes it, refresh drops it when it was revoked outside Pulumi, and a new checkpoint or project " +
@@ -117,7 +112,7 @@ export function packageSchema(version: string) {
                 },
                 required: ["checkpoint", "projectId", "permissionId", "createdAt", "adopted"],
             },
-            [RECORD_TOKEN]: {
+            [pluginCheckpointPermissionsType]: {
                 description:
                     "A checkpoint's live permissions, recorded in state and keyed by project: a change made outside Pulumi " +
                     "shows in the next preview as a diff naming the project, and `pulumi preview --expect-no-changes` fails. " +
@@ -175,4 +170,12 @@ export function packageSchema(version: string) {
             go: { importBasePath: `${GO_MODULE}/openaicheckpoints`, modulePath: GO_MODULE, respectSchemaVersion: true },
         },
     };
+}
+
+/** The properties the schema declares for a resource: its inputs (and the outputs a preview hands back as inputs) and its outputs. */
+export function declaredProperties(token: string): { readonly inputs: ReadonlySet<string>; readonly outputs: ReadonlySet<string> } {
+    const resource = (packageSchema("").resources as Record<string, { inputProperties: Properties; properties: Properties } | undefined>)[token];
+    if (!resource) throw new Error(`the schema declares no resource ${token}`);
+    const outputs = Object.keys(resource.properties);
+    return { inputs: new Set([...Object.keys(resource.inputProperties), ...outputs]), outputs: new Set(outputs) };
 }

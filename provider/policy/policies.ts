@@ -18,9 +18,8 @@ import {
     accessOf,
     isCheckpointPermissionGrant,
     isCheckpointPermissions,
-    observedPermissions,
-    recordedAccess,
-    type ObservedPermissions,
+    recordOf,
+    type CheckpointRecord,
     type ProjectAccess,
 } from "./resources";
 import {
@@ -191,13 +190,13 @@ export function checkpointForbiddenProjects(
 }
 
 /** The record under validation; not applicable for other types and while its access is unknown. */
-function recordUnderValidation(args: ResourceValidationArgs): ObservedPermissions {
+function recordUnderValidation(args: ResourceValidationArgs): CheckpointRecord {
     if (!isCheckpointPermissions(args)) return args.notApplicable("only checks CheckpointPermissions resources");
-    return observedPermissions(args) ?? args.notApplicable("checkpoint or access not known yet (preview), or malformed");
+    return recordOf(args) ?? args.notApplicable("checkpoint or access not known yet (preview), or malformed");
 }
 
 /** The record's managed projects; not applicable while they are unknown (a grant's project, during preview). */
-function managedUnderValidation(args: ResourceValidationArgs, record: ObservedPermissions): readonly string[] {
+function managedUnderValidation(args: ResourceValidationArgs, record: CheckpointRecord): readonly string[] {
     return record.managedProjectIds ?? args.notApplicable("the projects of the grants it waits for are not known yet (preview)");
 }
 
@@ -283,7 +282,7 @@ export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): Resour
         validateResource: (args, reportViolation) => {
             const record = recordUnderValidation(args);
             const managed = managedUnderValidation(args, record);
-            for (const access of unmanagedPermissions(recordedAccess(record), managed)) {
+            for (const access of unmanagedPermissions(record.accesses, managed)) {
                 reportViolation(
                     `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
                         "CheckpointPermissionGrant the record waits for (its dependsOn) manages (granted outside Pulumi?).",

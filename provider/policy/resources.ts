@@ -14,26 +14,17 @@
  */
 import { UnknownValueError } from "@pulumi/policy";
 import { z } from "zod";
-import {
-    CHECKPOINT_PERMISSION_GRANT_TYPE,
-    CHECKPOINT_PERMISSIONS_TYPE,
-    compare,
-    PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE,
-    PLUGIN_CHECKPOINT_PERMISSIONS_TYPE,
-} from "../resources/types";
 import { accessOfText } from "../resources/access-text";
+import { compare } from "../resources/listing";
+import {
+    checkpointPermissionGrantType,
+    checkpointPermissionsType,
+    pluginCheckpointPermissionGrantType,
+    pluginCheckpointPermissionsType,
+} from "../resources/tokens";
 import { isUnknown } from "../resources/unknowns";
 
-export { isUnknown };
-
-/** The type token of `CheckpointPermissions` (a Pulumi dynamic resource in module `openai`). */
-export const checkpointPermissionsType = CHECKPOINT_PERMISSIONS_TYPE;
-/** The type token of `CheckpointPermissionGrant`. */
-export const checkpointPermissionGrantType = CHECKPOINT_PERMISSION_GRANT_TYPE;
-/** The type token of `CheckpointPermissions` served by the native provider plugin (package `openai-checkpoints`). */
-export const pluginCheckpointPermissionsType = PLUGIN_CHECKPOINT_PERMISSIONS_TYPE;
-/** The type token of `CheckpointPermissionGrant` served by the native provider plugin. */
-export const pluginCheckpointPermissionGrantType = PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE;
+export { isUnknown, checkpointPermissionGrantType, checkpointPermissionsType, pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType };
 
 /** Every token a `CheckpointPermissions` has: the dynamic resource's and the plugin's, with the same properties. */
 export const checkpointPermissionsTypes: ReadonlySet<string> = new Set([checkpointPermissionsType, pluginCheckpointPermissionsType]);
@@ -61,21 +52,23 @@ export function isCheckpointPermissionGrant<R extends PolicyResourceLike>(
     return checkpointPermissionGrantTypes.has(resource.type);
 }
 
-/** One permission as `CheckpointPermissions` records it. */
-export interface ObservedPermission {
-    /** The permission id, `cp_…`. */
-    readonly id: string;
-    /** The project that may use the checkpoint, `proj_…`. */
+/**
+ * One project's access to one checkpoint, from either resource: a permission a record holds, or what a grant gives.
+ * The unit every policy rule works on.
+ */
+export interface ProjectAccess {
+    readonly checkpoint: string;
+    /** The project with access, `proj_…`. */
     readonly projectId: string;
-    /** When access was granted, in Unix seconds: recorded only by versions before the record was keyed by project. */
-    readonly createdAt?: number;
+    /** The permission id, `cp_…`: a record's always; a grant's once it exists (not in `validateResource`, whose props are inputs). */
+    readonly permissionId?: string;
 }
 
-/** The live permissions of one checkpoint, as a `CheckpointPermissions` resource recorded them. */
-export interface ObservedPermissions {
+/** A checkpoint's access, as a `CheckpointPermissions` resource recorded it. */
+export interface CheckpointRecord {
     readonly checkpoint: string;
-    /** Sorted by project id. */
-    readonly permissions: readonly ObservedPermission[];
+    /** Each project's access, sorted by project. */
+    readonly accesses: readonly ProjectAccess[];
     /** The projects with access: sorted, unique. */
     readonly projectIds: readonly string[];
     /**
@@ -84,25 +77,6 @@ export interface ObservedPermissions {
      */
     readonly managedProjectIds: readonly string[] | undefined;
 }
-
-/** What a `CheckpointPermissionGrant` gives: one project's access to one checkpoint. */
-export interface Grant {
-    readonly checkpoint: string;
-    readonly projectId: string;
-    /** The permission id once the grant exists; absent in `validateResource` (inputs) and before create. */
-    readonly permissionId?: string;
-}
-
-/**
- * One project's access to one checkpoint, from either resource: an observed permission (with its id) or a grant
- * (with an id once it exists). The unit every policy rule works on.
- */
-export interface ProjectAccess {
-    readonly checkpoint: string;
-    readonly projectId: string;
-    readonly permissionId?: string;
-}
-
 
 const unknown = Symbol("unknown");
 
@@ -159,79 +133,44 @@ function knownProps(resource: PolicyResourceLike, keys: readonly string[]): Reco
 
 const nonEmpty = z.string().min(1);
 
-/**
- * A record's access, each project with its permission id: the text it is stored as (../resources/access-text.ts),
- * or the object keyed by project that a record not updated since the text came in still holds.
- */
-const RecordedAccess = z.union([
-    z.string().transform((text, context) => {
-        const access = accessOfText(text);
-        if (access === undefined) context.addIssue({ code: "custom", message: "not access text" });
-        return access ?? z.NEVER;
-    }),
-    z.record(nonEmpty, nonEmpty),
-]);
+/** A record's access text (../resources/access-text.ts), read as each project with its permission id. */
+const AccessText = z.string().transform((text, context) => {
+    const access = accessOfText(text);
+    if (access === undefined) context.addIssue({ code: "custom", message: "not access text" });
+    return access ?? z.NEVER;
+});
 
-/** The record as its inputs hold it. */
-const ObservedAccessProps = z.object({ checkpoint: nonEmpty, access: RecordedAccess });
+/** A record as its inputs hold it (`validateResource` is given the inputs). */
+const RecordProps = z.object({ checkpoint: nonEmpty, access: AccessText, managedProjects: z.unknown().optional() });
 
-/** The projects a record's grants manage, a list of project ids; a record without grants has none. */
+/** The projects a record's grants manage; none when absent. */
 const ManagedProjects = z.array(nonEmpty).default([]);
 
-/** The record as it was stored before it was keyed by project (a stack not yet updated since). */
-const LegacyObservedPermissionsProps = z.object({
-    checkpoint: nonEmpty,
-    permissions: z.array(z.object({ id: nonEmpty, projectId: nonEmpty, createdAt: z.number().optional() })),
-});
-
-const GrantProps = z.object({
-    checkpoint: nonEmpty,
-    projectId: nonEmpty,
-    // Optional: unknown until the grant is created, and not an input at all.
-    permissionId: nonEmpty.optional(),
-});
+/** A grant; `permissionId` once it exists (not an input: unknown until created). */
+const GrantProps = z.object({ checkpoint: nonEmpty, projectId: nonEmpty, permissionId: nonEmpty.optional() });
 
 /**
- * The permissions a `CheckpointPermissions` resource recorded, or `undefined` if it is another type or its
- * checkpoint or permissions are unknown or malformed. `projectIds` is derived from `permissions`.
- *
- * A record keeps its access in its inputs, which `validateResource` is given; its outputs, which `validateStack`
- * is given, keep only a digest of it (a record of 10,000 permissions would otherwise be stored twice), so there
- * this reads only a record that an earlier version stored.
+ * The access a `CheckpointPermissions` resource recorded, or `undefined` if it is another type or its checkpoint
+ * or access is unknown or malformed. A record keeps its access in its inputs, which `validateResource` is given;
+ * its outputs, which `validateStack` is given, may keep only a digest of it, so read records in `validateResource`.
  */
-export function observedPermissions(resource: PolicyResourceLike): ObservedPermissions | undefined {
+export function recordOf(resource: PolicyResourceLike): CheckpointRecord | undefined {
     if (!isCheckpointPermissions(resource)) return undefined;
-    const props = knownProps(resource, ["checkpoint", "access", "permissions", "managedProjects"]);
-    const current = ObservedAccessProps.safeParse(props);
-    if (current.success) {
-        const { checkpoint, access } = current.data;
-        const permissions = Object.entries(access).map(([projectId, id]) => ({ id, projectId }));
-        return sortedObservation(checkpoint, permissions, managedProjectIds(resource, props));
-    }
-    // An older record only when there is no `access` at all: an unknown or malformed one is not applicable.
-    if (Object.prototype.hasOwnProperty.call(resource.props, "access")) return undefined;
-    const legacy = LegacyObservedPermissionsProps.safeParse(props);
-    if (!legacy.success) return undefined;
-    const permissions = legacy.data.permissions.map(({ id, projectId, createdAt }): ObservedPermission =>
-        createdAt === undefined ? { id, projectId } : { id, projectId, createdAt },
-    );
-    return sortedObservation(legacy.data.checkpoint, permissions, managedProjectIds(resource, props));
-}
-
-/** The record's managed projects, sorted; `undefined` if unknown or malformed (absent: none). */
-function managedProjectIds(resource: PolicyResourceLike, known: Record<string, unknown>): string[] | undefined {
-    const unknownProp = Object.prototype.hasOwnProperty.call(resource.props, "managedProjects") && !("managedProjects" in known);
-    const parsed = ManagedProjects.safeParse(known["managedProjects"]);
-    return unknownProp || !parsed.success ? undefined : [...new Set(parsed.data)].sort(compare);
-}
-
-function sortedObservation(checkpoint: string, permissions: ObservedPermission[], managed: string[] | undefined): ObservedPermissions {
-    const sorted = permissions.sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
+    const known = knownProps(resource, Object.keys(RecordProps.shape));
+    const parsed = RecordProps.safeParse(known);
+    if (!parsed.success) return undefined;
+    const { checkpoint, access } = parsed.data;
+    const accesses = Object.keys(access)
+        .sort(compare)
+        .map((projectId) => ({ checkpoint, projectId, permissionId: access[projectId]! }));
+    // A managed project still unknown (a grant's, during preview) leaves the list not known: `knownProps` left it out.
+    const managedUnknown = Object.prototype.hasOwnProperty.call(resource.props, "managedProjects") && !("managedProjects" in known);
+    const managed = ManagedProjects.safeParse(known["managedProjects"]);
     return {
         checkpoint,
-        permissions: sorted,
-        projectIds: [...new Set(sorted.map((permission) => permission.projectId))],
-        managedProjectIds: managed,
+        accesses,
+        projectIds: accesses.map((a) => a.projectId),
+        managedProjectIds: managedUnknown || !managed.success ? undefined : [...new Set(managed.data)].sort(compare),
     };
 }
 
@@ -239,9 +178,9 @@ function sortedObservation(checkpoint: string, permissions: ObservedPermission[]
  * What a `CheckpointPermissionGrant` gives, or `undefined` if it is another type or its checkpoint or project is
  * unknown or malformed. An unknown or absent `permissionId` is simply left out.
  */
-export function grantOf(resource: PolicyResourceLike): Grant | undefined {
+export function grantOf(resource: PolicyResourceLike): ProjectAccess | undefined {
     if (!isCheckpointPermissionGrant(resource)) return undefined;
-    const parsed = GrantProps.safeParse(knownProps(resource, ["checkpoint", "projectId", "permissionId"]));
+    const parsed = GrantProps.safeParse(knownProps(resource, Object.keys(GrantProps.shape)));
     if (!parsed.success) return undefined;
     const { checkpoint, projectId, permissionId } = parsed.data;
     return permissionId === undefined ? { checkpoint, projectId } : { checkpoint, projectId, permissionId };
@@ -258,17 +197,12 @@ export function grantCheckpoint(resource: PolicyResourceLike): string | undefine
 }
 
 /**
- * Every project's access a resource describes: each permission of a `CheckpointPermissions`, or the one of a
+ * Every project's access a resource describes: each permission a `CheckpointPermissions` holds, or the one of a
  * `CheckpointPermissionGrant`. `undefined` for other types and for unknown or malformed values.
  */
 export function accessOf(resource: PolicyResourceLike): ProjectAccess[] | undefined {
-    const observed = observedPermissions(resource);
-    if (observed) return recordedAccess(observed);
+    const record = recordOf(resource);
+    if (record) return [...record.accesses];
     const grant = grantOf(resource);
     return grant ? [grant] : undefined;
-}
-
-/** Each permission a record holds, as a project's access. */
-export function recordedAccess(observed: ObservedPermissions): ProjectAccess[] {
-    return observed.permissions.map((permission) => ({ checkpoint: observed.checkpoint, projectId: permission.projectId, permissionId: permission.id }));
 }

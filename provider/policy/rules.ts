@@ -2,8 +2,8 @@
  * The rules the policies apply, as pure functions over plain values, so users can build their own policies from
  * them and the tests can check them without any policy machinery.
  */
-import { compare } from "../resources/types";
-import type { ObservedPermissions, ProjectAccess } from "./resources";
+import { compare } from "../resources/listing";
+import type { CheckpointRecord, ProjectAccess } from "./resources";
 
 /** The accesses whose project is not in `allowed`. */
 export function unexpectedProjects<A extends ProjectAccess>(accesses: readonly A[], allowed: Iterable<string>): A[] {
@@ -53,15 +53,12 @@ export function describeAccess(access: ProjectAccess): string {
  * The projects that have access to a recorded checkpoint, or are granted it by the grants the record waits for:
  * sorted, unique. Managed projects not known yet (preview) are not counted.
  */
-export function projectsWithAccess(observed: ObservedPermissions): string[] {
-    return [...new Set([...observed.projectIds, ...(observed.managedProjectIds ?? [])])].sort(compare);
+export function projectsWithAccess(record: CheckpointRecord): string[] {
+    return [...new Set([...record.projectIds, ...(record.managedProjectIds ?? [])])].sort(compare);
 }
 
 /** Each project's access to a recorded checkpoint: its permission if it has one, else what its grant gives. */
-export function accessesOfProjects(observed: ObservedPermissions, projectIds: readonly string[]): ProjectAccess[] {
-    const permissionIds = new Map(observed.permissions.map((permission) => [permission.projectId, permission.id]));
-    return projectIds.map((projectId) => {
-        const permissionId = permissionIds.get(projectId);
-        return permissionId === undefined ? { checkpoint: observed.checkpoint, projectId } : { checkpoint: observed.checkpoint, projectId, permissionId };
-    });
+export function accessesOfProjects(record: CheckpointRecord, projectIds: readonly string[]): ProjectAccess[] {
+    const held = new Map(record.accesses.map((access) => [access.projectId, access]));
+    return projectIds.map((projectId) => held.get(projectId) ?? { checkpoint: record.checkpoint, projectId });
 }

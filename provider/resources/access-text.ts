@@ -17,7 +17,8 @@
 import { createHash } from "node:crypto";
 import { InvalidArgumentError } from "../client/errors";
 import { DEFAULT_LISTING_LIMITS } from "../client/limits";
-import { compare, type AccessByProject, type AccessText } from "./types";
+import { compare } from "./listing";
+import type { AccessByProject, AccessText } from "./types";
 
 /** Letters, digits, `-` and `_`, starting with a letter or digit: nothing YAML or JSON reads as structure. */
 const PLAIN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -64,7 +65,7 @@ export function digestAccess(text: AccessText): string {
     return createHash("sha256").update(text).digest("base64url");
 }
 
-/** The access of a text, or `undefined` if it is not one: for readers that must not throw (policies, migration). */
+/** The access of a text, or `undefined` if it is not one: for readers that must not throw (policies, a program). */
 export function accessOfText(text: unknown): AccessByProject | undefined {
     try {
         return decodeAccess(text);

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../client/errors";
+import type { Unchecked } from "./operations";
 import { isUnknown } from "./unknowns";
 
 type Checker = (value: unknown, argument: string) => unknown;
@@ -9,9 +10,12 @@ export interface CheckFailure {
     readonly reason: string;
 }
 
-/** The checked inputs and every failure (none when they are valid). */
+/**
+ * The checked inputs and every failure (none when they are valid). Values, by the keys of `T`: the engine's unknown
+ * stands in for a value not known yet (preview), and a failed check answers what it was given.
+ */
 export interface CheckResult<T> {
-    readonly inputs: T;
+    readonly inputs: Unchecked<T>;
     readonly failures: CheckFailure[];
 }
 
@@ -19,7 +23,7 @@ export interface CheckResult<T> {
  * Runs each property's check, collecting failures that name the property (the engine prints them before
  * anything is sent). A value not known yet during preview is checked later, when it is.
  */
-export function checkFailures<T extends object>(news: T, checks: ReadonlyArray<readonly [keyof T & string, Checker]>): CheckResult<T> {
+export function checkFailures<T extends object>(news: T, checks: ReadonlyArray<readonly [keyof T & string, Checker]>): { inputs: T; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     for (const [property, check] of checks) {
         const value = news[property];

@@ -1,93 +1,75 @@
 /**
- * `CheckpointPermissionGrant`: one project's access to one checkpoint, managed. The operations of both surfaces
- * (the dynamic provider and the plugin), free of either: plain inputs in, plain state out; each surface turns them
- * into its own shapes (ids, results).
+ * `CheckpointPermissionGrant`: one project's access to one checkpoint, managed. Its operations, for both surfaces.
  *
  * Creating a grant that already exists takes the existing permission over ("adopts" it) instead of failing or
  * duplicating it: a stack that starts managing access someone granted by hand must not break (and dynamic
- * resources cannot be `pulumi import`ed, pulumi/pulumi#16175; the plugin's can, through {@link importGrant}).
+ * resources cannot be `pulumi import`ed, pulumi/pulumi#16175; the plugin's can, by an id that names the permission).
  */
 import type { CheckpointPermissionsClient } from "../client";
-import { checkCheckpoint, checkProjectId } from "../client/arguments";
+import { checkCheckpoint, checkPermissionId, checkProjectId } from "../client/arguments";
 import { InvalidResponseError, NotFoundError } from "../client/errors";
-import type { CheckpointPermission } from "../api/types";
-import type { GrantInputs, GrantState } from "./types";
-import { checkFailures, type CheckResult } from "./check";
+import { checkFailures } from "./check";
+import type { ResourceOperations } from "./operations";
+import type { CheckpointPermission, GrantInputs, GrantOutputs } from "./types";
 import { isUnknown } from "./unknowns";
 
-/** What a change of inputs means for a grant. */
-export interface GrantDiff {
-    readonly changes: boolean;
-    /** The inputs whose change makes it another grant (all of them): non-empty means replace. */
-    readonly replaces: Array<keyof GrantInputs>;
-}
+export const grantOperations: ResourceOperations<GrantInputs, GrantInputs, GrantOutputs> = {
+    async check(_olds, args) {
+        const { checkpoint, projectId } = args;
+        return checkFailures({ checkpoint, projectId } as GrantInputs, [
+            ["checkpoint", checkCheckpoint],
+            ["projectId", checkProjectId],
+        ]);
+    },
 
-/** The inputs as a program gives them: any values, or none, which the check names. */
-type GrantArgs = { readonly [K in keyof GrantInputs]?: unknown };
+    // Access cannot be moved to another checkpoint or project: that is another grant.
+    diff(olds, news) {
+        const replaces = (["checkpoint", "projectId"] as const).filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
+        return { changes: replaces.length > 0, replaces };
+    },
 
-export function checkGrant<T extends GrantArgs>(news: T): CheckResult<T> {
-    return checkFailures(news, [
-        ["checkpoint", checkCheckpoint],
-        ["projectId", checkProjectId],
-    ]);
-}
+    /** Grants the project access, or adopts the access it already has. */
+    async create(inputs, client) {
+        const existing = await findPermission(await client(), inputs);
+        if (existing) return grantOutputs(inputs, existing, true);
+        const created = await (await client()).permissions.create(inputs.checkpoint, [inputs.projectId]);
+        const permission = created.find((p) => p.projectId === inputs.projectId);
+        if (!permission) {
+            throw new InvalidResponseError(200, undefined, "data", `no permission for ${inputs.projectId} in the answer`, "POST", `${inputs.checkpoint} permissions`);
+        }
+        return grantOutputs(inputs, permission, false);
+    },
 
-/** `olds` come from state; `news` are the checked inputs, some perhaps not known yet. */
-export function diffGrant(olds: GrantArgs, news: GrantArgs): GrantDiff {
-    // Access cannot be moved to another checkpoint or project: that is a different grant.
-    const replaces = (["checkpoint", "projectId"] as const).filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
-    return { changes: replaces.length > 0, replaces };
-}
+    /**
+     * Refresh follows the grant live: gone when it was revoked outside Pulumi, under its new permission id when it
+     * was granted again. Import (a checkpoint and a permission id, no project) takes the permission over as it is.
+     */
+    async read(known, client) {
+        const checkpoint = checkCheckpoint(known.checkpoint, "checkpoint");
+        const permissionId = checkPermissionId(known.permissionId, "permissionId");
+        if (known.projectId === undefined) return importPermission(await client(), checkpoint, permissionId);
+        const inputs = { checkpoint, projectId: checkProjectId(known.projectId, "projectId") };
+        const live = await findPermission(await client(), inputs, permissionId);
+        return live ? { inputs, outputs: grantOutputs(inputs, live, known.adopted === true) } : undefined;
+    },
 
-/** Grants the project access, or adopts the access it already has. */
-export async function createGrant(client: CheckpointPermissionsClient, args: GrantInputs): Promise<GrantState> {
-    const existing = await findGrant(client, args);
-    if (existing) return grantState(args, existing, true);
-    const created = await client.permissions.create(args.checkpoint, [args.projectId]);
-    const permission = created.find((p) => p.projectId === args.projectId);
-    if (!permission) {
-        throw new InvalidResponseError(200, undefined, "data", `no permission for ${args.projectId} in the answer`, "POST", `${args.checkpoint} permissions`);
-    }
-    return grantState(args, permission, false);
-}
+    // Never called with a change: every input replaces.
+    async update(olds, news) {
+        return { ...olds, ...news };
+    },
 
-/**
- * `pulumi refresh`: the grant as it is live, or `undefined` when it was revoked outside Pulumi (the surface then
- * drops it from state). Access granted again outside Pulumi is followed, under its new permission id.
- */
-export async function readGrant(client: CheckpointPermissionsClient, args: GrantInputs, permissionId: string, adopted: boolean): Promise<GrantState | undefined> {
-    const live = await findGrant(client, args, permissionId);
-    return live ? grantState(args, live, adopted) : undefined;
-}
-
-/**
- * `pulumi import`: the grant behind one permission of a checkpoint, taken over as it is (so `adopted`), or
- * `undefined` when the checkpoint has no such permission.
- */
-export async function importGrant(client: CheckpointPermissionsClient, checkpoint: string, permissionId: string): Promise<GrantState | undefined> {
-    checkCheckpoint(checkpoint, "checkpoint");
-    let permissions: CheckpointPermission[];
-    try {
-        ({ permissions } = await client.permissions.listAll(checkpoint));
-    } catch (error) {
-        if (error instanceof NotFoundError) return undefined;
-        throw error;
-    }
-    const permission = permissions.find((p) => p.id === permissionId);
-    return permission ? grantState({ checkpoint, projectId: permission.projectId }, permission, true) : undefined;
-}
-
-/** Revokes the access. Already revoked (or the checkpoint is gone) counts as done. */
-export async function deleteGrant(client: CheckpointPermissionsClient, checkpoint: string, permissionId: string): Promise<void> {
-    try {
-        await client.permissions.delete(checkpoint, permissionId);
-    } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-    }
-}
+    /** Revokes the access. Already revoked (or the checkpoint is gone) counts as done. */
+    async delete(olds, client) {
+        try {
+            await (await client()).permissions.delete(olds.checkpoint, olds.permissionId);
+        } catch (error) {
+            if (!(error instanceof NotFoundError)) throw error;
+        }
+    },
+};
 
 /** The project's permission on the checkpoint, preferring `id` when the project somehow has several. */
-async function findGrant(client: CheckpointPermissionsClient, { checkpoint, projectId }: GrantInputs, id?: string): Promise<CheckpointPermission | undefined> {
+async function findPermission(client: CheckpointPermissionsClient, { checkpoint, projectId }: GrantInputs, id?: string): Promise<CheckpointPermission | undefined> {
     try {
         const { permissions } = await client.permissions.listAll(checkpoint, { projectId });
         const mine = permissions.filter((p) => p.projectId === projectId);
@@ -98,12 +80,21 @@ async function findGrant(client: CheckpointPermissionsClient, { checkpoint, proj
     }
 }
 
-function grantState({ checkpoint, projectId }: GrantInputs, permission: CheckpointPermission, adopted: boolean): GrantState {
-    return {
-        checkpoint,
-        projectId,
-        permissionId: permission.id,
-        createdAt: permission.createdAt,
-        adopted,
-    };
+/** `pulumi import`: the grant behind one permission of a checkpoint, adopted; none when there is no such permission. */
+async function importPermission(client: CheckpointPermissionsClient, checkpoint: string, permissionId: string) {
+    let permissions: CheckpointPermission[];
+    try {
+        ({ permissions } = await client.permissions.listAll(checkpoint));
+    } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+    }
+    const permission = permissions.find((p) => p.id === permissionId);
+    if (!permission) return undefined;
+    const inputs = { checkpoint, projectId: permission.projectId };
+    return { inputs, outputs: grantOutputs(inputs, permission, true) };
+}
+
+function grantOutputs({ checkpoint, projectId }: GrantInputs, permission: CheckpointPermission, adopted: boolean): GrantOutputs {
+    return { checkpoint, projectId, permissionId: permission.id, createdAt: permission.createdAt, adopted };
 }

@@ -1,11 +1,12 @@
 /**
- * The read behind `getCheckpointPermissions`, surface-free: checks the arguments, lists every page, and
- * shapes the result. The dynamic surface calls it in the program; the plugin serves it as an invoke.
+ * A checkpoint's listing, surface-free: the read behind `getCheckpointPermissions` (checks the arguments, lists
+ * every page, shapes the result; the dynamic surface calls it in the program, the plugin serves it as an invoke),
+ * and the one rule for a project's access that the function, the record and the policies all follow.
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
 import type { PermissionOrder } from "../api/types";
-import { summarize, type PermissionRecord } from "./types";
+import type { AccessByProject, CheckpointPermission } from "./types";
 
 /** Arguments for `getCheckpointPermissions`. */
 export interface GetCheckpointPermissionsArgs {
@@ -26,11 +27,11 @@ export interface GetCheckpointPermissionsResult {
     readonly projectId?: string;
     readonly order: PermissionOrder;
     /** Every permission, in `order`. */
-    readonly permissions: PermissionRecord[];
+    readonly permissions: CheckpointPermission[];
     /** The projects with access, sorted and unique. */
     readonly projectIds: string[];
     /** Each project's permission, by project id. */
-    readonly permissionsByProject: Record<string, PermissionRecord>;
+    readonly permissionsByProject: Record<string, CheckpointPermission>;
     readonly permissionCount: number;
 }
 
@@ -72,15 +73,34 @@ export async function readCheckpointPermissions(
         },
     });
     const { permissions } = listing;
-    const { projectIds } = summarize(permissions);
+    const held = permissionsByProject(permissions);
     return {
         id: projectId === undefined ? checkpoint : `${checkpoint}?projectId=${projectId}`,
         checkpoint,
         ...(projectId === undefined ? {} : { projectId }),
         order,
         permissions,
-        projectIds,
-        permissionsByProject: Object.fromEntries(permissions.map((p) => [p.projectId, p])),
+        projectIds: held.map((p) => p.projectId),
+        permissionsByProject: Object.fromEntries(held.map((p) => [p.projectId, p])),
         permissionCount: permissions.length,
     };
+}
+
+/**
+ * The permission each project holds, sorted by project. A project holds one; should the API ever list two for one
+ * project, the first by id is the one, so a record does not flip between them from run to run.
+ */
+export function permissionsByProject<P extends Pick<CheckpointPermission, "id" | "projectId">>(permissions: Iterable<P>): P[] {
+    const sorted = [...permissions].sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
+    return sorted.filter((permission, i) => i === 0 || sorted[i - 1]!.projectId !== permission.projectId);
+}
+
+/** Each project's access, by {@link permissionsByProject}'s rule. */
+export function accessByProject(permissions: Iterable<Pick<CheckpointPermission, "id" | "projectId">>): AccessByProject {
+    return Object.fromEntries(permissionsByProject(permissions).map(({ projectId, id }) => [projectId, id]));
+}
+
+/** Code-unit order: the same on every machine and locale (ids are ASCII). */
+export function compare(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
 }

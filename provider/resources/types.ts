@@ -1,131 +1,89 @@
 /**
- * The property shapes the two resources keep in state, on both surfaces (the dynamic provider adds `__provider`):
- * what the provider receives and returns, what a CrossGuard policy sees. Plain data, no Outputs.
+ * The two resources' shapes on both surfaces (the dynamic provider adds `__provider`): what their operations
+ * (./operations.ts) take and give, what the engine keeps in state, what a CrossGuard policy sees. Plain data.
+ *
+ * The vocabulary, everywhere in the package: a **record** is a `CheckpointPermissions` resource (a checkpoint's
+ * live access, recorded in state); a **grant** is a `CheckpointPermissionGrant` (one project's access, managed); a
+ * **permission** is OpenAI's object (`CheckpointPermission`); a project's **access** is its permission on a
+ * checkpoint.
  */
+import type { CheckpointPermission } from "../api/types";
 
-/** Type tokens of the dynamic resources, as the dynamic provider SDK builds them from `module` and `type`. */
-export const CHECKPOINT_PERMISSIONS_TYPE = "pulumi-nodejs:dynamic/openai:CheckpointPermissions";
-export const CHECKPOINT_PERMISSION_GRANT_TYPE = "pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant";
+export type { CheckpointPermission };
 
-/** Type tokens of the same resources served by the native provider plugin (package `openai-checkpoints`): the same properties. */
-export const PLUGIN_CHECKPOINT_PERMISSIONS_TYPE = "openai-checkpoints:index:CheckpointPermissions";
-export const PLUGIN_CHECKPOINT_PERMISSION_GRANT_TYPE = "openai-checkpoints:index:CheckpointPermissionGrant";
-
-/** One project's access to a checkpoint, as recorded. */
-export interface PermissionRecord {
-    /** The permission id, `cp_…`. */
-    id: string;
-    /** The project with access, `proj_…`. */
-    projectId: string;
-    /** When access was granted, in Unix seconds. */
-    createdAt: number;
-}
-
-/**
- * A checkpoint's access, keyed by project: each project with access, and the id of its permission,
- * e.g. `{ "proj_eval": "cp_…" }`. Keyed so that the engine's diff of two records names the projects added,
- * removed or granted again (a new permission id), and nothing else.
- */
+/** Each project with access to a checkpoint, and the id of its permission: `{ "proj_eval": "cp_…" }`. */
 export type AccessByProject = Record<string, string>;
 
 /**
- * `AccessByProject` as a record stores it: text, one `project permission` line per project, sorted
+ * `AccessByProject` as a record keeps it: text, one `project permission` line per project, sorted
  * (./access-text.ts, which says why). The engine's preview shows a change of it as the lines added and removed.
  */
 export type AccessText = string;
 
-/** `CheckpointPermissions` as the program gives it: the listing it read, keyed by project. */
-export interface ObservedPermissionsArgs {
+/** What a program gives a record. */
+export interface RecordArgs {
     checkpoint: string;
-    access: AccessText;
     /**
-     * The projects whose access grants of the stack manage: the grants the record waits for; project ids, sorted and
-     * unique once checked (so the engine's diff of them names the project). A program leaves it out when there are
-     * none (the SDK pays for every property it sends); the provider's check records `[]`.
+     * The listing, as access text. The dynamic resource reads it while its program runs; a program on the plugin
+     * gives none, and the record's check reads it live.
+     */
+    access?: AccessText;
+    /**
+     * The projects whose access grants of the stack manage: the grants the record waits for. Absent: none (the
+     * Node.js SDK pays for every property a program sends).
      */
     managedProjects?: string[];
 }
 
-/** `CheckpointPermissions` inputs after the provider's check. The engine diffs these, so they are what a preview shows. */
-export interface ObservedPermissionsInputs extends Required<ObservedPermissionsArgs> {
+/** A record's inputs after its check. The engine diffs these, so they are what a preview shows. */
+export interface RecordInputs {
+    checkpoint: string;
+    access: AccessText;
+    /**
+     * Sorted and unique, so the same grants are always the same list (and a diff of it names the project). Absent
+     * only from a record just imported, which has none recorded: it takes the program's without a change.
+     */
+    managedProjects?: string[];
     /**
      * The access that this `up` revokes and that the listing, read before Pulumi deletes anything, still showed:
      * projects whose grant left the stack since the last `up`. Left out of `access`, so the stack converges in one
-     * `up`; kept here so the program's outputs leave it out too. Empty but for the `up` that revokes.
+     * `up`. Empty but for the `up` that revokes.
      */
     revoking: AccessByProject;
 }
 
 /**
- * `CheckpointPermissions` outputs: the checked inputs less the access text, which the inputs keep (the engine diffs
- * and shows the inputs, and the access is nearly all of a record's state). Its digest stands in for it, so the
- * provider's diff, which is handed the outputs, still tells whether the access changed.
+ * A record's outputs. They keep the access text where a program reads it back, else a digest of it, so that the
+ * diff, which is handed the outputs, still tells whether the access changed ({@link RecordOutputsForm}).
  */
-export interface ObservedPermissionsState extends Omit<ObservedPermissionsInputs, "access"> {
-    /** `digestAccess(access)` (./access-text.ts). */
-    accessDigest: string;
-    /**
-     * The access text again, only while `revoking` is not empty: the program reads it back to leave what the `up`
-     * revokes out of its own outputs. Otherwise `null`, not absent: the SDK resolves an absent output as unknown
-     * during preview.
-     */
+export interface RecordOutputs extends Omit<RecordInputs, "access"> {
+    /** The access text, or `null` where the outputs keep its digest instead. */
     access: AccessText | null;
+    /** SHA-256 of the access text (./access-text.ts `digestAccess`), where the outputs do not keep the text. */
+    accessDigest?: string;
 }
 
 /**
- * The record as it was stored before it was keyed by project (inputs and outputs alike); the next `up` migrates it.
- * `kind` told the one dynamic provider both resources shared which one a call was about.
+ * What a record's outputs keep of its access text, which is nearly all of its state:
+ * - `"text"`: the text, always. Programs of the plugin (YAML, Python, Go) read the record's access there.
+ * - `"digest"`: the text only for an `up` that revokes, else `null`. The dynamic resource's class derives its access
+ *   from the listing its program read, and reads the text back only to leave out what the `up` revokes. `null`, not
+ *   absent: the Node.js SDK resolves an absent output as unknown during preview.
  */
-export interface LegacyObservedPermissionsState {
-    kind: "CheckpointPermissions";
-    checkpoint: string;
-    permissions: PermissionRecord[];
-    projectIds: string[];
-    permissionCount: number;
-}
+export type RecordOutputsForm = "text" | "digest";
 
-/** `CheckpointPermissionGrant` inputs. */
+/** What a program gives a grant. */
 export interface GrantInputs {
     checkpoint: string;
     projectId: string;
 }
 
-/** `CheckpointPermissionGrant` state after create. */
-export interface GrantState extends GrantInputs {
-    /** The permission id, `cp_…`; also the resource's id. */
+/** A grant's outputs. */
+export interface GrantOutputs extends GrantInputs {
+    /** The permission id, `cp_…`. */
     permissionId: string;
+    /** When access was granted, in Unix seconds. */
     createdAt: number;
-    /** True when the project already had access and the existing permission was taken over. */
+    /** True when the project already had access and the existing permission was taken over (create or import). */
     adopted: boolean;
-}
-
-/** The convenient views of a listing: every permission sorted by project (then id), and the projects, sorted and unique. */
-export interface PermissionSummary {
-    permissions: PermissionRecord[];
-    projectIds: string[];
-    permissionCount: number;
-}
-
-/** Sorts and summarizes a listing the way the function, the record and the policies show it. */
-export function summarize(permissions: ReadonlyArray<PermissionRecord>): PermissionSummary {
-    const sorted = [...permissions]
-        .map(({ id, projectId, createdAt }) => ({ id, projectId, createdAt }))
-        .sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
-    const projectIds = [...new Set(sorted.map((p) => p.projectId))];
-    return { permissions: sorted, projectIds, permissionCount: sorted.length };
-}
-
-/**
- * A listing keyed by project, sorted. A project holds one permission; should the API ever list two for one
- * project, the first by id is kept, so the record does not flip between them from run to run.
- */
-export function accessByProject(permissions: ReadonlyArray<Pick<PermissionRecord, "id" | "projectId">>): AccessByProject {
-    const sorted = [...permissions].sort((a, b) => compare(a.projectId, b.projectId) || compare(a.id, b.id));
-    const access: AccessByProject = {};
-    for (const { projectId, id } of sorted) access[projectId] ??= id;
-    return access;
-}
-
-export function compare(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
 }

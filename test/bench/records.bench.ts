@@ -20,7 +20,7 @@ import { createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { EmulatorSeed } from "../../provider/emulator";
-import { CHECKPOINT_PERMISSIONS_TYPE } from "../../provider/resources/types";
+import { checkpointPermissionsType } from "../../provider/resources/tokens";
 import { startEngineStack, type EngineStack } from "../e2e/harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "records");
@@ -102,7 +102,7 @@ async function compare(samples: number, record: () => Promise<unknown>, baseline
 /** The stack's one record in `pulumi stack export`: its bytes as compact JSON, and its `__provider`'s as a JSON string. */
 async function exportedRecord(stack: EngineStack): Promise<{ bytes: number; provider: number }> {
     const state = await stack.exportState();
-    const record = state.deployment.resources?.find((resource) => resource.type === CHECKPOINT_PERMISSIONS_TYPE);
+    const record = state.deployment.resources?.find((resource) => resource.type === checkpointPermissionsType);
     if (!record) throw new Error(`no record in ${stack.stackName}`);
     return { bytes: JSON.stringify(record).length, provider: JSON.stringify(record.inputs?.["__provider"] ?? "").length };
 }

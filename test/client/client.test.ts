@@ -130,6 +130,13 @@ describe("grants and revokes", () => {
         expect(emulator.permissions(CHECKPOINT).map((p) => p.project_id)).toEqual(["proj_other"]);
     });
 
+    it("names itself with the package's version, so a request in OpenAI's logs says which release sent it", async () => {
+        emulator.reset(seedWith(0));
+        await client().permissions.listAll(CHECKPOINT);
+        const { version } = require("../../package.json") as { version: string };
+        expect(emulator.requests[0]?.userAgent).toBe(`pulumi-openai-checkpoint-permissions/${version}`);
+    });
+
     it("encodes a checkpoint id so it cannot change the request path", async () => {
         const odd = "ft:weird/../id?x=1#frag%";
         emulator.reset({ checkpoints: { [odd]: { owner_project_id: OWNER } } });

@@ -2,9 +2,7 @@
  * The `CheckpointPermissions` record on the real engine, with examples/checkpoint-access as the program:
  * - the preview diff of a big checkpoint names the project added, removed or granted again, as lines of the
  *   record's access text marked `+` and `-`, with the two lines around them and nothing else;
- * - a stack whose grants leave the program converges in one `up` (`--expect-no-changes` passes right after);
- * - a stack holding the record in an earlier shape (a permission list, an object keyed by project) migrates on its
- *   next `up`, without a replace.
+ * - a stack whose grants leave the program converges in one `up` (`--expect-no-changes` passes right after).
  */
 import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -13,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmulatorSeed, RunningEmulator } from "../../provider/emulator";
 import { decodeAccess, encodeAccess } from "../../provider/resources/access-text";
-import { CHECKPOINT_PERMISSIONS_TYPE, CHECKPOINT_PERMISSION_GRANT_TYPE, type LegacyObservedPermissionsState } from "../../provider/resources/types";
+import { checkpointPermissionGrantType, checkpointPermissionsType } from "../../provider/resources/tokens";
 import { REPO_ROOT } from "../../tools/engine/engine";
 import { startEngineStack, type EngineStack, type StackExport } from "./harness";
 
@@ -47,7 +45,7 @@ async function setPath(stack: EngineStack, key: string, value: string): Promise<
  */
 function recordDiff(stdout: string): string[] {
     const lines = stdout.split("\n");
-    const start = lines.findIndex((line) => line.includes(`${CHECKPOINT_PERMISSIONS_TYPE}: (update)`));
+    const start = lines.findIndex((line) => line.includes(`${checkpointPermissionsType}: (update)`));
     if (start < 0) throw new Error(`no record update in:\n${stdout}`);
     const end = lines.findIndex((line, i) => i > start && /^\s*(--outputs:--|[~+-]*\s*pulumi[-:]|Resources:)/.test(line));
     return lines
@@ -65,7 +63,7 @@ async function importState(stack: EngineStack, state: StackExport): Promise<void
 }
 
 function recordsIn(state: StackExport) {
-    return state.deployment.resources?.filter((r) => r.type === CHECKPOINT_PERMISSIONS_TYPE) ?? [];
+    return state.deployment.resources?.filter((r) => r.type === checkpointPermissionsType) ?? [];
 }
 
 describe("the preview diff of a 1,000-permission checkpoint", () => {
@@ -87,7 +85,7 @@ describe("the preview diff of a 1,000-permission checkpoint", () => {
         const granted = stack.emulator.grant(BIG, "proj_contractor");
         const { stdout } = await stack.preview(["--diff"]);
         // The line added, after the two lines before it (the projects sort after proj_0999).
-        expect(recordDiff(stdout)).toEqual([`~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`, "~ access:", "...", line(998), line(999), `+ proj_contractor ${granted.id}`]);
+        expect(recordDiff(stdout)).toEqual([`~ ${checkpointPermissionsType}: (update)`, "~ access:", "...", line(998), line(999), `+ proj_contractor ${granted.id}`]);
         expect(stdout).toMatch(/~ 1 to update/);
         const failed = await stack.preview(["--expect-no-changes"], { expectFailure: true });
         expect(failed.stdout + failed.stderr).toMatch(/no changes were expected/i);
@@ -100,7 +98,7 @@ describe("the preview diff of a 1,000-permission checkpoint", () => {
         stack.emulator.revoke(BIG, revoked.id);
         const { stdout } = await stack.preview(["--diff"]);
         expect(recordDiff(stdout)).toEqual([
-            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
+            `~ ${checkpointPermissionsType}: (update)`,
             "~ access:",
             "...",
             line(498),
@@ -119,7 +117,7 @@ describe("the preview diff of a 1,000-permission checkpoint", () => {
         const after = stack.emulator.grant(BIG, bigProject(7));
         const { stdout } = await stack.preview(["--diff"]);
         expect(recordDiff(stdout)).toEqual([
-            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
+            `~ ${checkpointPermissionsType}: (update)`,
             "~ access:",
             "...",
             line(5),
@@ -154,9 +152,9 @@ describe("a stack whose grants leave the program", () => {
         const lineOf = (projectId: string) => `${projectId} ${stack.emulator.permissions(SMALL).find((p) => p.project_id === projectId)!.id}`;
         const revoked = stack.emulator.permissions(SMALL).find((p) => p.project_id === "proj_b")!;
         const { stdout } = await stack.preview(["--diff"]);
-        expect(stdout).toMatch(new RegExp(`- ${CHECKPOINT_PERMISSION_GRANT_TYPE}: \\(delete\\)`));
+        expect(stdout).toMatch(new RegExp(`- ${checkpointPermissionGrantType}: \\(delete\\)`));
         expect(recordDiff(stdout)).toEqual([
-            `~ ${CHECKPOINT_PERMISSIONS_TYPE}: (update)`,
+            `~ ${checkpointPermissionsType}: (update)`,
             "~ access:",
             lineOf("proj_a"),
             `- ${lineOf("proj_b")}`,
@@ -192,107 +190,5 @@ describe("a stack whose grants leave the program", () => {
         stack.emulator.revoke(SMALL, outside.id);
         const { stdout } = await stack.preview(["--diff"]);
         expect(recordDiff(stdout)).toContain(`- proj_eval ${outside.id}`);
-    });
-});
-
-/** The record as earlier versions stored it (inputs and outputs alike), from the live listing. */
-const earlierShapes: Array<[string, (live: RunningEmulator) => object]> = [
-    [
-        "a list of permissions",
-        (emulator) => {
-            const permissions = emulator
-                .permissions(SMALL)
-                .map((p) => ({ id: p.id, projectId: p.project_id, createdAt: p.created_at }))
-                .sort((a, b) => a.projectId.localeCompare(b.projectId));
-            const legacy: LegacyObservedPermissionsState = {
-                kind: "CheckpointPermissions",
-                checkpoint: SMALL,
-                permissions,
-                projectIds: permissions.map((p) => p.projectId),
-                permissionCount: permissions.length,
-            };
-            return legacy;
-        },
-    ],
-    [
-        "an object keyed by project",
-        (emulator) => ({
-            kind: "CheckpointPermissions",
-            checkpoint: SMALL,
-            access: Object.fromEntries(emulator.permissions(SMALL).map((p) => [p.project_id, p.id])),
-            managedProjects: {},
-            revoking: {},
-        }),
-    ],
-];
-
-type StoredResource = NonNullable<StackExport["deployment"]["resources"]>[number];
-
-/**
- * A stack of one record, deployed, then its record rewritten in state by `rewrite`, as an earlier version stored
- * it (as if deployed by that version). Call it in a `describe`; the result gives the stack to its tests.
- */
-function deployedRecordStoredAs(rewrite: (record: StoredResource, emulator: RunningEmulator) => void): () => EngineStack {
-    let stack: EngineStack;
-    beforeAll(async () => {
-        stack = await checkpointAccess([SMALL]);
-        await stack.up();
-        const state = await stack.exportState();
-        const [record] = recordsIn(state);
-        rewrite(record!, stack.emulator);
-        await importState(stack, state);
-    });
-    afterAll(async () => {
-        await stack?.dispose();
-    });
-    return () => stack;
-}
-
-describe.each(earlierShapes)("a stack holding the record as %s (an earlier version's)", (_, earlierShape) => {
-    const deployed = deployedRecordStoredAs((record, emulator) => {
-        const provider = { __provider: record.inputs!["__provider"] };
-        record.inputs = { ...earlierShape(emulator), ...provider };
-        record.outputs = { ...earlierShape(emulator), ...provider };
-    });
-
-    it("migrates on the next up with an update, not a replace, then has no changes", async () => {
-        const stack = deployed();
-        const preview = await stack.preview(["--diff"]);
-        expect(preview.stdout).toMatch(new RegExp(`~ ${CHECKPOINT_PERMISSIONS_TYPE}: \\(update\\)`));
-        expect(preview.stdout).not.toMatch(/replace/);
-        expect(preview.stdout).toMatch(/~ 1 to update/);
-        await stack.up();
-        const [record] = recordsIn(await stack.exportState());
-        const live = encodeAccess(Object.fromEntries(stack.emulator.permissions(SMALL).map((p) => [p.project_id, p.id])));
-        expect(record?.inputs).toMatchObject({ checkpoint: SMALL, access: live, managedProjects: [] });
-        expect(Object.keys(record?.inputs ?? {}).sort()).toEqual(["__provider", "access", "checkpoint", "managedProjects", "revoking"]);
-        expect(record?.outputs).toEqual(outputsFor(record!.inputs!));
-        await stack.preview(["--expect-no-changes"]);
-    });
-});
-
-/** The outputs a record of `inputs` keeps when its `up` revokes nothing: the access text's SHA-256 for the text. */
-function outputsFor(inputs: Record<string, unknown>): Record<string, unknown> {
-    return { ...inputs, accessDigest: createHash("sha256").update(String(inputs["access"])).digest("base64url"), access: null };
-}
-
-describe("a stack whose record keeps its access text in its outputs too (the version before)", () => {
-    const deployed = deployedRecordStoredAs((record) => {
-        expect(record.outputs).toEqual(outputsFor(record.inputs!));
-        record.outputs = { ...record.inputs };
-    });
-
-    it("has no changes while its access is the same, and takes the digest at its next change", async () => {
-        const stack = deployed();
-        await stack.preview(["--expect-no-changes"]);
-        stack.emulator.grant(SMALL, "proj_contractor");
-        const preview = await stack.preview(["--diff"]);
-        expect(recordDiff(preview.stdout).filter((line) => /^\s*[+-] /.test(line))).toEqual([
-            expect.stringMatching(/^\s*\+ proj_contractor cp_\w+$/),
-        ]);
-        await stack.up();
-        const [record] = recordsIn(await stack.exportState());
-        expect(record?.outputs).toEqual(outputsFor(record!.inputs!));
-        await stack.preview(["--expect-no-changes"]);
     });
 });

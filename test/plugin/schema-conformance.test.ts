@@ -3,7 +3,8 @@
  * trips over, or the plugin's tests and the engine suites that lean on it prove nothing.
  */
 import { describe, expect, it } from "vitest";
-import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, RECORD_TOKEN } from "../../provider/plugin/schema";
+import { GET_PERMISSIONS_TOKEN } from "../../provider/plugin/schema";
+import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../../provider/resources/tokens";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { assertStateConforms, conformanceErrors } from "../support/schema-conformance";
 
@@ -11,8 +12,8 @@ const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
 const grant = { checkpoint: CHECKPOINT, projectId: "proj_a", permissionId: "cp_a", createdAt: 1_700_000_000, adopted: false };
 const record = { checkpoint: CHECKPOINT, access: "proj_a cp_a\n", managedProjects: ["proj_a"] };
 const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
-const grantOutputs = { resource: GRANT_TOKEN, part: "outputs" } as const;
-const recordOutputs = { resource: RECORD_TOKEN, part: "outputs" } as const;
+const grantOutputs = { resource: pluginCheckpointPermissionGrantType, part: "outputs" } as const;
+const recordOutputs = { resource: pluginCheckpointPermissionsType, part: "outputs" } as const;
 
 describe("schema conformance", () => {
     it("passes what the schema declares, secret or not", () => {
@@ -39,12 +40,12 @@ describe("schema conformance", () => {
         const { access: _, ...withoutAccess } = record;
         expect(conformanceErrors(recordOutputs, withoutAccess)).toEqual([".access: required, but missing"]);
         // A failed check's answer need not carry its required inputs: the engine reports the failure instead.
-        expect(conformanceErrors({ resource: GRANT_TOKEN, part: "inputs" }, { checkpoint: CHECKPOINT }, { failedCheck: true })).toEqual([]);
+        expect(conformanceErrors({ resource: pluginCheckpointPermissionGrantType, part: "inputs" }, { checkpoint: CHECKPOINT }, { failedCheck: true })).toEqual([]);
     });
 
     it("allows unknowns only where the engine sends them", () => {
         const preview = { ...record, access: UNKNOWN };
-        expect(conformanceErrors({ resource: RECORD_TOKEN, part: "inputs" }, preview, { unknowns: true })).toEqual([]);
+        expect(conformanceErrors({ resource: pluginCheckpointPermissionsType, part: "inputs" }, preview, { unknowns: true })).toEqual([]);
         expect(conformanceErrors(recordOutputs, preview)).toEqual([".access: an unknown value, where the engine sends none"]);
     });
 
@@ -68,7 +69,7 @@ describe("schema conformance", () => {
     });
 
     it("names the resource in an exported state that breaks it", () => {
-        const state = { deployment: { resources: [{ urn: "urn:pulumi:dev::p::openai-checkpoints:index:CheckpointPermissions::access", type: RECORD_TOKEN, inputs: record, outputs: { ...record, managedProjects: { proj_a: true } } }] } };
+        const state = { deployment: { resources: [{ urn: "urn:pulumi:dev::p::openai-checkpoints:index:CheckpointPermissions::access", type: pluginCheckpointPermissionsType, inputs: record, outputs: { ...record, managedProjects: { proj_a: true } } }] } };
         expect(() => assertStateConforms(state)).toThrow(/::access outputs.managedProjects: expected array/);
     });
 });

@@ -20,7 +20,8 @@ import {
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
-import { GET_PERMISSIONS_TOKEN, GRANT_TOKEN, PACKAGE_NAME, RECORD_TOKEN } from "../../provider/plugin/schema";
+import { GET_PERMISSIONS_TOKEN, PACKAGE_NAME } from "../../provider/plugin/schema";
+import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../../provider/resources/tokens";
 
 const root = path.resolve(__dirname, "../..");
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
@@ -112,10 +113,10 @@ it("answers a check with a required input absent with the failure that names it,
         return unary<CheckResponse>((callback) => client.check(request, callback));
     };
     const failures = (response: CheckResponse) => response.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
-    const grant = await check(GRANT_TOKEN, { checkpoint: CHECKPOINT });
+    const grant = await check(pluginCheckpointPermissionGrantType, { checkpoint: CHECKPOINT });
     expect(failures(grant)).toEqual([["projectId", expect.stringMatching(/^projectId: must be a string/)]]);
     expect(grant.getInputs()?.toJavaScript()).toEqual({ checkpoint: CHECKPOINT });
-    const record = await check(RECORD_TOKEN, {});
+    const record = await check(pluginCheckpointPermissionsType, {});
     expect(failures(record)).toEqual([["checkpoint", expect.stringMatching(/^checkpoint: must be a string/)]]);
     expect(record.getInputs()?.toJavaScript()).toEqual({});
 });

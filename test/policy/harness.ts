@@ -57,43 +57,12 @@ export function permissionsProps(
     permissions: ReadonlyArray<{ id: string; projectId: string }>,
     managedProjects: readonly string[] = [],
 ): Props {
-    const { kind: _kind, ...props } = keyedPermissionsProps(checkpoint, permissions, managedProjects);
-    return { ...props, access: encodeAccess(Object.fromEntries(permissions.map((p) => [p.projectId, p.id]))) };
-}
-
-/**
- * A `CheckpointPermissions` as stacks not updated since its access became text still hold it: an object keyed by
- * project, and the `kind` that told the one provider of both resources which one it was.
- */
-export function keyedPermissionsProps(
-    checkpoint: string,
-    permissions: ReadonlyArray<{ id: string; projectId: string }>,
-    managedProjects: readonly string[] = [],
-): Props {
     return {
         ...providerProp,
-        kind: "CheckpointPermissions",
         checkpoint,
-        access: Object.fromEntries(permissions.map((p) => [p.projectId, p.id])),
+        access: encodeAccess(Object.fromEntries(permissions.map((p) => [p.projectId, p.id]))),
         managedProjects: [...managedProjects],
         revoking: {},
-    };
-}
-
-/** A `CheckpointPermissions` as stacks not updated since the record was keyed by project still hold it. */
-export function legacyPermissionsProps(
-    checkpoint: string,
-    permissions: ReadonlyArray<{ id: string; projectId: string; createdAt?: number }>,
-): Props {
-    const sorted = [...permissions].sort((a, b) => (a.projectId < b.projectId ? -1 : 1));
-    const projectIds = [...new Set(sorted.map((p) => p.projectId))].sort();
-    return {
-        ...providerProp,
-        kind: "CheckpointPermissions",
-        checkpoint,
-        permissions: sorted.map((p) => ({ createdAt: 1_700_000_000, ...p })),
-        projectIds,
-        permissionCount: sorted.length,
     };
 }
 

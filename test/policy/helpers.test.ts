@@ -15,7 +15,7 @@ import {
     missingProjects,
     pluginCheckpointPermissionGrantType,
     pluginCheckpointPermissionsType,
-    observedPermissions,
+    recordOf,
     projectsWithAccess,
     unexpectedProjects,
     unmanagedPermissions,
@@ -25,8 +25,6 @@ import {
     checkpointB,
     grant,
     grantProps,
-    keyedPermissionsProps,
-    legacyPermissionsProps,
     observation,
     permissionsProps,
     pluginGrant,
@@ -95,138 +93,71 @@ describe("isUnknown", () => {
     });
 });
 
-describe("observedPermissions", () => {
-    it("returns the checkpoint, its permissions sorted by project, and the project ids, from the keyed record", () => {
-        const record = observation(
-            "o",
-            permissionsProps(checkpointA, [
-                { id: "cp_3", projectId: "proj_c" },
-                { id: "cp_1", projectId: "proj_a" },
-            ]),
-        );
-        const expected = {
-            checkpoint: checkpointA,
-            permissions: [
-                { id: "cp_1", projectId: "proj_a" },
-                { id: "cp_3", projectId: "proj_c" },
-            ],
-            projectIds: ["proj_a", "proj_c"],
-            managedProjectIds: [],
-        };
-        for (const shape of bothShapes(record)) expect(observedPermissions(shape)).toEqual(expected);
-        // The plugin's record has the same properties, without `kind` and `__provider`.
-        const plugin = pluginObservation("p", permissionsProps(checkpointA, [{ id: "cp_3", projectId: "proj_c" }, { id: "cp_1", projectId: "proj_a" }]));
-        for (const shape of bothShapes(plugin)) expect(observedPermissions(shape)).toEqual(expected);
-        // A record not updated since its access became text: an object keyed by project.
-        const keyed = observation("k", keyedPermissionsProps(checkpointA, [{ id: "cp_3", projectId: "proj_c" }, { id: "cp_1", projectId: "proj_a" }]));
-        for (const shape of bothShapes(keyed)) expect(observedPermissions(shape)).toEqual(expected);
-    });
+describe("recordOf", () => {
+    const accessesOf = (...accesses: Array<[string, string]>) => accesses.map(([projectId, permissionId]) => ({ checkpoint: checkpointA, projectId, permissionId }));
 
-    it("reads a record stored before it was keyed by project, several permissions of one project included", () => {
-        const twice = observation(
-            "o",
-            legacyPermissionsProps(checkpointA, [
-                { id: "cp_3", projectId: "proj_c" },
-                { id: "cp_1", projectId: "proj_a" },
-                { id: "cp_2", projectId: "proj_a" },
-            ]),
-        );
-        for (const shape of bothShapes(twice)) {
-            expect(observedPermissions(shape)).toEqual({
-                checkpoint: checkpointA,
-                permissions: [
-                    { id: "cp_1", projectId: "proj_a", createdAt: 1_700_000_000 },
-                    { id: "cp_2", projectId: "proj_a", createdAt: 1_700_000_000 },
-                    { id: "cp_3", projectId: "proj_c", createdAt: 1_700_000_000 },
-                ],
-                projectIds: ["proj_a", "proj_c"],
-                managedProjectIds: [],
-            });
-        }
+    it("returns the checkpoint, each project's access sorted by project, and the project ids", () => {
+        const permissions = [
+            { id: "cp_3", projectId: "proj_c" },
+            { id: "cp_1", projectId: "proj_a" },
+        ];
+        const expected = { checkpoint: checkpointA, accesses: accessesOf(["proj_a", "cp_1"], ["proj_c", "cp_3"]), projectIds: ["proj_a", "proj_c"], managedProjectIds: [] };
+        for (const shape of bothShapes(observation("o", permissionsProps(checkpointA, permissions)))) expect(recordOf(shape)).toEqual(expected);
+        // The plugin's record has the same properties, without `__provider`.
+        for (const shape of bothShapes(pluginObservation("p", permissionsProps(checkpointA, permissions)))) expect(recordOf(shape)).toEqual(expected);
     });
 
     it("gives the projects of the grants the record waits for, sorted", () => {
         const record = observation("o", permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }], ["proj_z", "proj_a"]));
-        expect(observedPermissions(resourceArgs(record))?.managedProjectIds).toEqual(["proj_a", "proj_z"]);
+        expect(recordOf(resourceArgs(record))?.managedProjectIds).toEqual(["proj_a", "proj_z"]);
     });
 
-    it("is undefined for a record's outputs (what validateStack is given), which keep only a digest of the access", () => {
+    it("is undefined for a record's outputs (what validateStack is given), which may keep only a digest of the access", () => {
         const { access: _, ...outputs } = permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]);
-        const stored = observation("o", { ...outputs, accessDigest: "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" });
-        for (const shape of bothShapes(stored)) expect(observedPermissions(shape)).toBeUndefined();
+        const stored = observation("o", { ...outputs, access: null, accessDigest: "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" });
+        for (const shape of bothShapes(stored)) expect(recordOf(shape)).toBeUndefined();
     });
 
     it("accepts a checkpoint with no permissions", () => {
         const empty = observation("o", permissionsProps(checkpointA, []));
-        expect(observedPermissions(resourceArgs(empty))).toEqual({ checkpoint: checkpointA, permissions: [], projectIds: [], managedProjectIds: [] });
+        expect(recordOf(resourceArgs(empty))).toEqual({ checkpoint: checkpointA, accesses: [], projectIds: [], managedProjectIds: [] });
     });
 
     it("is undefined for another resource type", () => {
-        expect(observedPermissions(resourceArgs(grant("g", grantProps(checkpointA, "proj_a"))))).toBeUndefined();
+        expect(recordOf(resourceArgs(grant("g", grantProps(checkpointA, "proj_a"))))).toBeUndefined();
     });
 
     it.each([
         ["the checkpoint", { checkpoint: unknownString }],
         ["the access", { access: unknownString }],
-        ["the access (an object before it was text)", { access: unknownValues.object }],
-        ["one permission id", { access: { proj_a: unknownString } }],
     ])("is undefined, without throwing, when %s is unknown behind the proxy", (_, override) => {
         const resource = observation("o", { ...permissionsProps(checkpointA, []), ...override });
-        for (const shape of bothShapes(resource)) expect(observedPermissions(shape)).toBeUndefined();
+        for (const shape of bothShapes(resource)) expect(recordOf(shape)).toBeUndefined();
     });
 
     it("is undefined when unknown values come as raw sentinel strings (no proxy)", () => {
         const raw = { ...observation("o", { ...permissionsProps(checkpointA, []), checkpoint: unknownString }), raw: true };
-        expect(observedPermissions(resourceArgs(raw))).toBeUndefined();
+        expect(recordOf(resourceArgs(raw))).toBeUndefined();
     });
 
-    it("is undefined, not an older record, when the access is unknown and the old properties absent", () => {
-        const resource = observation("o", { ...permissionsProps(checkpointA, []), access: unknownValues.object });
-        for (const shape of bothShapes(resource)) expect(observedPermissions(shape)).toBeUndefined();
-    });
-
-    it("is undefined, without throwing, when an older record's permissions are unknown", () => {
-        for (const permissions of [unknownValues.array, [unknownValues.object], [{ id: "cp_1", projectId: unknownString }]]) {
-            const resource = observation("o", { ...legacyPermissionsProps(checkpointA, []), permissions });
-            for (const shape of bothShapes(resource)) expect(observedPermissions(shape)).toBeUndefined();
+    it("reads the access while the grants' projects are unknown or malformed, and says they are not known", () => {
+        for (const managedProjects of [unknownValues.array, ["proj_a", unknownString], { proj_a: true }]) {
+            const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), managedProjects });
+            expect(recordOf(resourceArgs(resource))).toMatchObject({ projectIds: ["proj_a"], managedProjectIds: undefined });
         }
-    });
-
-    it("reads the access while the grants' projects are unknown, and says they are not known", () => {
-        const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), managedProjects: unknownValues.object });
-        expect(observedPermissions(resourceArgs(resource))).toMatchObject({ projectIds: ["proj_a"], managedProjectIds: undefined });
-        const malformed = observation("o", { ...permissionsProps(checkpointA, []), managedProjects: { proj_a: true } });
-        expect(observedPermissions(resourceArgs(malformed))?.managedProjectIds).toBeUndefined();
-    });
-
-    it("reads the grants' projects as the schema declares them, a list of project ids, sorted", () => {
-        const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), managedProjects: ["proj_b", "proj_a"] });
-        expect(observedPermissions(resourceArgs(resource))?.managedProjectIds).toEqual(["proj_a", "proj_b"]);
     });
 
     it.each([
         ["no checkpoint", { checkpoint: undefined }],
         ["an empty checkpoint", { checkpoint: "" }],
         ["a numeric checkpoint", { checkpoint: 42 }],
-        ["access a list", { access: [{ id: "cp_1", projectId: "proj_a" }] }],
-        ["a numeric permission id", { access: { proj_a: 1 } }],
-        ["an empty permission id", { access: { proj_a: "" } }],
+        ["access an object", { access: { proj_a: "cp_1" } }],
         ["a null access", { access: null }],
         ["access text without a permission", { access: "proj_a\n" }],
         ["access text listing a project twice", { access: "proj_a cp_1\nproj_a cp_2\n" }],
     ])("is undefined for malformed props: %s", (_, override) => {
         const resource = observation("o", { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), ...override });
-        expect(observedPermissions(resourceArgs(resource))).toBeUndefined();
-    });
-
-    it.each([
-        ["permissions not a list", { permissions: { id: "cp_1", projectId: "proj_a" } }],
-        ["a permission without project", { permissions: [{ id: "cp_1" }] }],
-        ["a permission with a numeric id", { permissions: [{ id: 1, projectId: "proj_a" }] }],
-        ["a null permission", { permissions: [null] }],
-    ])("is undefined for a malformed older record: %s", (_, override) => {
-        const resource = observation("o", { ...legacyPermissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), ...override });
-        expect(observedPermissions(resourceArgs(resource))).toBeUndefined();
+        expect(recordOf(resourceArgs(resource))).toBeUndefined();
     });
 });
 
@@ -315,7 +246,7 @@ describe("rules", () => {
     });
 
     it("projectsWithAccess joins a record's projects and its grants' projects; accessesOfProjects describes each", () => {
-        const record = observedPermissions(resourceArgs(observation("o", permissionsProps(checkpointA, [{ id: "cp_2", projectId: "proj_b" }], ["proj_c", "proj_b"]))))!;
+        const record = recordOf(resourceArgs(observation("o", permissionsProps(checkpointA, [{ id: "cp_2", projectId: "proj_b" }], ["proj_c", "proj_b"]))))!;
         expect(projectsWithAccess(record)).toEqual(["proj_b", "proj_c"]);
         expect(accessesOfProjects(record, ["proj_b", "proj_c"])).toEqual([
             { checkpoint: checkpointA, projectId: "proj_b", permissionId: "cp_2" },

@@ -17,7 +17,6 @@ import {
     grant,
     grantProps,
     observation,
-    legacyPermissionsProps,
     permissionsProps,
     pluginGrant,
     pluginObservation,
@@ -311,14 +310,6 @@ describe("on the native plugin's resources (openai-checkpoints:index:*)", () => 
         expect(max.messages).toEqual([expect.stringContaining("3 projects have or are granted access")]);
         const required = await validateResource(checkpointRequiredProjects(), pluginObservedA, { requiredProjects: ["proj_eval"] });
         expect(required.messages).toEqual([expect.stringContaining("required project proj_eval has no access")]);
-    });
-});
-
-describe("on a record stored before it was keyed by project", () => {
-    it("reports what it observed", async () => {
-        const legacy = observation("legacy", legacyPermissionsProps(checkpointA, [{ id: "cp_2", projectId: "proj_b" }]));
-        const outcome = await validateResource(checkpointForbiddenProjects(), legacy, { forbiddenProjects: ["proj_b"] });
-        expect(outcome.messages).toEqual([`Checkpoint ${checkpointA}: project proj_b (permission cp_2) is a forbidden project.`]);
     });
 });
 

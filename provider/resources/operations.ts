@@ -1,0 +1,46 @@
+/**
+ * The shape of a resource's operations, defined once per resource (./grant.ts, ./record.ts) over plain values and a
+ * client, and run by both surfaces. A surface maps the engine's calls onto them and translates only its wire format:
+ * secrets, ids, unknowns and what its diff answer means to the engine.
+ *
+ * `args` and `olds` come from the engine as they are (any values, or none): checking them is the point.
+ */
+import type { CheckpointPermissionsClient } from "../client";
+import type { CheckResult } from "./check";
+
+/**
+ * The client, on first use: a check or a diff (all a preview with no changes runs) rarely needs one, and the HTTP
+ * client's modules take a tenth of a second to load.
+ */
+export type ClientSource = () => Promise<CheckpointPermissionsClient>;
+
+/** Any values, by the keys of `T`: what the engine hands over before a check. */
+export type Unchecked<T> = { readonly [K in keyof T]?: unknown };
+
+/** What a change of inputs means for a resource. */
+export interface ResourceDiff {
+    readonly changes: boolean;
+    /** The inputs whose change makes it another resource: non-empty means replace. */
+    readonly replaces: string[];
+}
+
+/** A resource as it is live, or as it was created: the inputs that describe it and the outputs to keep. */
+export interface ResourceState<Inputs, Outputs> {
+    readonly inputs: Inputs;
+    readonly outputs: Outputs;
+}
+
+export interface ResourceOperations<Args, Inputs, Outputs> {
+    /** Checks what a program gives against the inputs last recorded (`{}` for a new resource), naming bad values. */
+    check(olds: Unchecked<Inputs>, args: Unchecked<Args>, client: ClientSource): Promise<CheckResult<Inputs>>;
+    /** `olds` are the outputs last recorded: the engine hands a diff those, not the old inputs. */
+    diff(olds: Unchecked<Outputs>, news: Unchecked<Inputs>): ResourceDiff;
+    create(inputs: Inputs, client: ClientSource): Promise<Outputs>;
+    /**
+     * Refresh (the outputs last recorded), or import (only what the surface's id holds). `undefined`: the resource
+     * is gone, and the surface drops it from state.
+     */
+    read(known: Unchecked<Outputs>, client: ClientSource): Promise<ResourceState<Inputs, Outputs> | undefined>;
+    update(olds: Outputs, news: Inputs, client: ClientSource): Promise<Outputs>;
+    delete(olds: Outputs, client: ClientSource): Promise<void>;
+}

@@ -1,0 +1,162 @@
+/**
+ * `CheckpointPermissions`, the record of a checkpoint's live access. Its operations, for both surfaces.
+ *
+ * The listing becomes the record's inputs, as access text keyed by project (./access-text.ts): the dynamic
+ * resource reads it while its program runs, the plugin's check reads it live. Nothing is created or deleted in
+ * OpenAI: the work is to tell whether the record changed (drift shows as the engine's diff of the inputs, which
+ * names the project), to re-read it on `pulumi refresh`, and to leave out the access that the same `up` is about to
+ * revoke, so the stack converges in one `up`.
+ */
+import type { CheckpointPermissionsClient } from "../client";
+import { checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
+import { InvalidArgumentError, NotFoundError } from "../client/errors";
+import { accessOfText, decodeAccess, digestAccess, encodeAccess } from "./access-text";
+import { checkFailures, type CheckFailure, type CheckResult } from "./check";
+import { accessByProject, compare } from "./listing";
+import type { ResourceOperations, Unchecked } from "./operations";
+import type { AccessByProject, RecordArgs, RecordInputs, RecordOutputs, RecordOutputsForm } from "./types";
+import { isUnknown, UNKNOWN_STRING } from "./unknowns";
+
+/** The record's operations, its outputs keeping the access text as `form` says (./types.ts). */
+export function recordOperations(form: RecordOutputsForm): ResourceOperations<RecordArgs, RecordInputs, RecordOutputs> {
+    const outputsOf = (inputs: RecordInputs) => recordOutputs(inputs, form);
+    return {
+        check: checkRecord,
+        diff: diffRecord,
+        async create(inputs) {
+            return outputsOf(inputs);
+        },
+        async read(known, client) {
+            const checkpoint = checkCheckpoint(known.checkpoint, "checkpoint");
+            const access = await liveAccess(await client(), checkpoint);
+            if (access === undefined) return undefined;
+            // An import has no state to keep managed projects from: the program's are taken without a change (diff).
+            const managed = isKnownList(known.managedProjects) ? { managedProjects: known.managedProjects } : {};
+            const inputs: RecordInputs = { checkpoint, access, ...managed, revoking: {} };
+            return { inputs, outputs: outputsOf(inputs) };
+        },
+        async update(_olds, news) {
+            return outputsOf(news);
+        },
+        // Forgetting a record revokes nothing.
+        async delete() {},
+    };
+}
+
+/**
+ * Checks what the program gave, naming the bad property; reads the listing live when the program gave none (a
+ * checkpoint that is gone, or not visible to this key, has no record); and moves out of `access` into `revoking`
+ * what this `up` revokes: a project that a grant of the stack managed at the last `up` (`olds`), that no grant
+ * manages now, and that still holds the permission recorded then. Pulumi deletes that grant only after the program
+ * has run, so the listing still shows it; recording it would make the next preview report its removal as drift.
+ *
+ * What is not known yet (preview) is checked when it is; a listing that depends on it is not known either.
+ */
+async function checkRecord(olds: Unchecked<RecordInputs>, args: Unchecked<RecordArgs>, client: () => Promise<CheckpointPermissionsClient>): Promise<CheckResult<RecordInputs>> {
+    const given = { checkpoint: args.checkpoint, access: args.access, managedProjects: args.managedProjects };
+    const failures: CheckFailure[] = checkFailures(given, [
+        ["checkpoint", checkCheckpoint],
+        ["managedProjects", checkProjectList],
+        ...(given.access === undefined ? [] : ([["access", checkAccess]] as const)),
+    ]).failures;
+    if (failures.length > 0) return { inputs: given, failures };
+    const { checkpoint } = given;
+    const managedProjects = given.managedProjects ?? [];
+    const known = typeof checkpoint === "string" && !isUnknown(checkpoint) && isKnownList(managedProjects);
+    if (given.access === undefined && !known) return { inputs: { ...given, access: UNKNOWN_STRING, revoking: {} }, failures };
+    const access = given.access ?? (await liveAccess(await client(), String(checkpoint)));
+    if (access === undefined) return { inputs: given, failures: [{ property: "checkpoint", reason: `${String(checkpoint)} was not found with this provider's key` }] };
+    const news = { checkpoint, access, managedProjects: isKnownList(managedProjects) ? [...new Set(managedProjects)].sort(compare) : managedProjects };
+    const revoking = revokedBy(olds, news);
+    const recorded = Object.keys(revoking).length === 0 ? news.access : encodeAccess(withoutProjects(decodeAccess(news.access), revoking));
+    return { inputs: { ...news, access: recorded, revoking }, failures };
+}
+
+/**
+ * Another checkpoint is another record. The same access is the same text (sorted, one spelling), so the same
+ * digest; a listing not known yet (preview) is a change, not another record. `revoking` is no change of its own: it
+ * empties once the access it names is gone.
+ */
+function diffRecord(olds: Unchecked<RecordOutputs>, news: Unchecked<RecordInputs>) {
+    const replaces: Array<"checkpoint"> = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
+    // A record imported by id has no managed projects recorded: it takes the program's without a change.
+    const sameManaged = olds.managedProjects === undefined || sameList(olds.managedProjects, news.managedProjects ?? []);
+    const sameAccess = typeof news.access === "string" && !isUnknown(news.access) && recordedText(olds, news.access);
+    return { changes: replaces.length > 0 || !sameAccess || !sameManaged, replaces };
+}
+
+/** Whether the outputs recorded `access`: by its text where they keep it, else by its digest. */
+function recordedText(olds: Unchecked<RecordOutputs>, access: string): boolean {
+    return typeof olds.access === "string" ? olds.access === access : olds.accessDigest === digestAccess(access);
+}
+
+/** The outputs to keep for the inputs recorded (create, update and refresh alike). */
+function recordOutputs(inputs: RecordInputs, form: RecordOutputsForm): RecordOutputs {
+    const { checkpoint, access, managedProjects, revoking } = inputs;
+    if (form === "text") return { checkpoint, access, managedProjects, revoking };
+    const text = Object.keys(revoking).length > 0 ? access : null;
+    return { checkpoint, accessDigest: digestAccess(access), access: text, managedProjects, revoking };
+}
+
+/** The checkpoint's access as it is live, as text; `undefined` when the checkpoint is gone (or not visible). */
+async function liveAccess(client: CheckpointPermissionsClient, checkpoint: string): Promise<string | undefined> {
+    try {
+        return encodeAccess(accessByProject((await client.permissions.listAll(checkpoint)).permissions));
+    } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+    }
+}
+
+/** The access of `news` that grants managed at the last `up` and no longer do: what this `up` revokes. */
+function revokedBy(olds: Unchecked<RecordInputs>, news: Unchecked<RecordInputs>): AccessByProject {
+    const revoking: AccessByProject = {};
+    const known = typeof news.access === "string" && !isUnknown(news.access) && isKnownList(news.managedProjects);
+    if (olds.checkpoint !== news.checkpoint || !known || !isKnownList(olds.managedProjects)) return revoking;
+    const managed = new Set<unknown>(news.managedProjects);
+    const released = olds.managedProjects.filter((projectId) => !managed.has(projectId));
+    const recorded = released.length === 0 ? undefined : accessOfText(olds.access);
+    if (recorded === undefined) return revoking;
+    const access = decodeAccess(news.access);
+    for (const projectId of released) {
+        const permissionId = access[projectId];
+        if (permissionId !== undefined && permissionId === recorded[projectId]) revoking[projectId] = permissionId;
+    }
+    return revoking;
+}
+
+function withoutProjects(access: AccessByProject, projects: AccessByProject): AccessByProject {
+    return Object.fromEntries(Object.entries(access).filter(([projectId]) => !Object.hasOwn(projects, projectId)));
+}
+
+/** The same project ids (both sorted, as checked); a list not known yet is never the same. */
+function sameList(old: unknown, next: unknown): boolean {
+    if (!isKnownList(old) || !isKnownList(next)) return false;
+    return old.length === next.length && old.every((projectId, i) => projectId === next[i]);
+}
+
+/** A list whose every item is known (during preview the engine may send the list, or an item of it, as unknown). */
+function isKnownList(value: unknown): value is string[] {
+    return Array.isArray(value) && !value.some(isUnknown);
+}
+
+/** `access`: the text of project ids and their permission ids. */
+function checkAccess(value: unknown, argument: string): void {
+    for (const [projectId, permissionId] of Object.entries(decodeAccess(value, argument))) {
+        // Every real id takes the first test alone (a record can hold 10,000 of each); the rest are checked in full.
+        if (!WELL_FORMED_ID.test(projectId)) checkProjectId(projectId, argument);
+        if (!WELL_FORMED_ID.test(permissionId)) checkPermissionId(permissionId, `${argument}.${projectId}`);
+    }
+}
+
+/** An id that `checkProjectId` and `checkPermissionId` accept, by construction: letters, digits, `-` and `_`, at most 64. */
+const WELL_FORMED_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_ID_LENGTH - 1}}$`);
+
+/** `managedProjects`: a list of project ids (an item not known yet is checked when it is). */
+function checkProjectList(value: unknown, argument: string): void {
+    if (value === undefined) return; // none
+    if (!Array.isArray(value)) throw new InvalidArgumentError(argument, value, "must be a list of project ids");
+    value.forEach((projectId, i) => {
+        if (!isUnknown(projectId)) checkProjectId(projectId, `${argument}[${i}]`);
+    });
+}

@@ -1,0 +1,13 @@
+/**
+ * The type tokens of the two resources, one name each: what the engine, state and CrossGuard call them. The same
+ * resources on the two surfaces have the same properties, under two tokens.
+ */
+
+/** `CheckpointPermissions`, a dynamic resource: the Node.js SDK builds the token from the module `openai` and the type. */
+export const checkpointPermissionsType = "pulumi-nodejs:dynamic/openai:CheckpointPermissions";
+/** `CheckpointPermissionGrant`, a dynamic resource. */
+export const checkpointPermissionGrantType = "pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant";
+/** `CheckpointPermissions` served by the native provider plugin (package `openai-checkpoints`). */
+export const pluginCheckpointPermissionsType = "openai-checkpoints:index:CheckpointPermissions";
+/** `CheckpointPermissionGrant` served by the native provider plugin. */
+export const pluginCheckpointPermissionGrantType = "openai-checkpoints:index:CheckpointPermissionGrant";
