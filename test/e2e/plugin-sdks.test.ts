@@ -1,8 +1,8 @@
 /**
  * The plugin's SDKs (sdk/): what `npm run sdk` generates from the schema with the engine's SDK generator, and each
  * type-checked together with a program that uses it, in its own language's checker: tsc, mypy (from PyPI, into a
- * cached virtual environment) and `go vet`. The Python and Go programs are checked, not run: their language hosts are
- * not available on these machines.
+ * cached virtual environment) and `go vet`. The same Python and Go programs run end to end in the installed tier
+ * (test/installed/python-plugin.test.ts, go-plugin.test.ts), on this repository's language hosts.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";

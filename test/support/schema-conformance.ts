@@ -115,9 +115,12 @@ export function assertStateConforms(state: ExportedState): void {
     if (errors.length > 0) throw new Error(`the stack's state breaks the plugin's schema:\n  ${errors.join("\n  ")}`);
 }
 
-/** A provider resource's state also holds the engine's own keys (the plugin's version, where to download it). */
+/**
+ * A provider resource's state also holds the engine's own keys: the plugin's version and where to download it, and
+ * `__internal`, which the engine adds when an SDK names the version (Python's and Go's do, from pulumi-plugin.json).
+ */
 function withoutEngineKeys(inputs: Record<string, unknown> | undefined): Record<string, unknown> {
-    const { version: _version, pluginDownloadURL: _url, ...rest } = inputs ?? {};
+    const { version: _version, pluginDownloadURL: _url, __internal: _internal, ...rest } = inputs ?? {};
     return rest;
 }
 

@@ -1,6 +1,6 @@
 /**
- * `npm run engine`: makes the Pulumi CLI and its Node.js and YAML language hosts available to the engine tests and
- * prints where they are (see ./engine.ts for where they come from).
+ * `npm run engine`: makes the Pulumi CLI and its Node.js, YAML, Python and Go language hosts available to the engine
+ * tests and prints where they are (see ./engine.ts for where they come from).
  *
  *     npm run engine                      # use a pulumi >= 3.221 on PATH, else build (or reuse the cached build)
  *     npm run engine -- --from-source     # ignore a pulumi on PATH (same as PULUMI_E2E_ENGINE=source)
@@ -15,6 +15,7 @@ import path from "node:path";
 import {
     DYNAMIC_PROVIDER_SHIM,
     ENGINE_MODULE_DIR,
+    LANGUAGE_HOSTS,
     SDK_GENERATOR,
     STAMP_FILE,
     YAML_LANGUAGE_MODULE,
@@ -69,7 +70,7 @@ async function buildFromSource(): Promise<Engine> {
         GOWORK: "off",
         GOFLAGS: "-mod=readonly -buildvcs=false",
     };
-    log(`Building the Pulumi CLI v${version}, the Node.js and YAML language hosts and the SDK generator from Go modules with ${go}`);
+    log(`Building the Pulumi CLI v${version}, the Node.js, Python, Go and YAML language hosts and the SDK generator from Go modules with ${go}`);
     log(`(the first build downloads the modules and compiles the CLI: several minutes; later runs reuse the cache)`);
     const started = Date.now();
     await run(
@@ -82,7 +83,7 @@ async function buildFromSource(): Promise<Engine> {
             "-o",
             buildDir + path.sep,
             "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
-            "./cmd/pulumi-language-nodejs",
+            ...LANGUAGE_HOSTS.map((name) => `./cmd/${name}`),
             `./cmd/${SDK_GENERATOR}`,
         ],
         { cwd: ENGINE_MODULE_DIR, env },

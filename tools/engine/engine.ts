@@ -2,13 +2,15 @@
  * Where the Pulumi engine for the engine tests comes from: shared by `npm run engine` (./build.ts), which makes it
  * available, and by the e2e harness (test/e2e/harness.ts), which only looks it up.
  *
- * 1. A `pulumi` on PATH of version >= MIN_AMBIENT_VERSION, next to its `pulumi-language-nodejs`, is used as it is
- *    (that is what users have). `PULUMI_E2E_ENGINE=source` skips this and always uses the build from source.
+ * 1. A `pulumi` on PATH of version >= MIN_AMBIENT_VERSION, next to its Node.js, YAML, Python and Go language hosts
+ *    (official installs ship them all), is used as it is (that is what users have). `PULUMI_E2E_ENGINE=source`
+ *    skips this and always uses the build from source.
  * 2. Otherwise the CLI is built from Pulumi's Go modules (the wrapper module next to this file pins them) together
  *    with Pulumi YAML's language host (github.com/pulumi/pulumi-yaml, from its own wrapper module ./yaml, whose
- *    dependencies cannot share the CLI's build list), this repository's Node.js language host
- *    (./cmd/pulumi-language-nodejs) and SDK generator (./cmd/pulumi-sdkgen) into a cache outside the
- *    repository, keyed by the Pulumi version and a hash of the wrapper's sources:
+ *    dependencies cannot share the CLI's build list), this repository's Node.js, Python and Go language hosts
+ *    (./cmd/pulumi-language-{nodejs,python,go}, the last two sharing ./internal/langhost) and SDK generator
+ *    (./cmd/pulumi-sdkgen) into a cache outside the repository, keyed by the Pulumi version and a hash of the
+ *    wrapper's sources:
  *    `${XDG_CACHE_HOME:-~/.cache}/pulumi-openai-checkpoint-permissions/engine/<version>-<hash>/bin`.
  *    Next to them goes `pulumi-resource-pulumi-nodejs`, the launcher of dynamic providers that official releases
  *    ship (Go modules do not).
@@ -29,8 +31,18 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Node policy packs run through the language host's RunPlugin from this version on; older CLIs need more shims. */
 export const MIN_AMBIENT_VERSION = "3.221.0";
 
-/** The binaries a bin directory must hold for the engine tests (official installs ship all four). */
-export const ENGINE_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-language-yaml", "pulumi-resource-pulumi-nodejs"] as const;
+/** The binaries a bin directory must hold for the engine tests (official installs ship them all). */
+export const ENGINE_BINARIES = [
+    "pulumi",
+    "pulumi-language-nodejs",
+    "pulumi-language-yaml",
+    "pulumi-language-python",
+    "pulumi-language-go",
+    "pulumi-resource-pulumi-nodejs",
+] as const;
+
+/** This repository's language hosts, built from ./cmd (Pulumi YAML's comes from its own module). */
+export const LANGUAGE_HOSTS = ["pulumi-language-nodejs", "pulumi-language-python", "pulumi-language-go"] as const;
 
 /** Pulumi YAML's language host: its Go module, built from a wrapper module of its own (./yaml, which pins it). */
 export const YAML_LANGUAGE_MODULE = "github.com/pulumi/pulumi-yaml";
@@ -64,7 +76,7 @@ exec node "$entry" "$@"
 `;
 
 export interface Engine {
-    /** Directory holding pulumi, pulumi-language-nodejs and pulumi-resource-pulumi-nodejs; put it first on PATH. */
+    /** Directory holding pulumi, its language hosts and pulumi-resource-pulumi-nodejs; put it first on PATH. */
     readonly binDir: string;
     /** `pulumi version` without the leading v, e.g. "3.276.0". */
     readonly version: string;
@@ -103,7 +115,8 @@ export function sourceHash(): string {
         path.join(ENGINE_MODULE_DIR, "go.sum"),
         path.join(YAML_MODULE_DIR, "go.mod"),
         path.join(YAML_MODULE_DIR, "go.sum"),
-        ...listFiles(path.join(ENGINE_MODULE_DIR, "cmd")).filter((f) => f.endsWith(".go")),
+        // Go sources and what they embed (the Python host's run script).
+        ...["cmd", "internal"].flatMap((dir) => listFiles(path.join(ENGINE_MODULE_DIR, dir))).filter((f) => /\.(go|py)$/.test(f)),
     ].sort();
     for (const file of inputs) {
         hash.update(path.relative(ENGINE_MODULE_DIR, file)).update("\0").update(readFileSync(file)).update("\0");
@@ -158,7 +171,7 @@ export async function pulumiVersion(pulumi: string): Promise<string> {
     return stdout.trim().replace(/^v/, "");
 }
 
-/** A pulumi on PATH that is new enough and has the Node.js language host next to it, or why not. */
+/** A pulumi on PATH that is new enough and has every language host next to it, or why not. */
 export async function ambientEngine(): Promise<Engine | { reason: string }> {
     if (process.env["PULUMI_E2E_ENGINE"] === "source") return { reason: "PULUMI_E2E_ENGINE=source" };
     const cache = cacheRoot();
@@ -178,7 +191,7 @@ export async function ambientEngine(): Promise<Engine | { reason: string }> {
         return { reason: `${found} is v${version}, older than v${MIN_AMBIENT_VERSION}` };
     }
     const binDir = path.dirname(realpathSync(found));
-    // Official installs ship the language host and the dynamic-provider launcher next to the CLI.
+    // Official installs ship the language hosts and the dynamic-provider launcher next to the CLI.
     const missing = ENGINE_BINARIES.filter((b) => !isExecutable(path.join(binDir, b)) && !which(b, pathValue));
     if (missing.length > 0) return { reason: `${found} v${version} lacks ${missing.join(", ")}` };
     return { binDir, version, source: "path" };

@@ -65,7 +65,10 @@ export async function packPackage(destination: string): Promise<string> {
 export const USER_FIXTURES = path.join(__dirname, "..", "fixtures");
 
 export interface UserProjectOptions {
-    /** A folder of test/installed/fixtures: the project's files (Pulumi.yaml, index.ts, tsconfig.json, …). */
+    /**
+     * A folder of test/installed/fixtures: the project's files (Pulumi.yaml, index.ts, tsconfig.json, …); or an
+     * absolute path, such as one of the repository's examples/, copied the same way.
+     */
     readonly fixture: string;
     /** Dependencies besides the package, by name and exact version. */
     readonly dependencies: Readonly<Record<string, string>>;
@@ -90,7 +93,9 @@ export interface UserProject {
 
 /** Writes a user's project outside the repository and installs its dependencies and a copy of the tarball. */
 export async function createUserProject(options: UserProjectOptions): Promise<UserProject> {
-    const dir = await mkdtemp(path.join(tmpdir(), `user-${options.fixture}-`));
+    const fixtureDir = path.isAbsolute(options.fixture) ? options.fixture : path.join(USER_FIXTURES, options.fixture);
+    const fixtureName = path.basename(fixtureDir);
+    const dir = await mkdtemp(path.join(tmpdir(), `user-${fixtureName}-`));
     const workspaces: Workspace[] = [];
     const { command, prefix } = npmCommand();
     const npm = async (args: readonly string[]) => execFileAsync(command, [...prefix, ...args], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
@@ -98,13 +103,13 @@ export async function createUserProject(options: UserProjectOptions): Promise<Us
     try {
         tarball = await packPackage(dir);
         const tarballName = path.basename(tarball);
-        await cp(path.join(USER_FIXTURES, options.fixture), dir, { recursive: true });
+        await cp(fixtureDir, dir, { recursive: true });
         for (const [file, text] of Object.entries(options.files ?? {})) {
             await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
             await writeFile(path.join(dir, file), text);
         }
         const dependencies = options.readmeInstall ? options.dependencies : { ...options.dependencies, [PACKAGE_NAME]: `file:./${tarballName}` };
-        await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: `user-${options.fixture}`, private: true, dependencies }, null, 2));
+        await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: `user-${fixtureName}`, private: true, dependencies }, null, 2));
         // A copy, not a link: npm unpacks a file: tarball into node_modules.
         await npm(["install", ...NPM_QUIET]);
         if (options.readmeInstall) {

@@ -1,0 +1,392 @@
+/**
+ * A Python or Go program on the native provider plugin, end to end on the real engine, as a user has it: the packed
+ * tarball installed in a project outside the repository, the language's SDK installed there by the README's own
+ * commands (section "The plugin: YAML, Python and Go"), the program being the repository's example
+ * (examples/<language>-checkpoint-access: the stack of examples/yaml-checkpoint-access without its imported grant).
+ * The CLI runs it through this repository's language hosts (tools/engine/cmd/pulumi-language-{python,go}).
+ *
+ * A suite, not a test file: the language is the parameter (./python-plugin.test.ts, ./go-plugin.test.ts). The steps
+ * build on each other (one stack, in order): preview, up, no changes, drift, refresh, import, the two organizations,
+ * destroy. After each, what `pulumi stack export` holds for the package's resources must match the plugin's schema.
+ *
+ * - Python: Pulumi's Python SDK from PyPI (PYTHON_SDK) in a virtual environment cached outside the repository; each
+ *   project gets a virtual environment of its own (`venv`, which the example's Pulumi.yaml names) that sees the
+ *   cached one's packages through a .pth file, and the README's `pip install` runs in it, as in an activated one.
+ * - Go: the Go SDK github.com/pulumi/pulumi/sdk/v3 from the module proxy (the version the example's go.mod requires,
+ *   in the module cache since the engine's build); the README's `go mod edit`, then `go mod tidy`.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify as stringifyYaml, parse as parseYaml } from "yaml";
+import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../../provider/emulator";
+import { PACKAGE_NAME as PLUGIN_PACKAGE } from "../../../provider/plugin/schema";
+import { encodeAccess } from "../../../provider/resources/access-text";
+import { REPO_ROOT, cacheRoot } from "../../../tools/engine/engine";
+import { createWorkspace, type PulumiResult, type PulumiRunOptions, type Workspace } from "../../../tools/engine/workspace";
+import { requireEngine, type StackExport } from "../../e2e/harness";
+import { readmeBlock, readmeBlocks, shellCommands } from "../../support/readme";
+import { assertStateConforms } from "../../support/schema-conformance";
+import { createUserProject, NEWEST_PULUMI, type UserProject } from "./user-project";
+
+const execFileAsync = promisify(execFile);
+
+export type PluginLanguage = "python" | "go";
+
+/** Pulumi's Python SDK the programs run on (PyPI). */
+export const PYTHON_SDK = "pulumi==3.272.0";
+
+const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
+const PARTNER_CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:partner::Xy789";
+const LEGACY_PERMISSION = "cp_legacy0000000000000000000";
+const seed: EmulatorSeed = {
+    checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_legacy", id: LEGACY_PERMISSION, created_at: 1_700_000_000 }] } },
+};
+const partnerSeed: EmulatorSeed = {
+    checkpoints: { [PARTNER_CHECKPOINT]: { owner_project_id: "proj_partner_owner", permissions: [{ project_id: "proj_partner_existing" }] } },
+};
+const ADMIN_KEY = "sk-admin-default-organization-key";
+const PARTNER_KEY = "sk-admin-partner-organization-key";
+
+/** The README section that tells a user how to install each SDK and how to import; its commands run as written. */
+const PLUGIN_SECTION = "The plugin: YAML, Python and Go";
+
+/** The README's command of that section that starts with `prefix`, as its words. */
+function readmeCommand(prefix: string): string[] {
+    const command = readmeBlocks(PLUGIN_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith(`${prefix} `));
+    if (!command) throw new Error(`README "${PLUGIN_SECTION}" has no ${prefix} command`);
+    return command.split(/\s+/);
+}
+
+/** The README's `pulumi import` arguments, its id replaced by `id`. */
+function readmeImportArgs(id: string): string[] {
+    const [, ...args] = readmeCommand("pulumi import");
+    return [...args.slice(0, -1), id];
+}
+
+interface Run {
+    code: number;
+    output: string;
+}
+
+/** Runs a command to its end (bounded); throws with its output when it fails. */
+async function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
+    try {
+        const { stdout, stderr } = await execFileAsync(command, args, {
+            cwd: options.cwd,
+            env: { ...process.env, ...options.env },
+            timeout: options.timeoutMs ?? 600_000,
+            maxBuffer: 16 * 1024 * 1024,
+        });
+        return { code: 0, output: stdout + stderr };
+    } catch (error) {
+        const failed = error as { stdout?: string; stderr?: string; message: string };
+        throw new Error(`${command} ${args.join(" ")} failed in ${options.cwd}:\n${failed.stdout ?? ""}${failed.stderr ?? ""}${failed.message}`);
+    }
+}
+
+/**
+ * A virtual environment holding PYTHON_SDK, cached next to the engine's build. It is made once, in a temporary
+ * folder renamed into place, so two test processes never install into the same one; only its site-packages are
+ * used (projects see them through a .pth file), which the move does not disturb.
+ */
+async function cachedPythonSdk(): Promise<string> {
+    const venv = path.join(path.dirname(cacheRoot()), `python-runtime-${PYTHON_SDK.replace(/[^\w.-]/g, "_")}`);
+    const complete = path.join(venv, ".complete");
+    if (existsSync(complete)) return venv;
+    const building = `${venv}.tmp-${process.pid}`;
+    await rm(building, { recursive: true, force: true });
+    try {
+        await run("python3", ["-m", "venv", building], { cwd: tmpdir() });
+        await run(path.join(building, "bin", "pip"), ["install", "--quiet", PYTHON_SDK], { cwd: tmpdir() });
+        await writeFile(path.join(building, ".complete"), `${new Date().toISOString()}\n`);
+        if (!existsSync(complete)) {
+            await rm(venv, { recursive: true, force: true }); // an unfinished one
+            await rename(building, venv);
+        }
+    } finally {
+        await rm(building, { recursive: true, force: true });
+    }
+    return venv;
+}
+
+/** The site-packages directory of a virtual environment. */
+async function sitePackages(venv: string): Promise<string> {
+    const { output } = await run(path.join(venv, "bin", "python"), ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { cwd: venv });
+    return output.trim();
+}
+
+/**
+ * A virtual environment of the project's own (`<dir>/<name>`) that sees the cached SDK's packages, and the README's
+ * `pip install` of the package's Python SDK run in it (the environment activated: its bin/ first on PATH).
+ */
+async function installPythonSdk(projectDir: string, name: string): Promise<void> {
+    const base = await cachedPythonSdk();
+    const venv = path.join(projectDir, name);
+    await run("python3", ["-m", "venv", venv], { cwd: projectDir });
+    await writeFile(path.join(await sitePackages(venv), "_pulumi_sdk.pth"), `${await sitePackages(base)}\n`);
+    const [pip, ...args] = readmeCommand("pip install");
+    await run(pip!, [...args, "--quiet"], {
+        cwd: projectDir,
+        env: { VIRTUAL_ENV: venv, PATH: [path.join(venv, "bin"), process.env["PATH"] ?? ""].join(path.delimiter) },
+    });
+}
+
+const GO_ENV = { GOWORK: "off", GOFLAGS: "-mod=mod" };
+
+/** The README's `go mod edit` in the project (whose go.mod the example's, without the SDK), then `go mod tidy`. */
+async function installGoSdk(projectDir: string): Promise<void> {
+    const sdkModule = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
+    await run("go", ["mod", "edit", `-droprequire=${sdkModule}`, `-dropreplace=${sdkModule}`], { cwd: projectDir, env: GO_ENV });
+    const [go, ...args] = readmeCommand("go mod edit");
+    await run(go!, args, { cwd: projectDir, env: GO_ENV });
+    await run("go", ["mod", "tidy"], { cwd: projectDir, env: GO_ENV });
+}
+
+/** The code `pulumi import` prints for a grant, in each language. */
+const IMPORTED_CODE: Record<PluginLanguage, (checkpoint: string, projectId: string) => RegExp> = {
+    python: (checkpoint, projectId) =>
+        new RegExp(
+            String.raw`import pulumi_openai_checkpoints as openai_checkpoints\s+` +
+                String.raw`imported_access = openai_checkpoints\.CheckpointPermissionGrant\("importedAccess",\s*` +
+                String.raw`checkpoint="${escape(checkpoint)}",\s*project_id="${projectId}"\)`,
+        ),
+    go: (checkpoint, projectId) =>
+        new RegExp(
+            String.raw`"github\.com/pulumi-openai-checkpoint-permissions/sdk/go/openaicheckpoints"[^]*` +
+                String.raw`_, err := openaicheckpoints\.NewCheckpointPermissionGrant\(ctx, "importedAccess", &openaicheckpoints\.CheckpointPermissionGrantArgs\{\s*` +
+                String.raw`Checkpoint: pulumi\.String\("${escape(checkpoint)}"\),\s*ProjectId:\s+pulumi\.String\("${projectId}"\),\s*\}\)`,
+        ),
+};
+
+function escape(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const projects = (emulator: RunningEmulator, checkpoint: string) => emulator.permissions(checkpoint).map((p) => p.project_id).sort();
+
+/** A stack on a workspace: the commands of the steps, each on this stack. */
+interface Stack {
+    readonly workspace: Workspace;
+    preview(args?: readonly string[], options?: PulumiRunOptions): Promise<PulumiResult>;
+    up(args?: readonly string[]): Promise<PulumiResult>;
+    refresh(): Promise<PulumiResult>;
+    destroy(): Promise<PulumiResult>;
+    pulumi(args: readonly string[], options?: PulumiRunOptions): Promise<PulumiResult>;
+    setConfig(key: string, value: string, secret?: boolean): Promise<void>;
+    outputs(): Promise<Record<string, unknown>>;
+    /** The state, after checking every resource of the package in it against the plugin's schema. */
+    conformingState(): Promise<StackExport>;
+}
+
+async function initStack(workspace: Workspace, name: string): Promise<Stack> {
+    const stackArgs = ["--stack", name];
+    const pulumi = workspace.pulumi;
+    const stack: Stack = {
+        workspace,
+        preview: (args = [], options) => pulumi(["preview", ...stackArgs, ...args], options),
+        up: (args = []) => pulumi(["up", "--yes", "--skip-preview", ...stackArgs, ...args]),
+        refresh: () => pulumi(["refresh", "--yes", "--skip-preview", ...stackArgs]),
+        destroy: () => pulumi(["destroy", "--yes", "--skip-preview", ...stackArgs]),
+        pulumi: (args, options) => pulumi([...args, ...stackArgs], options),
+        async setConfig(key, value, secret = false) {
+            await pulumi(["config", "set", ...stackArgs, secret ? "--secret" : "--plaintext", key, value]);
+        },
+        async outputs() {
+            return JSON.parse((await pulumi(["stack", "output", ...stackArgs, "--json", "--show-secrets"])).stdout) as Record<string, unknown>;
+        },
+        async conformingState() {
+            const state = JSON.parse((await pulumi(["stack", "export", ...stackArgs, "--show-secrets"])).stdout) as StackExport;
+            assertStateConforms(state);
+            return state;
+        },
+    };
+    await pulumi(["stack", "init", name]);
+    return stack;
+}
+
+export function pluginLanguageSuite(language: PluginLanguage): void {
+    const label = language === "python" ? "Python" : "Go";
+    let project: UserProject | undefined;
+    let emulator: RunningEmulator;
+    let partner: RunningEmulator;
+    let stack: Stack;
+    /** The grant made outside Pulumi that drifts, then is imported. */
+    let intruder: { id: string };
+
+    beforeAll(async () => {
+        emulator = await startEmulator({ seed, adminKey: ADMIN_KEY });
+        partner = await startEmulator({ seed: partnerSeed, adminKey: PARTNER_KEY });
+        // What a user of the plugin installs from npm: the package, and the SDK its plugin runs on.
+        project = await createUserProject({
+            fixture: path.join(REPO_ROOT, "examples", `${language}-checkpoint-access`),
+            dependencies: { "@pulumi/pulumi": NEWEST_PULUMI },
+        });
+        if (language === "python") await installPythonSdk(project.dir, "venv");
+        else await installGoSdk(project.dir);
+
+        // No OPENAI_* in the environment: the default provider reads the stack's config, the other its arguments.
+        stack = await initStack(await project.workspace({}), "dev");
+        await stack.setConfig("checkpoint", CHECKPOINT);
+        await stack.setConfig("projectId", "proj_eval");
+        await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
+        await stack.setConfig(`${PLUGIN_PACKAGE}:adminKey`, ADMIN_KEY, true);
+        await stack.setConfig("partnerAdminKey", PARTNER_KEY, true);
+        await stack.setConfig("partnerBaseUrl", partner.baseUrl);
+        await stack.setConfig("partnerCheckpoint", PARTNER_CHECKPOINT);
+        await stack.setConfig("partnerProjectId", "proj_partner_eval");
+    });
+    afterAll(async () => {
+        await project?.dispose();
+        await emulator?.close();
+        await partner?.close();
+    });
+
+    describe(`a ${label} program on the plugin, installed from the tarball`, () => {
+        it("previews: the invoke reads each organization's checkpoint through its provider, and nothing is granted", async () => {
+            const { stdout } = await stack.preview();
+            expect(stdout).toMatch(/projectsBefore\s*:\s*\[\s*\[0\]: "proj_legacy"\s*\]/);
+            expect(stdout).toMatch(/partnerProjectsBefore\s*:\s*\[\s*\[0\]: "proj_partner_existing"\s*\]/);
+            expect(projects(emulator, CHECKPOINT)).toEqual(["proj_legacy"]);
+            expect(projects(partner, PARTNER_CHECKPOINT)).toEqual(["proj_partner_existing"]);
+            await stack.conformingState();
+        });
+
+        it("ups: a grant in each organization and the record, read back by the program as outputs", async () => {
+            await stack.up();
+            expect(projects(emulator, CHECKPOINT)).toEqual(["proj_eval", "proj_legacy"]);
+            expect(projects(partner, PARTNER_CHECKPOINT)).toEqual(["proj_partner_eval", "proj_partner_existing"]);
+            const evalPermission = emulator.permissions(CHECKPOINT).find((p) => p.project_id === "proj_eval")!;
+            expect(await stack.outputs()).toEqual({
+                projectsBefore: ["proj_legacy"],
+                partnerProjectsBefore: ["proj_partner_existing"],
+                evalPermissionId: evalPermission.id,
+                recordedAccess: encodeAccess({ proj_eval: evalPermission.id, proj_legacy: LEGACY_PERMISSION }),
+                managedProjects: ["proj_eval"],
+                partnerPermissionId: partner.permissions(PARTNER_CHECKPOINT).find((p) => p.project_id === "proj_partner_eval")!.id,
+            });
+            await stack.conformingState();
+        });
+
+        it("a preview right after the up changes nothing", async () => {
+            await stack.preview(["--expect-no-changes"]);
+            await stack.conformingState();
+        });
+
+        it("shows access granted outside Pulumi as drift naming the project, and --expect-no-changes fails", async () => {
+            intruder = emulator.grant(CHECKPOINT, "proj_contractor");
+            const { stdout } = await stack.preview(["--diff"]);
+            expect(stdout.slice(stdout.indexOf("CheckpointPermissions"))).toMatch(new RegExp(`\\+ proj_contractor ${intruder.id}\\n`));
+            await stack.preview(["--expect-no-changes"], { expectFailure: true });
+            await stack.conformingState();
+        });
+
+        it("refresh reads the access granted outside Pulumi into the record's state", async () => {
+            await stack.refresh();
+            const state = await stack.conformingState();
+            const record = state.deployment.resources?.find((r) => r.urn.endsWith("::access"));
+            expect(record?.outputs?.["access"]).toContain(`proj_contractor ${intruder.id}\n`);
+        });
+
+        it(`imports that grant by <checkpoint>/<permission id>, printing the code to paste in ${label}`, async () => {
+            // Not protected, so the destroy below can revoke it: the program does not declare it.
+            const { stdout } = await stack.pulumi([...readmeImportArgs(`${CHECKPOINT}/${intruder.id}`), "--yes", "--protect=false"]);
+            expect(stdout).toMatch(IMPORTED_CODE[language](CHECKPOINT, "proj_contractor"));
+            const state = await stack.conformingState();
+            const imported = state.deployment.resources?.find((r) => r.urn.endsWith("::importedAccess"));
+            expect(imported).toMatchObject({ id: `${CHECKPOINT}/${intruder.id}`, outputs: { projectId: "proj_contractor", adopted: true } });
+        });
+
+        it("manages two organizations through two providers, each with its own key, and keeps both keys out of state in clear", async () => {
+            const state = await stack.conformingState();
+            const providers = (state.deployment.resources ?? []).filter((r) => r.type === `pulumi:providers:${PLUGIN_PACKAGE}`);
+            // The default provider (stack config, named default_<version>) and the program's explicit one (its arguments).
+            expect(providers.map((p) => p.urn.split("::").at(-1)!.replace(/^default_.*/, "default")).sort()).toEqual(["default", "partner"]);
+            // A key the other organization does not know would have failed every request there.
+            expect(emulator.requests.length).toBeGreaterThan(0);
+            expect(emulator.requests.every((r) => r.status < 400)).toBe(true);
+            expect(partner.requests.length).toBeGreaterThan(0);
+            expect(partner.requests.every((r) => r.status < 400)).toBe(true);
+            const files = await readdir(stack.workspace.backendDir, { recursive: true, withFileTypes: true });
+            for (const file of files.filter((f) => f.isFile())) {
+                const text = await readFile(path.join(file.parentPath, file.name), "utf8");
+                expect(text).not.toContain(ADMIN_KEY);
+                expect(text).not.toContain(PARTNER_KEY);
+            }
+        });
+
+        it("destroy revokes what the stack manages in both organizations (the imported grant too), and leaves the rest", async () => {
+            await stack.destroy();
+            expect(projects(emulator, CHECKPOINT)).toEqual(["proj_legacy"]);
+            expect(projects(partner, PARTNER_CHECKPOINT)).toEqual(["proj_partner_existing"]);
+            await stack.conformingState();
+        });
+    });
+
+    if (language === "python") readmePythonBlock(() => project!);
+}
+
+/** The README's Python block (section "Which one? Dynamic resources or the plugin") as a program of its own. */
+function readmePythonBlock(userProject: () => UserProject): void {
+    describe("the README's Python block, as a program", () => {
+        const READMEBLOCK_CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::Readme1";
+        let emulator: RunningEmulator;
+        let stack: Stack;
+        let workspaceRoot: string;
+
+        beforeAll(async () => {
+            emulator = await startEmulator({
+                seed: { checkpoints: { [READMEBLOCK_CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } },
+            });
+            // Beside the example, in the same user project: its own folder, and the project's virtual environment.
+            const dir = await mkdtemp(path.join(userProject().dir, "readme-block-"));
+            workspaceRoot = dir;
+            await writeFile(path.join(dir, "__main__.py"), readmeBlock("Which one? Dynamic resources or the plugin", "python"));
+            // "with the same `plugins` section in Pulumi.yaml": the README's YAML program's, from this folder.
+            const yamlProgram = parseYaml(readmeBlock("Which one? Dynamic resources or the plugin", "yaml")) as { plugins: { providers: Array<{ path: string }> } };
+            for (const provider of yamlProgram.plugins.providers) provider.path = path.posix.join("..", provider.path);
+            const pulumiYaml = {
+                name: "readme-python-block",
+                runtime: { name: "python", options: { virtualenv: "../venv" } },
+                plugins: yamlProgram.plugins,
+            };
+            await writeFile(path.join(dir, "Pulumi.yaml"), stringifyYaml(pulumiYaml));
+            const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: {} });
+            stack = await initStack(workspace, "dev");
+            await stack.setConfig("checkpoint", READMEBLOCK_CHECKPOINT);
+            await stack.setConfig("projectId", "proj_eval");
+            await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
+            await stack.setConfig(`${PLUGIN_PACKAGE}:adminKey`, emulator.adminKey, true);
+        });
+        afterAll(async () => {
+            await stack?.workspace.dispose();
+            await emulator?.close();
+            if (workspaceRoot) await rm(workspaceRoot, { recursive: true, force: true });
+        });
+
+        it("previews, ups (granting the project and recording it), and destroys (revoking it)", async () => {
+            const research = emulator.permissions(READMEBLOCK_CHECKPOINT)[0]!;
+            const preview = await stack.preview();
+            expect(preview.stdout).toMatch(/projectsBefore\s*:\s*\[\s*\[0\]: "proj_research"\s*\]/);
+            await stack.conformingState();
+
+            await stack.up();
+            expect(projects(emulator, READMEBLOCK_CHECKPOINT)).toEqual(["proj_eval", "proj_research"]);
+            const grant = emulator.permissions(READMEBLOCK_CHECKPOINT).find((p) => p.project_id === "proj_eval")!;
+            expect(await stack.outputs()).toEqual({
+                projectsBefore: ["proj_research"],
+                evalPermissionId: grant.id,
+                recordedAccess: encodeAccess({ proj_eval: grant.id, proj_research: research.id }),
+            });
+            await stack.conformingState();
+
+            await stack.destroy();
+            expect(projects(emulator, READMEBLOCK_CHECKPOINT)).toEqual(["proj_research"]);
+            await stack.conformingState();
+        });
+    });
+}
