@@ -12,7 +12,7 @@ export const PACKAGE_NAME = "openai-checkpoints";
 export const GET_PERMISSIONS_TOKEN = `${PACKAGE_NAME}:index:getCheckpointPermissions`;
 /** The Go SDK's module path: not fetched from anywhere, users point it at sdk/go of the npm package (README). */
 const GO_MODULE = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
-const PERMISSION_RECORD_TOKEN = `${PACKAGE_NAME}:index:PermissionRecord`;
+const PERMISSION_TOKEN = `${PACKAGE_NAME}:index:CheckpointPermission`;
 
 /** The plugin's settings: stack config of the default provider, or an explicit provider's arguments. */
 export const PLUGIN_CONFIG_KEYS: ConfigKeys = {
@@ -70,11 +70,11 @@ const permissionsResult: Properties = {
     checkpoint,
     projectId: string("The project filter, when one was given."),
     order: string("`descending` (newest first) or `ascending`."),
-    permissions: { type: "array", items: { $ref: `#/types/${PERMISSION_RECORD_TOKEN}` }, description: "Every permission, in `order`." },
+    permissions: { type: "array", items: { $ref: `#/types/${PERMISSION_TOKEN}` }, description: "Every permission, in `order`." },
     projectIds: { type: "array", items: { type: "string" }, description: "The projects with access, sorted and unique." },
     permissionsByProject: {
         type: "object",
-        additionalProperties: { $ref: `#/types/${PERMISSION_RECORD_TOKEN}` },
+        additionalProperties: { $ref: `#/types/${PERMISSION_TOKEN}` },
         description: "Each project's permission, by project id.",
     },
     permissionCount: { type: "integer", description: "How many permissions there are." },
@@ -151,7 +151,7 @@ export function packageSchema(version: string) {
             },
         },
         types: {
-            [PERMISSION_RECORD_TOKEN]: {
+            [PERMISSION_TOKEN]: {
                 type: "object",
                 description: "One project's access to a checkpoint.",
                 properties: {

@@ -53,11 +53,11 @@ export interface GetCheckpointPermissionsResult {
     /**
      * Every permission, in `order`.
      */
-    readonly permissions: outputs.PermissionRecord[];
+    readonly permissions: outputs.CheckpointPermission[];
     /**
      * Each project's permission, by project id.
      */
-    readonly permissionsByProject: {[key: string]: outputs.PermissionRecord};
+    readonly permissionsByProject: {[key: string]: outputs.CheckpointPermission};
     /**
      * The project filter, when one was given.
      */

@@ -41,9 +41,9 @@ type LookupCheckpointPermissionsResult struct {
 	// How many permissions there are.
 	PermissionCount int `pulumi:"permissionCount"`
 	// Every permission, in `order`.
-	Permissions []PermissionRecord `pulumi:"permissions"`
+	Permissions []CheckpointPermission `pulumi:"permissions"`
 	// Each project's permission, by project id.
-	PermissionsByProject map[string]PermissionRecord `pulumi:"permissionsByProject"`
+	PermissionsByProject map[string]CheckpointPermission `pulumi:"permissionsByProject"`
 	// The project filter, when one was given.
 	ProjectId *string `pulumi:"projectId"`
 	// The projects with access, sorted and unique.
@@ -103,13 +103,15 @@ func (o LookupCheckpointPermissionsResultOutput) PermissionCount() pulumi.IntOut
 }
 
 // Every permission, in `order`.
-func (o LookupCheckpointPermissionsResultOutput) Permissions() PermissionRecordArrayOutput {
-	return o.ApplyT(func(v LookupCheckpointPermissionsResult) []PermissionRecord { return v.Permissions }).(PermissionRecordArrayOutput)
+func (o LookupCheckpointPermissionsResultOutput) Permissions() CheckpointPermissionArrayOutput {
+	return o.ApplyT(func(v LookupCheckpointPermissionsResult) []CheckpointPermission { return v.Permissions }).(CheckpointPermissionArrayOutput)
 }
 
 // Each project's permission, by project id.
-func (o LookupCheckpointPermissionsResultOutput) PermissionsByProject() PermissionRecordMapOutput {
-	return o.ApplyT(func(v LookupCheckpointPermissionsResult) map[string]PermissionRecord { return v.PermissionsByProject }).(PermissionRecordMapOutput)
+func (o LookupCheckpointPermissionsResultOutput) PermissionsByProject() CheckpointPermissionMapOutput {
+	return o.ApplyT(func(v LookupCheckpointPermissionsResult) map[string]CheckpointPermission {
+		return v.PermissionsByProject
+	}).(CheckpointPermissionMapOutput)
 }
 
 // The project filter, when one was given.

@@ -14,7 +14,7 @@ import (
 var _ = internal.GetEnvOrDefault
 
 // One project's access to a checkpoint.
-type PermissionRecord struct {
+type CheckpointPermission struct {
 	// When access was granted, in Unix seconds.
 	CreatedAt int `pulumi:"createdAt"`
 	// The permission id, `cp_…`.
@@ -24,77 +24,77 @@ type PermissionRecord struct {
 }
 
 // One project's access to a checkpoint.
-type PermissionRecordOutput struct{ *pulumi.OutputState }
+type CheckpointPermissionOutput struct{ *pulumi.OutputState }
 
-func (PermissionRecordOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PermissionRecord)(nil)).Elem()
+func (CheckpointPermissionOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*CheckpointPermission)(nil)).Elem()
 }
 
-func (o PermissionRecordOutput) ToPermissionRecordOutput() PermissionRecordOutput {
+func (o CheckpointPermissionOutput) ToCheckpointPermissionOutput() CheckpointPermissionOutput {
 	return o
 }
 
-func (o PermissionRecordOutput) ToPermissionRecordOutputWithContext(ctx context.Context) PermissionRecordOutput {
+func (o CheckpointPermissionOutput) ToCheckpointPermissionOutputWithContext(ctx context.Context) CheckpointPermissionOutput {
 	return o
 }
 
 // When access was granted, in Unix seconds.
-func (o PermissionRecordOutput) CreatedAt() pulumi.IntOutput {
-	return o.ApplyT(func(v PermissionRecord) int { return v.CreatedAt }).(pulumi.IntOutput)
+func (o CheckpointPermissionOutput) CreatedAt() pulumi.IntOutput {
+	return o.ApplyT(func(v CheckpointPermission) int { return v.CreatedAt }).(pulumi.IntOutput)
 }
 
 // The permission id, `cp_…`.
-func (o PermissionRecordOutput) Id() pulumi.StringOutput {
-	return o.ApplyT(func(v PermissionRecord) string { return v.Id }).(pulumi.StringOutput)
+func (o CheckpointPermissionOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v CheckpointPermission) string { return v.Id }).(pulumi.StringOutput)
 }
 
 // The project with access, `proj_…`.
-func (o PermissionRecordOutput) ProjectId() pulumi.StringOutput {
-	return o.ApplyT(func(v PermissionRecord) string { return v.ProjectId }).(pulumi.StringOutput)
+func (o CheckpointPermissionOutput) ProjectId() pulumi.StringOutput {
+	return o.ApplyT(func(v CheckpointPermission) string { return v.ProjectId }).(pulumi.StringOutput)
 }
 
-type PermissionRecordArrayOutput struct{ *pulumi.OutputState }
+type CheckpointPermissionArrayOutput struct{ *pulumi.OutputState }
 
-func (PermissionRecordArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PermissionRecord)(nil)).Elem()
+func (CheckpointPermissionArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]CheckpointPermission)(nil)).Elem()
 }
 
-func (o PermissionRecordArrayOutput) ToPermissionRecordArrayOutput() PermissionRecordArrayOutput {
+func (o CheckpointPermissionArrayOutput) ToCheckpointPermissionArrayOutput() CheckpointPermissionArrayOutput {
 	return o
 }
 
-func (o PermissionRecordArrayOutput) ToPermissionRecordArrayOutputWithContext(ctx context.Context) PermissionRecordArrayOutput {
+func (o CheckpointPermissionArrayOutput) ToCheckpointPermissionArrayOutputWithContext(ctx context.Context) CheckpointPermissionArrayOutput {
 	return o
 }
 
-func (o PermissionRecordArrayOutput) Index(i pulumi.IntInput) PermissionRecordOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PermissionRecord {
-		return vs[0].([]PermissionRecord)[vs[1].(int)]
-	}).(PermissionRecordOutput)
+func (o CheckpointPermissionArrayOutput) Index(i pulumi.IntInput) CheckpointPermissionOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) CheckpointPermission {
+		return vs[0].([]CheckpointPermission)[vs[1].(int)]
+	}).(CheckpointPermissionOutput)
 }
 
-type PermissionRecordMapOutput struct{ *pulumi.OutputState }
+type CheckpointPermissionMapOutput struct{ *pulumi.OutputState }
 
-func (PermissionRecordMapOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*map[string]PermissionRecord)(nil)).Elem()
+func (CheckpointPermissionMapOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]CheckpointPermission)(nil)).Elem()
 }
 
-func (o PermissionRecordMapOutput) ToPermissionRecordMapOutput() PermissionRecordMapOutput {
+func (o CheckpointPermissionMapOutput) ToCheckpointPermissionMapOutput() CheckpointPermissionMapOutput {
 	return o
 }
 
-func (o PermissionRecordMapOutput) ToPermissionRecordMapOutputWithContext(ctx context.Context) PermissionRecordMapOutput {
+func (o CheckpointPermissionMapOutput) ToCheckpointPermissionMapOutputWithContext(ctx context.Context) CheckpointPermissionMapOutput {
 	return o
 }
 
-func (o PermissionRecordMapOutput) MapIndex(k pulumi.StringInput) PermissionRecordOutput {
-	return pulumi.All(o, k).ApplyT(func(vs []interface{}) PermissionRecord {
-		return vs[0].(map[string]PermissionRecord)[vs[1].(string)]
-	}).(PermissionRecordOutput)
+func (o CheckpointPermissionMapOutput) MapIndex(k pulumi.StringInput) CheckpointPermissionOutput {
+	return pulumi.All(o, k).ApplyT(func(vs []interface{}) CheckpointPermission {
+		return vs[0].(map[string]CheckpointPermission)[vs[1].(string)]
+	}).(CheckpointPermissionOutput)
 }
 
 func init() {
-	pulumi.RegisterOutputType(PermissionRecordOutput{})
-	pulumi.RegisterOutputType(PermissionRecordArrayOutput{})
-	pulumi.RegisterOutputType(PermissionRecordMapOutput{})
+	pulumi.RegisterOutputType(CheckpointPermissionOutput{})
+	pulumi.RegisterOutputType(CheckpointPermissionArrayOutput{})
+	pulumi.RegisterOutputType(CheckpointPermissionMapOutput{})
 }

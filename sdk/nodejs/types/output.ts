@@ -8,7 +8,7 @@ import * as outputs from "../types/output";
 /**
  * One project's access to a checkpoint.
  */
-export interface PermissionRecord {
+export interface CheckpointPermission {
     /**
      * When access was granted, in Unix seconds.
      */

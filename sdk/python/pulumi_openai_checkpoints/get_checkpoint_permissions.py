@@ -84,7 +84,7 @@ class GetCheckpointPermissionsResult:
 
     @_builtins.property
     @pulumi.getter
-    def permissions(self) -> Sequence['outputs.PermissionRecord']:
+    def permissions(self) -> Sequence['outputs.CheckpointPermission']:
         """
         Every permission, in `order`.
         """
@@ -92,7 +92,7 @@ class GetCheckpointPermissionsResult:
 
     @_builtins.property
     @pulumi.getter(name="permissionsByProject")
-    def permissions_by_project(self) -> Mapping[str, 'outputs.PermissionRecord']:
+    def permissions_by_project(self) -> Mapping[str, 'outputs.CheckpointPermission']:
         """
         Each project's permission, by project id.
         """

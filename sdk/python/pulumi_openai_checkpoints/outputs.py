@@ -15,11 +15,11 @@ else:
 from . import _utilities
 
 __all__ = [
-    'PermissionRecord',
+    'CheckpointPermission',
 ]
 
 @pulumi.output_type
-class PermissionRecord(dict):
+class CheckpointPermission(dict):
     """
     One project's access to a checkpoint.
     """
