@@ -25,7 +25,7 @@ import { ApiError, invalidUrl, methodNotAllowed, unparsableJson } from "./errors
 import { InvalidFaultError, parseFault, type Fault, type PendingFault } from "./faults";
 import type { Responder } from "./http-io";
 import { EmulatorSeedError, parseSeed, type EmulatorSeed } from "./seed";
-import { UnknownCheckpointError, type PermissionRecord } from "./store";
+import { UnknownCheckpointError, type PermissionWire } from "./store";
 
 export const CONTROL_BASE_PATH = "/_emulator";
 
@@ -45,7 +45,7 @@ export interface ControlTarget {
     snapshot(): EmulatorSeed;
     readonly requests: ReadonlyArray<unknown>;
     addCheckpoint(checkpoint: string, ownerProjectId: string): void;
-    grant(checkpoint: string, projectId: string): PermissionRecord;
+    grant(checkpoint: string, projectId: string): PermissionWire;
     revoke(checkpoint: string, permissionId: string): boolean;
 }
 

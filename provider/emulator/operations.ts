@@ -7,7 +7,7 @@
 import { checkpointNotFound, invalidParameter, ownerProjectGrant, permissionNotFound } from "./errors";
 import type { StuckCursorFault } from "./faults";
 import type { ApiRoute } from "./routes";
-import { OwnerProjectError, PermissionStore, UnknownCursorError, type PermissionRecord } from "./store";
+import { OwnerProjectError, PermissionStore, UnknownCursorError, type PermissionWire } from "./store";
 import { parseCreateBody, parseListParameters } from "./validation";
 
 /** `FineTuningCheckpointPermission` on the wire. */
@@ -42,7 +42,7 @@ export interface OperationRequest {
     readonly stuckCursor?: StuckCursorFault;
 }
 
-function toBody(permission: PermissionRecord): PermissionBody {
+function toBody(permission: PermissionWire): PermissionBody {
     return {
         object: "checkpoint.permission",
         id: permission.id,
@@ -51,7 +51,7 @@ function toBody(permission: PermissionRecord): PermissionBody {
     };
 }
 
-function listBody(permissions: PermissionRecord[], hasMore: boolean): PermissionListBody {
+function listBody(permissions: PermissionWire[], hasMore: boolean): PermissionListBody {
     const data = permissions.map(toBody);
     return { object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore };
 }

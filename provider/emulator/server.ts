@@ -34,7 +34,7 @@ import { newRequestId } from "./ids";
 import { runOperation } from "./operations";
 import { API_BASE_PATH, operationOf, resolveRoute } from "./routes";
 import { EMPTY_SEED, parseSeed, type EmulatorSeed } from "./seed";
-import { PermissionStore, type PermissionRecord } from "./store";
+import { PermissionStore, type PermissionWire } from "./store";
 
 export interface EmulatorOptions extends ConditionOptions {
     /** Interface to listen on; default 127.0.0.1. */
@@ -142,7 +142,7 @@ class Emulator implements RunningEmulator, ControlTarget {
         return [...this.log];
     }
 
-    grant(checkpoint: string, projectId: string): PermissionRecord {
+    grant(checkpoint: string, projectId: string): PermissionWire {
         const [permission] = this.store.grant(checkpoint, [projectId]);
         if (!permission) throw new Error("unreachable: a grant of one project yields one permission");
         return permission;
@@ -152,7 +152,7 @@ class Emulator implements RunningEmulator, ControlTarget {
         return this.store.revoke(checkpoint, permissionId);
     }
 
-    permissions(checkpoint: string): PermissionRecord[] {
+    permissions(checkpoint: string): PermissionWire[] {
         return this.store.permissions(checkpoint);
     }
 

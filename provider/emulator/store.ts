@@ -3,17 +3,15 @@
  *
  * Knows nothing about HTTP: the API handlers and the in-process test API both work through it.
  */
+import type { PermissionWire as ApiPermissionWire } from "../api/model";
 import { newPermissionId } from "./ids";
 import type { EmulatorSeed } from "./seed";
 
-export interface PermissionRecord {
-    readonly id: string;
-    readonly project_id: string;
-    readonly created_at: number;
-}
+/** A permission as the API's wire format has it (../api/model.ts), less the `object` tag every answer adds. */
+export type PermissionWire = Readonly<Omit<ApiPermissionWire, "object">>;
 
 /** A permission plus the order it was created in, which breaks ties between equal `created_at` seconds. */
-interface StoredPermission extends PermissionRecord {
+interface StoredPermission extends PermissionWire {
     readonly sequence: number;
 }
 
@@ -70,7 +68,7 @@ export interface ListQuery {
 }
 
 export interface ListPage {
-    readonly data: PermissionRecord[];
+    readonly data: PermissionWire[];
     readonly hasMore: boolean;
 }
 
@@ -102,7 +100,7 @@ function byCreation(a: StoredPermission, b: StoredPermission): number {
     return a.created_at - b.created_at || a.sequence - b.sequence;
 }
 
-function publicRecord(permission: StoredPermission): PermissionRecord {
+function publicRecord(permission: StoredPermission): PermissionWire {
     return { id: permission.id, project_id: permission.project_id, created_at: permission.created_at };
 }
 
@@ -156,10 +154,10 @@ export class PermissionStore {
      *
      * The result is in the order of `projectIds`, with repeated project ids collapsed to one entry.
      */
-    grant(checkpoint: string, projectIds: readonly string[]): PermissionRecord[] {
+    grant(checkpoint: string, projectIds: readonly string[]): PermissionWire[] {
         const owner = this.ownerOf(checkpoint);
         if (projectIds.includes(owner)) throw new OwnerProjectError(owner);
-        const granted: PermissionRecord[] = [];
+        const granted: PermissionWire[] = [];
         for (const projectId of new Set(projectIds)) {
             const existing = this.checkpoint(checkpoint).byProject.get(projectId);
             granted.push(publicRecord(existing ?? this.insert(checkpoint, projectId)));
@@ -172,7 +170,7 @@ export class PermissionStore {
     }
 
     /** Every permission of the checkpoint in the given order (newest first by default). */
-    permissions(checkpoint: string, order: ListOrder = "descending"): PermissionRecord[] {
+    permissions(checkpoint: string, order: ListOrder = "descending"): PermissionWire[] {
         const { ascending } = this.checkpoint(checkpoint).creationOrder();
         const records = ascending.map(publicRecord);
         return order === "ascending" ? records : records.reverse();
@@ -202,7 +200,7 @@ export class PermissionStore {
             return { data: permission !== undefined && index >= start ? [publicRecord(permission)] : [], hasMore: false };
         }
         const end = Math.min(count, start + query.limit);
-        const data: PermissionRecord[] = [];
+        const data: PermissionWire[] = [];
         for (let i = start; i < end; i++) data.push(publicRecord(ascending[inOrder(i)]!));
         return { data, hasMore: count - start > query.limit };
     }
