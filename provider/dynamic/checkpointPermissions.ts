@@ -37,7 +37,7 @@ interface RecordViews {
 
 /**
  * Each record's `access` output as the engine hands it back: the text the provider's check recorded when the `up`
- * revokes access, else `null` (ObservedPermissionsState). Kept here, not in a private field: the SDK sets it from
+ * revokes access, else `null` (RecordOutputs). Kept here, not in a private field: the SDK sets it from
  * the base class's constructor, before the record's own fields exist.
  */
 const engineAccess = new WeakMap<CheckpointPermissions, pulumi.Output<unknown>>();
