@@ -16,7 +16,8 @@ import { checkpointPermissionsProvider } from "./provider";
 import { CheckpointPermissionGrant } from "./checkpointPermissionGrant";
 import { accessOfText, encodeAccess } from "../resources/access-text";
 import { accessByProject, permissionsByProject } from "../resources/listing";
-import type { AccessByProject, AccessText, CheckpointPermission, RecordArgs } from "../resources/types";
+import type { RecordArgs } from "../resources/record";
+import type { AccessByProject, AccessText, CheckpointPermission } from "../resources/types";
 
 export interface CheckpointPermissionsArgs {
     /** The fine-tuned model checkpoint whose permissions to record. */

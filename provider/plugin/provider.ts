@@ -14,12 +14,11 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { InvalidArgumentError } from "../client/errors";
 import { checkFailure, type CheckFailure } from "../resources/check";
-import { grantOperations } from "../resources/grant";
+import { grantOperations, type GrantOutputs } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
 import type { ClientSource, ResourceOperations } from "../resources/operations";
-import { recordOperations } from "../resources/record";
+import { recordOperations, type RecordOutputs } from "../resources/record";
 import { configuredClient } from "../resources/settings";
-import type { GrantOutputs, RecordOutputs } from "../resources/types";
 import { isUnknown } from "../resources/unknowns";
 import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../resources/tokens";
 import { declaredProperties, GET_PERMISSIONS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";

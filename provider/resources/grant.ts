@@ -10,8 +10,24 @@ import { checkCheckpoint, checkPermissionId, checkProjectId } from "../client/ar
 import { InvalidResponseError, NotFoundError } from "../client/errors";
 import { checkFailures } from "./check";
 import type { ResourceOperations } from "./operations";
-import type { CheckpointPermission, GrantInputs, GrantOutputs } from "./types";
+import type { CheckpointPermission } from "./types";
 import { isUnknown } from "./unknowns";
+
+/** What a program gives a grant. */
+export interface GrantInputs {
+    checkpoint: string;
+    projectId: string;
+}
+
+/** A grant's outputs. */
+export interface GrantOutputs extends GrantInputs {
+    /** The permission id, `cp_…`. */
+    permissionId: string;
+    /** When access was granted, in Unix seconds. */
+    createdAt: number;
+    /** True when the project already had access and the existing permission was taken over (create or import). */
+    adopted: boolean;
+}
 
 export const grantOperations: ResourceOperations<GrantInputs, GrantInputs, GrantOutputs> = {
     async check(_olds, args) {

@@ -14,8 +14,64 @@ import { accessOfText, decodeAccess, digestAccess, encodeAccess } from "./access
 import { checkFailures, type CheckFailure, type CheckResult } from "./check";
 import { accessByProject, compare } from "./listing";
 import type { ResourceOperations, Unchecked } from "./operations";
-import type { AccessByProject, RecordArgs, RecordInputs, RecordOutputs, RecordOutputsForm } from "./types";
+import type { AccessByProject, AccessText } from "./types";
 import { isUnknown, UNKNOWN_STRING } from "./unknowns";
+
+// The record's shapes on both surfaces (the dynamic provider adds `__provider`): what its operations take and give,
+// what the engine keeps in state, what a CrossGuard policy sees. A field added here is declared in the plugin's
+// schema (../plugin/schema.ts), which its answers follow, and given or read by the dynamic resource's class.
+
+/** What a program gives a record. */
+export interface RecordArgs {
+    checkpoint: string;
+    /**
+     * The listing, as access text. The dynamic resource reads it while its program runs; a program on the plugin
+     * gives none, and the record's check reads it live.
+     */
+    access?: AccessText;
+    /**
+     * The projects whose access grants of the stack manage: the grants the record waits for. Absent: none (the
+     * Node.js SDK pays for every property a program sends).
+     */
+    managedProjects?: string[];
+}
+
+/** A record's inputs after its check. The engine diffs these, so they are what a preview shows. */
+export interface RecordInputs {
+    checkpoint: string;
+    access: AccessText;
+    /**
+     * Sorted and unique, so the same grants are always the same list (and a diff of it names the project). Absent
+     * only from a record just imported, which has none recorded: it takes the program's without a change.
+     */
+    managedProjects?: string[];
+    /**
+     * The access that this `up` revokes and that the listing, read before Pulumi deletes anything, still showed:
+     * projects whose grant left the stack since the last `up`. Left out of `access`, so the stack converges in one
+     * `up`. Empty but for the `up` that revokes.
+     */
+    revoking: AccessByProject;
+}
+
+/**
+ * A record's outputs. They keep the access text where a program reads it back, else a digest of it, so that the
+ * diff, which is handed the outputs, still tells whether the access changed ({@link RecordOutputsForm}).
+ */
+export interface RecordOutputs extends Omit<RecordInputs, "access"> {
+    /** The access text, or `null` where the outputs keep its digest instead. */
+    access: AccessText | null;
+    /** SHA-256 of the access text (./access-text.ts `digestAccess`), where the outputs do not keep the text. */
+    accessDigest?: string;
+}
+
+/**
+ * What a record's outputs keep of its access text, which is nearly all of its state:
+ * - `"text"`: the text, always. Programs of the plugin (YAML, Python, Go) read the record's access there.
+ * - `"digest"`: the text only for an `up` that revokes, else `null`. The dynamic resource's class derives its access
+ *   from the listing its program read, and reads the text back only to leave out what the `up` revokes. `null`, not
+ *   absent: the Node.js SDK resolves an absent output as unknown during preview.
+ */
+export type RecordOutputsForm = "text" | "digest";
 
 /** The record's operations, its outputs keeping the access text as `form` says (./types.ts). */
 export function recordOperations(form: RecordOutputsForm): ResourceOperations<RecordArgs, RecordInputs, RecordOutputs> {

@@ -84,7 +84,7 @@ describe("unparsable HTTP", () => {
 });
 
 describe("the request log", () => {
-    it("records method, path, query, status and request id, never the key", async () => {
+    it("records method, path, query, status, request id and user agent, never the key", async () => {
         const emulator = await startEmulator({ seed, adminKey: "sk-admin-secret-value-1234" });
         try {
             expect(emulator.requests).toEqual([]); // "no request went out" is an assertion a test can make
@@ -96,9 +96,10 @@ describe("the request log", () => {
 
             const path = new URL(url).pathname;
             expect(emulator.requests).toEqual([
-                { method: "GET", path, query: { limit: "2", order: "ascending" }, status: 200, requestId: reply.headers.get("x-request-id") },
-                { method: "POST", path, query: {}, status: 200, requestId: expect.stringMatching(REQUEST_ID) },
-                { method: "GET", path, query: {}, status: 401, requestId: expect.stringMatching(REQUEST_ID) },
+                // fetch names itself "node".
+                { method: "GET", path, query: { limit: "2", order: "ascending" }, status: 200, requestId: reply.headers.get("x-request-id"), userAgent: "node" },
+                { method: "POST", path, query: {}, status: 200, requestId: expect.stringMatching(REQUEST_ID), userAgent: "node" },
+                { method: "GET", path, query: {}, status: 401, requestId: expect.stringMatching(REQUEST_ID), userAgent: "node" },
             ]);
             expect(JSON.stringify(emulator.requests)).not.toContain("secret");
             expect(new Set(emulator.requests.map((r) => r.requestId)).size).toBe(3);

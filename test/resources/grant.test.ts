@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../provider/emulator";
 import { grantOperations as grants } from "../../provider/resources/grant";
-import type { GrantInputs } from "../../provider/resources/types";
+import type { GrantInputs } from "../../provider/resources/grant";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { CHECKPOINT, EXISTING, testOrganization } from "./organization";
 

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../provider/emulator";
 import { encodeAccess } from "../../provider/resources/access-text";
 import { recordOperations } from "../../provider/resources/record";
-import type { RecordInputs, RecordOutputs } from "../../provider/resources/types";
+import type { RecordInputs, RecordOutputs } from "../../provider/resources/record";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { CHECKPOINT, EXISTING, testOrganization } from "./organization";
 
