@@ -54,16 +54,16 @@ function readPermissions(
     try {
         request = checkPermissionsQuery(args);
     } catch (error) {
-        return failLater(programFailure(error, undefined));
+        return Promise.reject(programFailure(error, undefined));
     }
     try {
         client = clientForProgram();
     } catch (error) {
         // No key: the same failure for every read of the run.
-        return failLater(settledFailure(undefined) ?? programFailure(error, undefined));
+        return Promise.reject(settledFailure(undefined) ?? programFailure(error, undefined));
     }
     const settled = settledFailure(client.baseUrl, request.checkpoint);
-    if (settled) return failLater(settled);
+    if (settled) return Promise.reject(settled);
     if (!shareListing) return list(client, request, opts?.parent);
     const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order]);
     let listing = listings.get(key);
@@ -90,15 +90,6 @@ export function getCheckpointPermissionsOutput(
     return pulumi
         .all([pulumi.output(args), dependenciesReady(opts?.dependsOn)])
         .apply(([plain]) => readPermissions(plain as GetCheckpointPermissionsArgs, opts, { shareListing: !hasDependencies(opts?.dependsOn) }));
-}
-
-/**
- * A failure known before any request, delivered as a request's would be: once the program's synchronous part has
- * run. Rejected at once, it would first reach Pulumi through a resource input built on the read, and be reported as
- * `error serializing property "permissions": …` instead of as itself.
- */
-function failLater(error: unknown): Promise<never> {
-    return new Promise((_, reject) => setImmediate(() => reject(error)));
 }
 
 function list(client: CheckpointPermissionsClient, request: PermissionsQuery, parent: pulumi.Resource | undefined): Promise<GetCheckpointPermissionsResult> {

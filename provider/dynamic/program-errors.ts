@@ -24,6 +24,7 @@ export function programFailure(error: unknown, baseUrl: string | undefined, chec
     // The brand `pulumi.RunError.isInstance` looks for: the error keeps its own class, which callers match with
     // `instanceof`, and any copy of the SDK in the program recognises it.
     Object.defineProperty(error, "__pulumiRunError", { value: true });
+    keepMessage(error);
     const key = settledScope(error, baseUrl, checkpoint);
     if (key === undefined) return error;
     // Reads that were already in flight meet the same failure: they fail with the first one met.
@@ -36,6 +37,17 @@ function settledScope(error: OpenAIError, baseUrl: string | undefined, checkpoin
     if (error instanceof MissingAdminKeyError || error instanceof AuthenticationError || error instanceof PermissionDeniedError) return scope(baseUrl);
     if (error instanceof NotFoundError && checkpoint !== undefined) return scope(baseUrl, checkpoint);
     return undefined;
+}
+
+/**
+ * A read's failure reaches Pulumi first through a resource input built on the read (a record's `access`), and the
+ * SDK's serializer writes `error serializing property "access": ` in front of the error's message, on the same error
+ * object, before it is printed. Users then read the API's answer as a serialization bug of this package, and meet
+ * the fix last. The message stays as this package wrote it: the write is ignored.
+ */
+function keepMessage(error: Error): void {
+    const { message } = error;
+    Object.defineProperty(error, "message", { get: () => message, set: () => undefined, configurable: true, enumerable: false });
 }
 
 /**

@@ -4,11 +4,13 @@
  * Why this exists: `main()` of @pulumi/pulumi/provider (3.276 and the versions before it) answers Configure itself
  * and drops the configuration: its Provider interface has no `configure`, so a provider written on it cannot learn
  * its credentials, and explicit provider instances would all act alike. `main()` registers its gRPC service on
- * @grpc/grpc-js's `Server`; this wraps that registration once, so the service's `configure` handler first gives the
+ * @grpc/grpc-js's `Server`; this wraps that registration, so the service's `configure` handler first gives the
  * request's arguments (`args`, secrets unwrapped) to `onConfigure`, then answers as the SDK's own handler does.
  * Every other method stays the SDK's.
  *
- * Everything is resolved from @pulumi/pulumi's own location, so the wrapped `Server` is the one `main()` uses.
+ * Everything is resolved from @pulumi/pulumi's own location, so the wrapped `Server` is the one `main()` uses. These
+ * are the SDK's internals: when a release moves one, the plugin refuses to start, naming the SDK's version and what
+ * it did not find, rather than serve with the configuration dropped.
  */
 import { createRequire } from "node:module";
 import { unwrapSecrets } from "./wire";
@@ -26,24 +28,96 @@ type Callback = (error: Error | null | undefined, response?: ConfigureResponse) 
 interface ServiceImplementation {
     configure?: (call: { request: ConfigureRequest }, callback: Callback) => void;
 }
-interface GrpcServerClass {
-    prototype: { addService(service: object, implementation: ServiceImplementation): void };
+interface GrpcServer {
+    addService(service: object, implementation: ServiceImplementation): void;
+    bindAsync(port: string, credentials: unknown, callback: (error: Error | null, port: number) => void): void;
 }
 
-let installed = false;
+/** What the handoff takes from the SDK: found by {@link sdkParts}, or given by a test. */
+export interface SdkParts {
+    /** @pulumi/pulumi's version, for the errors. */
+    readonly version: string;
+    /** The @grpc/grpc-js `Server` that `main()` serves on. */
+    readonly Server: { prototype: GrpcServer };
+    /** The service `main()` registers on it. */
+    readonly ResourceProviderService: object;
+    readonly ConfigureResponse: new () => ConfigureResponse;
+}
 
-/** Call before `main()`. `onConfigure` may throw: the engine then reports the provider as failing to configure. */
-export function handleConfigure(onConfigure: (args: Record<string, unknown>) => void): void {
-    if (installed) throw new Error("handleConfigure: already installed in this process");
-    installed = true;
-    const fromSdk = createRequire(require.resolve("@pulumi/pulumi/provider"));
-    const { Server } = fromSdk("@grpc/grpc-js") as { Server: GrpcServerClass };
-    const { ResourceProviderService } = fromSdk("../proto/provider_grpc_pb") as { ResourceProviderService: object };
-    const { ConfigureResponse } = fromSdk("../proto/provider_pb") as { ConfigureResponse: new () => ConfigureResponse };
+/** The SDK's parts, resolved as `main()` resolves them; throws naming the version and the first part missing. */
+export function sdkParts(load: (id: string) => unknown = createRequire(require.resolve("@pulumi/pulumi/provider"))): SdkParts {
+    const version = String((tryLoad(load, "../package.json") as { version?: unknown } | undefined)?.version ?? "(version unknown)");
+    const member = (id: string, name: string, [needs, check]: Expectation): unknown => {
+        // The SDK's own modules by the name a user finds them under.
+        const shown = id.replace(/^\.\.\//, "@pulumi/pulumi/");
+        const module = tryLoad(load, id);
+        if (module === undefined) throw sdkError(version, `${shown} does not load`);
+        const value = (module as Record<string, unknown>)[name];
+        if (!check(value)) throw sdkError(version, `${shown} has no ${name} with ${needs}`);
+        return value;
+    };
+    const configureCall: Expectation = [
+        "a Configure method",
+        (value) => (value as { configure?: { path?: unknown } } | undefined)?.configure?.path === "/pulumirpc.ResourceProvider/Configure",
+    ];
+    const Server = member("@grpc/grpc-js", "Server", methods("addService", "bindAsync"));
+    const ResourceProviderService = member("../proto/provider_grpc_pb", "ResourceProviderService", configureCall);
+    member("../proto/provider_pb", "ConfigureRequest", methods("getArgs"));
+    const ConfigureResponse = member("../proto/provider_pb", "ConfigureResponse", methods("setAcceptsecrets", "setAcceptresources", "setAcceptoutputs"));
+    return { version, Server, ResourceProviderService, ConfigureResponse } as SdkParts;
+}
 
-    const addService = Server.prototype.addService;
+/** What a part must be: its description for the error, and the check. */
+type Expectation = readonly [string, (value: unknown) => boolean];
+
+/** A class with these methods. */
+function methods(...names: string[]): Expectation {
+    const hasAll = (value: unknown) =>
+        typeof value === "function" && names.every((name) => typeof (value.prototype as Record<string, unknown> | undefined)?.[name] === "function");
+    return [names.map((name) => `${name}()`).join(", "), hasAll];
+}
+
+function tryLoad(load: (id: string) => unknown, id: string): unknown {
+    try {
+        return load(id);
+    } catch {
+        return undefined;
+    }
+}
+
+function sdkError(version: string, problem: string): Error {
+    return new Error(
+        `The openai-checkpoints plugin cannot start on @pulumi/pulumi ${version}: ${problem}. The plugin passes Configure ` +
+            "(its admin key and base URL) to its provider through it, and does not run without them; use a @pulumi/pulumi " +
+            "release this package supports, or a newer release of the package.",
+    );
+}
+
+/** What {@link handleConfigure} installed. */
+export interface ConfigureHandoff {
+    /** Throws unless a server has registered the provider service through the wrapped `Server`: call once `main()` serves. */
+    assertServed(): void;
+}
+
+const wrapped = new WeakSet<object>();
+
+/**
+ * Call before `main()`. `onConfigure` may throw: the engine then reports the provider as failing to configure. A
+ * server that binds without the provider service (a `main()` that no longer registers it there) fails to bind.
+ */
+export function handleConfigure(onConfigure: (args: Record<string, unknown>) => void, sdk: SdkParts = sdkParts()): ConfigureHandoff {
+    const { Server, ResourceProviderService, ConfigureResponse, version } = sdk;
+    if (wrapped.has(Server)) throw new Error("handleConfigure: already installed on this Server");
+    wrapped.add(Server);
+    const serving = new WeakSet<GrpcServer>();
+    let registered = false;
+    const notRegistered = () => sdkError(version, "its main() did not register ResourceProviderService on the @grpc/grpc-js Server it resolves");
+
+    const { addService, bindAsync } = Server.prototype;
     Server.prototype.addService = function (service, implementation) {
         if (service !== ResourceProviderService) return addService.call(this, service, implementation);
+        serving.add(this);
+        registered = true;
         const withConfigure: ServiceImplementation = Object.create(implementation);
         withConfigure.configure = (call, callback) => {
             try {
@@ -59,5 +133,15 @@ export function handleConfigure(onConfigure: (args: Record<string, unknown>) => 
             callback(null, response);
         };
         return addService.call(this, service, withConfigure);
+    };
+    Server.prototype.bindAsync = function (port, credentials, callback) {
+        if (!serving.has(this)) return process.nextTick(callback, notRegistered(), 0);
+        return bindAsync.call(this, port, credentials, callback);
+    };
+    return {
+        assertServed() {
+            // A main() serving on a Server other than the wrapped one reaches neither wrapper above.
+            if (!registered) throw notRegistered();
+        },
     };
 }

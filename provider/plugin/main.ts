@@ -15,9 +15,13 @@ export function packageVersion(): string {
     return (require("pulumi-openai-checkpoint-permissions/package.json") as { version: string }).version;
 }
 
-/** Serves the plugin until the engine goes away. */
-export function serve(args: string[] = process.argv.slice(2)): Promise<void> {
+/**
+ * Serves the plugin until the engine goes away. Rejects, and the entry exits, when the @pulumi/pulumi it runs on
+ * would not hand Configure to the provider.
+ */
+export async function serve(args: string[] = process.argv.slice(2)): Promise<void> {
     const plugin = new CheckpointPermissionsProvider(packageVersion());
-    handleConfigure((settings) => plugin.configure(settings));
-    return main(plugin, args);
+    const configure = handleConfigure((settings) => plugin.configure(settings));
+    await main(plugin, args);
+    configure.assertServed();
 }

@@ -47,63 +47,68 @@ export interface PolicyOptions {
     readonly enforcementLevel?: EnforcementLevel;
 }
 
-const projectList = z.array(z.string().min(1));
-const projectListSchema = { type: "array", items: { type: "string", minLength: 1 } } as const;
-
-// The config types are written out, and each schema is checked against its type: the published declarations then
-// never mention zod, whose own declarations fail a user's type check under Pulumi's template tsconfig.
-
-/** `checkpoint-allowed-projects`. */
-export interface AllowedProjectsConfig {
-    /** Projects that may have access to any checkpoint. */
-    allowedProjects: string[];
-    /** Per checkpoint, the projects that may have access instead of `allowedProjects`; an empty list: none. */
-    checkpoints: Record<string, string[]>;
-}
-const AllowedProjectsConfigSchema: z.ZodType<AllowedProjectsConfig> = z.object({
-    allowedProjects: projectList.default([]),
-    checkpoints: z.record(z.string(), projectList).default({}),
-});
-
-/** `checkpoint-forbidden-projects`. */
-export interface ForbiddenProjectsConfig {
-    /** Projects that must not have access to any checkpoint. */
-    forbiddenProjects: string[];
-}
-const ForbiddenProjectsConfigSchema: z.ZodType<ForbiddenProjectsConfig> = z.object({ forbiddenProjects: projectList.default([]) });
-
-/** `checkpoint-max-projects`. */
-export interface MaxProjectsConfig {
-    /** The most projects a checkpoint may be shared with; unset: the policy does not apply. */
-    maxProjects?: number | undefined;
-}
-const MaxProjectsConfigSchema: z.ZodType<MaxProjectsConfig> = z.object({ maxProjects: z.number().int().min(0).optional() });
-
-/** `checkpoint-required-projects`. */
-export interface RequiredProjectsConfig {
-    /** Projects that must have access to every recorded checkpoint. */
-    requiredProjects: string[];
-}
-const RequiredProjectsConfigSchema: z.ZodType<RequiredProjectsConfig> = z.object({ requiredProjects: projectList.default([]) });
-
 /**
- * The policy's config: the pack's config over the factory's values, checked. A config that does not parse fails
- * the run loudly; silently skipping a misconfigured mandatory policy would let everything through.
+ * A policy's config, declared once, as a zod object: it parses the pack's config, and gives both the JSON schema the
+ * engine checks that config against (`configSchema`) and the config's type (the return type of `read`).
+ *
+ * The exported config types are that return type, which TypeScript writes out as a plain object type in the
+ * published declarations. Written as `z.output<…>` instead, they would make the declarations import zod, whose own
+ * declarations fail a user's type check under Pulumi's template tsconfig (no skipLibCheck, no esModuleInterop).
  */
-function readConfig<S extends z.ZodType>(
-    policyName: string,
-    schema: S,
-    factoryValues: object,
-    args: { getConfig<T extends object>(): T },
-): z.output<S> {
-    const parsed = schema.safeParse({ ...withoutUndefined(factoryValues), ...args.getConfig<object>() });
-    if (!parsed.success) throw new Error(`${policyName}: invalid config: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
+function policyConfig<Shape extends z.ZodRawShape>(policyName: string, shape: Shape) {
+    const schema = z.object(shape);
+    return {
+        /** The JSON schema of the config, the factory's values as its defaults. */
+        jsonSchema(factoryValues: object): PolicyConfigSchema {
+            const { properties = {}, required } = z.toJSONSchema(schema, { io: "input", target: "draft-7" });
+            for (const [key, value] of Object.entries(withoutUndefined(factoryValues))) properties[key] = { ...(properties[key] as object), default: value };
+            return { properties: properties as PolicyConfigSchema["properties"], ...(required ? { required } : {}) };
+        },
+        /**
+         * The config: the pack's config over the factory's values, checked. A config that does not parse fails the run
+         * loudly; silently skipping a misconfigured mandatory policy would let everything through.
+         */
+        read(factoryValues: object, args: { getConfig<T extends object>(): T }): z.output<typeof schema> {
+            const parsed = schema.safeParse({ ...withoutUndefined(factoryValues), ...args.getConfig<object>() });
+            if (!parsed.success) throw new Error(`${policyName}: invalid config: ${z.prettifyError(parsed.error)}`);
+            return parsed.data;
+        },
+    };
 }
 
 function withoutUndefined(values: object): Record<string, unknown> {
     return Object.fromEntries(Object.entries(values).filter(([key, value]) => key !== "enforcementLevel" && value !== undefined));
 }
+
+const projectList = z.array(z.string().min(1));
+
+const allowedProjectsConfig = policyConfig(policyNames.allowedProjects, {
+    allowedProjects: projectList.default([]).describe("The projects that may have access to any checkpoint. Empty: not checked."),
+    checkpoints: z
+        .record(z.string(), projectList)
+        .default({})
+        .describe("Per checkpoint id, the projects that may have access to it, instead of allowedProjects. An empty list: none."),
+});
+/** `checkpoint-allowed-projects`: `allowedProjects`, and per checkpoint its own list in `checkpoints`. */
+export interface AllowedProjectsConfig extends ReturnType<typeof allowedProjectsConfig.read> {}
+
+const forbiddenProjectsConfig = policyConfig(policyNames.forbiddenProjects, {
+    forbiddenProjects: projectList.default([]).describe("The projects that may not have access to any checkpoint. Empty: not checked."),
+});
+/** `checkpoint-forbidden-projects`: `forbiddenProjects`. */
+export interface ForbiddenProjectsConfig extends ReturnType<typeof forbiddenProjectsConfig.read> {}
+
+const maxProjectsConfig = policyConfig(policyNames.maxProjects, {
+    maxProjects: z.number().int().min(0).optional().describe("The most projects that may have access to one checkpoint. Unset: not checked."),
+});
+/** `checkpoint-max-projects`: `maxProjects`. */
+export interface MaxProjectsConfig extends ReturnType<typeof maxProjectsConfig.read> {}
+
+const requiredProjectsConfig = policyConfig(policyNames.requiredProjects, {
+    requiredProjects: projectList.default([]).describe("The projects that must have access to every recorded checkpoint. Empty: not checked."),
+});
+/** `checkpoint-required-projects`: `requiredProjects`. */
+export interface RequiredProjectsConfig extends ReturnType<typeof requiredProjectsConfig.read> {}
 
 /** The accesses a resource under validation describes; not applicable for other types and unknown values. */
 function accessUnderValidation(args: ResourceValidationArgs): ProjectAccess[] {
@@ -125,23 +130,9 @@ export function checkpointAllowedProjects(
         name,
         description: "Only allowed projects may have access to a fine-tuned checkpoint.",
         enforcementLevel: options.enforcementLevel ?? "mandatory",
-        configSchema: {
-            properties: {
-                allowedProjects: {
-                    ...projectListSchema,
-                    default: options.allowedProjects ?? [],
-                    description: "The projects that may have access to any checkpoint. Empty: not checked.",
-                },
-                checkpoints: {
-                    type: "object",
-                    additionalProperties: projectListSchema,
-                    default: options.checkpoints ?? {},
-                    description: "Per checkpoint id, the projects that may have access to it, instead of allowedProjects.",
-                },
-            },
-        },
+        configSchema: allowedProjectsConfig.jsonSchema(options),
         validateResource: (args, reportViolation) => {
-            const config = readConfig(name, AllowedProjectsConfigSchema, options, args);
+            const config = allowedProjectsConfig.read(options, args);
             if (config.allowedProjects.length === 0 && Object.keys(config.checkpoints).length === 0) {
                 return args.notApplicable("no allowed projects configured");
             }
@@ -170,17 +161,9 @@ export function checkpointForbiddenProjects(
         name,
         description: "Forbidden projects may not have access to a fine-tuned checkpoint.",
         enforcementLevel: options.enforcementLevel ?? "mandatory",
-        configSchema: {
-            properties: {
-                forbiddenProjects: {
-                    ...projectListSchema,
-                    default: options.forbiddenProjects ?? [],
-                    description: "The projects that may not have access to any checkpoint. Empty: not checked.",
-                },
-            },
-        },
+        configSchema: forbiddenProjectsConfig.jsonSchema(options),
         validateResource: (args, reportViolation) => {
-            const { forbiddenProjects: forbidden } = readConfig(name, ForbiddenProjectsConfigSchema, options, args);
+            const { forbiddenProjects: forbidden } = forbiddenProjectsConfig.read(options, args);
             if (forbidden.length === 0) return args.notApplicable("no forbidden projects configured");
             for (const access of forbiddenProjects(accessUnderValidation(args), forbidden)) {
                 reportViolation(`Checkpoint ${access.checkpoint}: ${describeAccess(access)} is a forbidden project.`);
@@ -207,19 +190,13 @@ function managedUnderValidation(args: ResourceValidationArgs, record: Checkpoint
  */
 export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjectsConfig> = {}): ResourceValidationPolicy {
     const name = policyNames.maxProjects;
-    const maxProjectsSchema: PolicyConfigSchema["properties"][string] = {
-        type: "integer",
-        minimum: 0,
-        description: "The most projects that may have access to one checkpoint. Unset: not checked.",
-    };
-    if (options.maxProjects !== undefined) maxProjectsSchema.default = options.maxProjects;
     return {
         name,
         description: "At most a given number of projects may have access to a fine-tuned checkpoint.",
         enforcementLevel: options.enforcementLevel ?? "advisory",
-        configSchema: { properties: { maxProjects: maxProjectsSchema } },
+        configSchema: maxProjectsConfig.jsonSchema(options),
         validateResource: (args, reportViolation) => {
-            const { maxProjects } = readConfig(name, MaxProjectsConfigSchema, options, args);
+            const { maxProjects } = maxProjectsConfig.read(options, args);
             if (maxProjects === undefined) return args.notApplicable("no maxProjects configured");
             const record = recordUnderValidation(args);
             const projectIds = projectsWithAccess(record);
@@ -244,17 +221,9 @@ export function checkpointRequiredProjects(
         name,
         description: "Required projects must have access to every recorded fine-tuned checkpoint.",
         enforcementLevel: options.enforcementLevel ?? "advisory",
-        configSchema: {
-            properties: {
-                requiredProjects: {
-                    ...projectListSchema,
-                    default: options.requiredProjects ?? [],
-                    description: "The projects that must have access to every recorded checkpoint. Empty: not checked.",
-                },
-            },
-        },
+        configSchema: requiredProjectsConfig.jsonSchema(options),
         validateResource: (args, reportViolation) => {
-            const { requiredProjects } = readConfig(name, RequiredProjectsConfigSchema, options, args);
+            const { requiredProjects } = requiredProjectsConfig.read(options, args);
             if (requiredProjects.length === 0) return args.notApplicable("no required projects configured");
             const record = recordUnderValidation(args);
             // A grant whose project is not known yet may be the missing one: say nothing rather than guess.

@@ -2,6 +2,17 @@ import { describe, expect, it } from "vitest";
 import { checkCheckpoint, checkLimit, checkOrder, checkProjectId, checkProjectIds, pathSegment } from "../../provider/client/arguments";
 import { InvalidArgumentError } from "../../provider/client/errors";
 
+/** The InvalidArgumentError `check` throws; fails the test if it throws none. */
+function thrownBy(check: () => unknown): InvalidArgumentError {
+    try {
+        check();
+    } catch (error) {
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        return error as InvalidArgumentError;
+    }
+    throw new Error("expected an InvalidArgumentError, and nothing was thrown");
+}
+
 describe("argument checks", () => {
     it.each([
         ["", /checkpoint: must not be empty or whitespace \(got ""\)/],
@@ -19,21 +30,15 @@ describe("argument checks", () => {
         expect(() => checkProjectId(value)).toThrow(/projectId: must not be \. or \.\./);
     });
 
-    it("keeps only the redacted text of a rejected array or object", () => {
-        const error = (() => {
-            try {
-                checkProjectIds("not-an-array-sk-admin-abcdefghijklmnop" as never);
-            } catch {
-                /* a string: checked elsewhere */
-            }
-            try {
-                checkProjectIds({ key: "sk-admin-abcdefghijklmnop" } as never);
-            } catch (e) {
-                return e as InvalidArgumentError;
-            }
-        })();
-        expect(JSON.stringify(error?.value)).not.toContain("abcdefghijklmnop");
-        expect(error?.message).not.toContain("abcdefghijklmnop");
+    it.each([
+        ["a string", "not-an-array-sk-admin-abcdefghijklmnop"],
+        ["an object", { key: "sk-admin-abcdefghijklmnop" }],
+        ["an array", ["sk-admin-abcdefghijklmnop qr"]],
+    ])("keeps only the redacted text of %s rejected as project ids", (_, value) => {
+        const error = thrownBy(() => checkProjectIds(value));
+        expect(error.message).toMatch(/^Invalid argument projectIds/);
+        expect(error.message).not.toContain("abcdefghijklmnop");
+        expect(JSON.stringify(error.value)).not.toContain("abcdefghijklmnop");
     });
 
     it("accepts a real checkpoint id", () => {
@@ -58,15 +63,10 @@ describe("argument checks", () => {
     });
 
     it("redacts a key pasted into an argument", () => {
-        const error = (() => {
-            try {
-                checkProjectId("sk-admin-abcdefghijklmnop qr");
-            } catch (e) {
-                return e as InvalidArgumentError;
-            }
-        })();
-        expect(error?.message).not.toContain("abcdefghijklmnop");
-        expect(JSON.stringify(error?.value)).not.toContain("abcdefghijklmnop");
+        const error = thrownBy(() => checkProjectId("sk-admin-abcdefghijklmnop qr"));
+        expect(error.message).toMatch(/^Invalid argument projectId: must not contain whitespace/);
+        expect(error.message).not.toContain("abcdefghijklmnop");
+        expect(JSON.stringify(error.value)).not.toContain("abcdefghijklmnop");
     });
 });
 

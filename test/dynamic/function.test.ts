@@ -113,14 +113,16 @@ describe("getCheckpointPermissions", () => {
     it("reports progress on the first and last page (throttled between), big listings at info level", async () => {
         const debug = vi.spyOn(pulumi.log, "debug");
         const info = vi.spyOn(pulumi.log, "info");
+        // The clock stands still, so the client's 10 s between progress reports never pass, however slow the machine.
+        vi.useFakeTimers({ toFake: ["Date"] });
         try {
             await getCheckpointPermissions({ checkpoint: BIG });
             const debugMessages = debug.mock.calls.map(([message]) => message);
             const infoMessages = info.mock.calls.map(([message]) => message);
-            // 11 pages on loopback take far less than the client's 10 s between progress reports.
             expect(debugMessages.filter((m) => m.startsWith(BIG))).toEqual([`${BIG}: page 1, 100 permissions so far`]);
             expect(infoMessages.filter((m) => m.startsWith(BIG))).toEqual([`${BIG}: page 11, 1050 permissions`]);
         } finally {
+            vi.useRealTimers();
             debug.mockRestore();
             info.mockRestore();
         }

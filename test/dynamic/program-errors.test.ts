@@ -38,3 +38,12 @@ it("a missing checkpoint is settled for that checkpoint only", () => {
     expect(settledFailure(BASE, "ft:a")).toBe(missing);
     expect(settledFailure(BASE, "ft:b")).toBeUndefined();
 });
+
+it("keeps the API's message first when the SDK fails a resource input with it", async () => {
+    const refused = programFailure(new AuthenticationError(details(401, "/a")), BASE) as AuthenticationError;
+    const message = refused.message;
+    expect(message).toMatch(/^401 no /);
+    // As the record's `access` input meets a failed read.
+    await expect(pulumi.runtime.serializeProperties("record", { access: Promise.reject(refused) })).rejects.toBe(refused);
+    expect(refused.message).toBe(message);
+});

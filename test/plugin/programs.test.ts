@@ -42,22 +42,35 @@ function inputsOf(type: string): { names: string[]; required: string[] } {
 
 describe.each(programs)("$name", ({ program }) => {
     it("names only resources of the schema, with inputs it has and every required one", () => {
-        for (const [name, resource] of Object.entries(program.resources ?? {})) {
+        const resources = Object.entries(program.resources ?? {});
+        expect(resources.length).toBeGreaterThan(0);
+        for (const [name, resource] of resources) {
             const { names, required } = inputsOf(resource.type);
             const given = Object.keys(resource.properties ?? {});
             expect(names, `${name}: ${given.join(", ")}`).toEqual(expect.arrayContaining(given));
             expect(given, name).toEqual(expect.arrayContaining(required));
         }
     });
+});
 
-    it("invokes only functions of the schema, with arguments it has", () => {
-        for (const variable of Object.values(program.variables ?? {})) {
-            const invoke = variable["fn::invoke"];
-            if (!invoke) continue;
-            const fn = (schema.functions as Record<string, { inputs: { properties: object; required: string[] } }>)[invoke.function];
-            expect(fn, invoke.function).toBeDefined();
-            expect(Object.keys(fn!.inputs.properties)).toEqual(expect.arrayContaining(Object.keys(invoke.arguments)));
-        }
+/** Every `fn::invoke` of the programs, by program and variable. */
+const invokes = programs.flatMap(({ name, program }) =>
+    Object.entries(program.variables ?? {}).flatMap(([variable, value]) => (value["fn::invoke"] ? [{ name: `${name}, ${variable}`, invoke: value["fn::invoke"] }] : [])),
+);
+
+describe("the invokes programs show", () => {
+    it("are in the README and the example", () => {
+        expect(invokes.map(({ name }) => name)).toEqual(
+            expect.arrayContaining([expect.stringMatching(/^README /), expect.stringMatching(/^examples\/yaml-checkpoint-access, /)]),
+        );
+    });
+
+    it.each(invokes)("$name: a function of the schema, with arguments it has and every required one", ({ invoke }) => {
+        const fn = (schema.functions as Record<string, { inputs: { properties: object; required: string[] } }>)[invoke.function];
+        expect(fn, invoke.function).toBeDefined();
+        const given = Object.keys(invoke.arguments);
+        expect(Object.keys(fn!.inputs.properties)).toEqual(expect.arrayContaining(given));
+        expect(given).toEqual(expect.arrayContaining(fn!.inputs.required));
     });
 });
 

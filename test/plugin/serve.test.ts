@@ -1,10 +1,14 @@
 /**
  * The plugin as the engine starts it: `node plugin/index.js` (the shipped entry, on the built dist/), spoken to over
  * real gRPC on loopback. Configure must reach the Provider object (the SDK's own handler drops it): an invoke then
- * uses the key and base URL it was given, and a plugin configured with no key says how to set one.
+ * uses the key and base URL it was given, and a plugin configured with no key says how to set one. On an SDK that
+ * lacks what the handoff of Configure wraps, the plugin exits with the reason instead of serving.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import * as grpc from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import {
@@ -119,4 +123,25 @@ it("answers a check with a required input absent with the failure that names it,
     const record = await check(pluginCheckpointPermissionsType, {});
     expect(failures(record)).toEqual([["checkpoint", expect.stringMatching(/^checkpoint: must be a string/)]]);
     expect(record.getInputs()?.toJavaScript()).toEqual({});
+});
+
+it("refuses to start, and prints no port, on a @pulumi/pulumi without what the Configure handoff wraps", async () => {
+    // An SDK release without ConfigureResponse, made by deleting it before the plugin loads.
+    const dir = await mkdtemp(path.join(tmpdir(), "plugin-sdk-"));
+    try {
+        const preload = path.join(dir, "remove-configure-response.js");
+        await writeFile(preload, `delete require(${JSON.stringify(require.resolve("@pulumi/pulumi/proto/provider_pb"))}).ConfigureResponse;\n`);
+        const started = promisify(execFile)(process.execPath, ["--require", preload, path.join(root, "plugin", "index.js")], { cwd: root });
+        const failed = (await started.then(() => expect.unreachable("the plugin started"), (error: unknown) => error)) as { code: number; stdout: string; stderr: string };
+        expect(failed.code).toBe(1);
+        expect(failed.stdout).toBe("");
+        const { version } = require("@pulumi/pulumi/package.json") as { version: string };
+        expect(failed.stderr.trim()).toBe(
+            `The openai-checkpoints plugin cannot start on @pulumi/pulumi ${version}: @pulumi/pulumi/proto/provider_pb has no ConfigureResponse with ` +
+                "setAcceptsecrets(), setAcceptresources(), setAcceptoutputs(). The plugin passes Configure (its admin key and base URL) to its " +
+                "provider through it, and does not run without them; use a @pulumi/pulumi release this package supports, or a newer release of the package.",
+        );
+    } finally {
+        await rm(dir, { recursive: true, force: true });
+    }
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
@@ -362,6 +362,13 @@ describe("the policies together", () => {
         expect(schemaOf(policyNames.maxProjects)({ maxProjects: -1 })).toBe(false);
         expect(schemaOf(policyNames.maxProjects)({ maxProjects: 2.5 })).toBe(false);
         expect(schemaOf(policyNames.requiredProjects)({ requiredProjects: [""] })).toBe(false);
+    });
+
+    it("publish their config types as plain object types: the declarations a user's type check reads import no zod", () => {
+        const dir = join(__dirname, "../../dist/provider/policy");
+        const declarations = readdirSync(dir).filter((file) => file.endsWith(".d.ts"));
+        expect(declarations).toContain("policies.d.ts");
+        for (const file of declarations) expect(readFileSync(join(dir, file), "utf8"), file).not.toMatch(/["']zod["'/]/);
     });
 
     it("apply the example config as documented", async () => {

@@ -13,7 +13,6 @@ export const SPEC_PATH = path.resolve(__dirname, "../../../provider/api/checkpoi
 export type SchemaName =
     | "ListFineTuningCheckpointPermissionResponse"
     | "DeleteFineTuningCheckpointPermissionResponse"
-    | "CreateFineTuningCheckpointPermissionRequest"
     | "ErrorResponse";
 
 /** Rewrites the spec's `#/components/schemas/X` references to `#/$defs/X` in a standalone schema. */

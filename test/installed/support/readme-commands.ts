@@ -34,12 +34,21 @@ export function expectOneReadableError(result: PulumiResult, message: string): v
     expect(summary.split(message).length - 1, `"${message}" once in:\n${output}`).toBe(1);
     expect(output).not.toContain("\u001b[");
     expect(output).not.toContain("PromiseRejectionHandledWarning");
-    expectFramesOnDisk(result);
+    for (const file of framedFiles(result)) expectOnDisk(file);
 }
 
-/** Stack frames, if any, point only into files that exist: the package ships what its traces name. */
+/** The output has stack frames, and they point only into files that exist: the package ships what its traces name. */
 export function expectFramesOnDisk(result: PulumiResult): void {
-    for (const [, file] of `${result.stdout}\n${result.stderr}`.matchAll(/\(?((?:\/[^\s():]+)+\.[cm]?[jt]s):\d+:\d+\)?/g)) {
-        expect(existsSync(file!), `a stack frame into ${file}, which is not on disk`).toBe(true);
-    }
+    const files = framedFiles(result);
+    expect(files, `stack frames in:\n${result.stdout}\n${result.stderr}`).not.toEqual([]);
+    for (const file of files) expectOnDisk(file);
+}
+
+/** The files the output's stack frames point into. */
+function framedFiles(result: PulumiResult): string[] {
+    return [...`${result.stdout}\n${result.stderr}`.matchAll(/\(?((?:\/[^\s():]+)+\.[cm]?[jt]s):\d+:\d+\)?/g)].map(([, file]) => file!);
+}
+
+function expectOnDisk(file: string): void {
+    expect(existsSync(file), `a stack frame into ${file}, which is not on disk`).toBe(true);
 }
