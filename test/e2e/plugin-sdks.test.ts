@@ -4,31 +4,21 @@
  * cached virtual environment) and `go vet`. The same Python and Go programs run end to end in the installed tier
  * (test/installed/python-plugin.test.ts, go-plugin.test.ts), on this repository's language hosts.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, cacheRoot } from "../../tools/engine/engine";
 import { SDK_DIR, generateSdks } from "../../tools/engine/sdk";
-import { readmeBlock, readmeBlocks, shellCommands } from "../support/readme";
+import { readmeBlock } from "../support/readme";
+import { readmeCommand } from "../support/plugin-scenario";
+import { runCommand as run } from "../support/run";
 import { requireEngine } from "./harness";
-
-const execFileAsync = promisify(execFile);
 
 /** The Python tools, pinned; the environment is cached per pin set. */
 const PYTHON_TOOLS = ["mypy==2.4.1", "pulumi==3.272.0"];
 const EXAMPLES = path.join(REPO_ROOT, "examples");
-/** The README section that tells a user how to install each SDK; its commands run here as written. */
-const INSTALL_SECTION = "The plugin: YAML, Python and Go";
-/** The README's command that starts with `tool`, as its words. */
-function installCommand(tool: string): string[] {
-    const command = readmeBlocks(INSTALL_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith(`${tool} `));
-    if (!command) throw new Error(`README "${INSTALL_SECTION}" has no ${tool} command`);
-    return command.split(/\s+/);
-}
 
 /**
  * A user's project folder holding the package as npm installs it (a copy of what the tarball ships of sdk/), so the
@@ -38,26 +28,6 @@ async function withInstalledSdk(dir: string, language: "python" | "go"): Promise
     await cp(path.join(SDK_DIR, language), path.join(dir, "node_modules", "pulumi-openai-checkpoint-permissions", "sdk", language), { recursive: true });
 }
 
-interface Run {
-    code: number;
-    output: string;
-}
-
-/** Runs a command to its end (bounded), returning its exit code and combined output instead of throwing. */
-async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
-    try {
-        const { stdout, stderr } = await execFileAsync(command, args, {
-            cwd: options.cwd,
-            env: { ...process.env, ...options.env },
-            timeout: options.timeoutMs ?? 300_000,
-            maxBuffer: 16 * 1024 * 1024,
-        });
-        return { code: 0, output: stdout + stderr };
-    } catch (error) {
-        const failed = error as { code?: number; stdout?: string; stderr?: string; message: string };
-        return { code: typeof failed.code === "number" ? failed.code : -1, output: `${failed.stdout ?? ""}${failed.stderr ?? ""}${failed.message}` };
-    }
-}
 
 async function listFiles(dir: string): Promise<string[]> {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -113,7 +83,7 @@ describe("the plugin's SDKs", () => {
             // The README's command, in a user's folder, into that environment: the SDK as a user installs it.
             const user = path.join(scratch, "python-user");
             await withInstalledSdk(user, "python");
-            const [, ...args] = installCommand("pip");
+            const [, ...args] = readmeCommand("pip install");
             const sdk = await run(pip, [...args, "--quiet", "--force-reinstall"], { cwd: user, timeoutMs: 600_000 });
             if (sdk.code !== 0) throw new Error(`the README's pip install failed:\n${sdk.output}`);
         }, 900_000);
@@ -153,7 +123,7 @@ describe("the plugin's SDKs", () => {
             const sdkModule = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
             const dropped = await run("go", ["mod", "edit", `-droprequire=${sdkModule}`, `-dropreplace=${sdkModule}`], { cwd: module, env: goEnv });
             expect(dropped.output).toBe("");
-            const [go, ...args] = installCommand("go");
+            const [go, ...args] = readmeCommand("go mod edit");
             // The SDK's version is the npm package's.
             expect(args.join(" ")).toContain(`${sdkModule}@v${(JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version} `);
             const edited = await run(go!, args, { cwd: module, env: goEnv });

@@ -12,11 +12,11 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
+import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { PACKAGE_NAME } from "../../provider/plugin/schema";
 import { encodeAccess } from "../../provider/resources/access-text";
 import { REPO_ROOT } from "../../tools/engine/engine";
-import { readmeBlocks, shellCommands } from "../support/readme";
+import { CHECKPOINT, LEGACY_PERMISSION, PARTNER_CHECKPOINT, PARTNER_KEY, partnerSeed, readmeImportArgs, seed } from "../support/plugin-scenario";
 import { assertStateConforms } from "../support/schema-conformance";
 import { startEngineStack, type EngineStack } from "./harness";
 
@@ -30,26 +30,6 @@ export interface YamlPluginSuiteOptions {
     readonly pluginDir: () => string;
     /** The policy pack to run against the stack. Default: the repository's policy-pack/. */
     readonly policyPackDir?: () => string;
-}
-
-const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
-const PARTNER_CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:partner::Xy789";
-const LEGACY_PERMISSION = "cp_legacy0000000000000000000";
-const seed: EmulatorSeed = {
-    checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_legacy", id: LEGACY_PERMISSION, created_at: 1_700_000_000 }] } },
-};
-const partnerSeed: EmulatorSeed = {
-    checkpoints: { [PARTNER_CHECKPOINT]: { owner_project_id: "proj_partner_owner", permissions: [{ project_id: "proj_partner_existing" }] } },
-};
-const PARTNER_KEY = "sk-admin-partner-organization-key";
-
-/** The README section whose `pulumi import` command the import step runs, its id replaced by the real one. */
-const IMPORT_SECTION = "The plugin: YAML, Python and Go";
-function readmeImportCommand(id: string): string[] {
-    const command = readmeBlocks(IMPORT_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith("pulumi import "));
-    if (!command) throw new Error(`README "${IMPORT_SECTION}" has no pulumi import command`);
-    const [, ...args] = command.split(/\s+/);
-    return [...args.slice(0, -1), id];
 }
 
 const projects = (emulator: RunningEmulator, checkpoint: string) => emulator.permissions(checkpoint).map((p) => p.project_id).sort();
@@ -107,7 +87,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
         });
 
         it("imports a grant made outside Pulumi by <checkpoint>/<permission id>", async () => {
-            const { stdout } = await stack.pulumi([...readmeImportCommand(`${CHECKPOINT}/${LEGACY_PERMISSION}`), "--yes", "--stack", stack.stackName]);
+            const { stdout } = await stack.pulumi([...readmeImportArgs(`${CHECKPOINT}/${LEGACY_PERMISSION}`), "--yes", "--stack", stack.stackName]);
             // The code to paste into the program, in YAML (which writes the token without its `index` module).
             expect(stdout).toMatch(/type: openai-checkpoints:(index:)?CheckpointPermissionGrant\s+properties:\s+checkpoint: \S+\s+projectId: proj_legacy/);
             const imported = (await stack.exportState()).deployment.resources?.find((r) => r.urn.endsWith("::importedAccess"));

@@ -15,79 +15,31 @@
  * - Go: the Go SDK github.com/pulumi/pulumi/sdk/v3 from the module proxy (the version the example's go.mod requires,
  *   in the module cache since the engine's build); the README's `go mod edit`, then `go mod tidy`.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify as stringifyYaml, parse as parseYaml } from "yaml";
-import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../../provider/emulator";
+import { startEmulator, type RunningEmulator } from "../../../provider/emulator";
 import { PACKAGE_NAME as PLUGIN_PACKAGE } from "../../../provider/plugin/schema";
 import { encodeAccess } from "../../../provider/resources/access-text";
 import { REPO_ROOT, cacheRoot } from "../../../tools/engine/engine";
 import { createWorkspace, type PulumiResult, type PulumiRunOptions, type Workspace } from "../../../tools/engine/workspace";
 import { requireEngine, type StackExport } from "../../e2e/harness";
-import { readmeBlock, readmeBlocks, shellCommands } from "../../support/readme";
+import { readmeBlock } from "../../support/readme";
+import { runOrThrow as run } from "../../support/run";
+import { CHECKPOINT, LEGACY_PERMISSION, PARTNER_CHECKPOINT, PARTNER_KEY, partnerSeed, readmeCommand, readmeImportArgs, seed } from "../../support/plugin-scenario";
 import { assertStateConforms } from "../../support/schema-conformance";
 import { createUserProject, NEWEST_PULUMI, type UserProject } from "./user-project";
-
-const execFileAsync = promisify(execFile);
 
 export type PluginLanguage = "python" | "go";
 
 /** Pulumi's Python SDK the programs run on (PyPI). */
 export const PYTHON_SDK = "pulumi==3.272.0";
 
-const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
-const PARTNER_CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:partner::Xy789";
-const LEGACY_PERMISSION = "cp_legacy0000000000000000000";
-const seed: EmulatorSeed = {
-    checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_legacy", id: LEGACY_PERMISSION, created_at: 1_700_000_000 }] } },
-};
-const partnerSeed: EmulatorSeed = {
-    checkpoints: { [PARTNER_CHECKPOINT]: { owner_project_id: "proj_partner_owner", permissions: [{ project_id: "proj_partner_existing" }] } },
-};
 const ADMIN_KEY = "sk-admin-default-organization-key";
-const PARTNER_KEY = "sk-admin-partner-organization-key";
 
-/** The README section that tells a user how to install each SDK and how to import; its commands run as written. */
-const PLUGIN_SECTION = "The plugin: YAML, Python and Go";
-
-/** The README's command of that section that starts with `prefix`, as its words. */
-function readmeCommand(prefix: string): string[] {
-    const command = readmeBlocks(PLUGIN_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith(`${prefix} `));
-    if (!command) throw new Error(`README "${PLUGIN_SECTION}" has no ${prefix} command`);
-    return command.split(/\s+/);
-}
-
-/** The README's `pulumi import` arguments, its id replaced by `id`. */
-function readmeImportArgs(id: string): string[] {
-    const [, ...args] = readmeCommand("pulumi import");
-    return [...args.slice(0, -1), id];
-}
-
-interface Run {
-    code: number;
-    output: string;
-}
-
-/** Runs a command to its end (bounded); throws with its output when it fails. */
-async function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
-    try {
-        const { stdout, stderr } = await execFileAsync(command, args, {
-            cwd: options.cwd,
-            env: { ...process.env, ...options.env },
-            timeout: options.timeoutMs ?? 600_000,
-            maxBuffer: 16 * 1024 * 1024,
-        });
-        return { code: 0, output: stdout + stderr };
-    } catch (error) {
-        const failed = error as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`${command} ${args.join(" ")} failed in ${options.cwd}:\n${failed.stdout ?? ""}${failed.stderr ?? ""}${failed.message}`);
-    }
-}
 
 /**
  * A virtual environment holding PYTHON_SDK, cached next to the engine's build. It is made once, in a temporary
@@ -102,7 +54,7 @@ async function cachedPythonSdk(): Promise<string> {
     await rm(building, { recursive: true, force: true });
     try {
         await run("python3", ["-m", "venv", building], { cwd: tmpdir() });
-        await run(path.join(building, "bin", "pip"), ["install", "--quiet", PYTHON_SDK], { cwd: tmpdir() });
+        await run(path.join(building, "bin", "pip"), ["install", "--quiet", PYTHON_SDK], { cwd: tmpdir(), timeoutMs: 600_000 });
         await writeFile(path.join(building, ".complete"), `${new Date().toISOString()}\n`);
         if (!existsSync(complete)) {
             await rm(venv, { recursive: true, force: true }); // an unfinished one
@@ -116,7 +68,7 @@ async function cachedPythonSdk(): Promise<string> {
 
 /** The site-packages directory of a virtual environment. */
 async function sitePackages(venv: string): Promise<string> {
-    const { output } = await run(path.join(venv, "bin", "python"), ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { cwd: venv });
+    const output = await run(path.join(venv, "bin", "python"), ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { cwd: venv });
     return output.trim();
 }
 
@@ -133,6 +85,7 @@ async function installPythonSdk(projectDir: string, name: string): Promise<void>
     await run(pip!, [...args, "--quiet"], {
         cwd: projectDir,
         env: { VIRTUAL_ENV: venv, PATH: [path.join(venv, "bin"), process.env["PATH"] ?? ""].join(path.delimiter) },
+        timeoutMs: 600_000,
     });
 }
 
@@ -144,7 +97,7 @@ async function installGoSdk(projectDir: string): Promise<void> {
     await run("go", ["mod", "edit", `-droprequire=${sdkModule}`, `-dropreplace=${sdkModule}`], { cwd: projectDir, env: GO_ENV });
     const [go, ...args] = readmeCommand("go mod edit");
     await run(go!, args, { cwd: projectDir, env: GO_ENV });
-    await run("go", ["mod", "tidy"], { cwd: projectDir, env: GO_ENV });
+    await run("go", ["mod", "tidy"], { cwd: projectDir, env: GO_ENV, timeoutMs: 600_000 });
 }
 
 /** The code `pulumi import` prints for a grant, in each language. */
