@@ -1,9 +1,8 @@
-// Package langhost is what this repository's Python and Go language hosts (cmd/pulumi-language-python,
-// cmd/pulumi-language-go) share: starting up the way the Pulumi CLI starts every language plugin, the RPCs whose
-// answer does not depend on the language, running the program process, runtime options that are all strings, the
-// flags of a run script, and programgen (GenerateProgram) with pkg/v3's code generators.
-//
-// The Node.js host (cmd/pulumi-language-nodejs) predates this package and keeps its own copy of the start-up.
+// Package langhost is what this repository's language hosts (cmd/pulumi-language-nodejs,
+// cmd/pulumi-language-python, cmd/pulumi-language-go) share: starting up the way the Pulumi CLI starts every language
+// plugin, the RPCs whose answer does not depend on the language (a host overrides those it can answer better),
+// running the program process, runtime options that are all strings, the flags of a run script, and programgen
+// (GenerateProgram) with pkg/v3's code generators.
 package langhost
 
 import (
