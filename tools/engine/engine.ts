@@ -8,7 +8,7 @@
  * 2. Otherwise the CLI is built from Pulumi's Go modules (the wrapper module next to this file pins them) together
  *    with Pulumi YAML's language host (github.com/pulumi/pulumi-yaml, from its own wrapper module ./yaml, whose
  *    dependencies cannot share the CLI's build list), this repository's Node.js, Python and Go language hosts
- *    (./cmd/pulumi-language-{nodejs,python,go}, the last two sharing ./internal/langhost) and SDK generator
+ *    (./cmd/pulumi-language-{nodejs,python,go}, which share ./internal/langhost) and SDK generator
  *    (./cmd/pulumi-sdkgen) into a cache outside the repository, keyed by the Pulumi version and a hash of the
  *    wrapper's sources:
  *    `${XDG_CACHE_HOME:-~/.cache}/pulumi-openai-checkpoint-permissions/engine/<version>-<hash>/bin`.

@@ -32,7 +32,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -52,15 +51,15 @@ import (
 )
 
 // flagOptions are the runtime options given as flags (older plugin hosts), used when a request has none.
-var flagOptions options
+var flagOptions = langhost.StringOptions{}
 
 func main() {
-	flag.StringVar(&flagOptions.binary, "binary", "", "runtime option binary, for requests without options")
-	flag.StringVar(&flagOptions.buildTarget, "buildTarget", "", "runtime option buildTarget, for requests without options")
-	langhost.Main(func(engineAddress string) pulumirpc.LanguageRuntimeServer {
-		return &host{Base: langhost.NewBase(engineAddress,
-			"run `go mod tidy` in the program's directory yourself (go build downloads what go.mod requires).")}
-	})
+	flagOptions.Flags("binary", "buildTarget")
+	langhost.Main(
+		"This language host installs nothing: run `go mod tidy` in the program's directory yourself "+
+			"(go build downloads what go.mod requires).",
+		func(base *langhost.Base) pulumirpc.LanguageRuntimeServer { return &host{base} },
+	)
 }
 
 type host struct {
@@ -74,22 +73,11 @@ type options struct {
 }
 
 func parseOptions(info *pulumirpc.ProgramInfo) (options, error) {
-	opts := flagOptions
-	if info != nil && info.GetOptions() != nil && len(info.GetOptions().GetFields()) > 0 {
-		opts = options{}
-		for name, value := range info.GetOptions().AsMap() {
-			text, isString := value.(string)
-			if !isString {
-				return opts, fmt.Errorf("runtime option %s must be a string", name)
-			}
-			switch name {
-			case "binary":
-				opts.binary = text
-			case "buildTarget":
-				opts.buildTarget = text
-			}
-		}
+	given, err := flagOptions.Of(info)
+	if err != nil {
+		return options{}, err
 	}
+	opts := options{binary: given["binary"], buildTarget: given["buildTarget"]}
 	if opts.binary != "" && opts.buildTarget != "" {
 		return opts, errors.New("runtime options binary and buildTarget cannot both be set")
 	}

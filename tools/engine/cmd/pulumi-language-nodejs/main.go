@@ -9,17 +9,20 @@
 //
 // What it does, following the language host protocol of Pulumi v3:
 //
-//   - It is started by the CLI with the engine's address as its last argument (optionally preceded by the logging and
-//     tracing flags every plugin receives), serves the LanguageRuntime gRPC service on a free loopback port and prints
-//     that port on its first line of stdout.
-//   - Run starts `node <@pulumi/pulumi/cmd/run> --monitor … --engine … <entry point>` in the program's directory, with
-//     the stack configuration in PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS and TypeScript enabled through ts-node
-//     (PULUMI_NODEJS_TYPESCRIPT), which is the contract of the @pulumi/pulumi Node SDK.
+//   - Start-up, Handshake, GetPluginInfo, Cancel, RuntimeOptionsPrompts (none) and InstallDependencies (installs
+//     nothing: the repository's npm install provides node_modules) are the shared ones of ../../internal/langhost.
+//   - Run starts `node [nodeargs] <@pulumi/pulumi/cmd/run> --monitor … --engine … <entry point>` in the program's
+//     directory, with the stack configuration in PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS and TypeScript enabled
+//     through ts-node (PULUMI_NODEJS_TYPESCRIPT), which is the contract of the @pulumi/pulumi Node SDK. The run script
+//     exits with 32 after showing the program's error, which the host answers with Bail.
+//   - The runtime options typescript, tsconfig and nodeargs are read from the request, else from the flags of the
+//     same names; packagemanager is accepted and ignored.
 //   - RunPlugin starts Node.js plugins; Node policy packs (kind "analyzer", `pulumi preview --policy-pack dir`) run
 //     through @pulumi/pulumi/cmd/run-policy-pack behind the SDK's PolicyProxy, which is how the CLI starts policy packs
 //     since Pulumi 3.221 (no pulumi-analyzer-policy shim is needed).
-//   - GetRequiredPackages reports Pulumi resource packages installed in the program's node_modules.
-//   - InstallDependencies does not install anything: the repository's npm install provides node_modules.
+//   - GetRequiredPackages reports Pulumi resource packages installed in the program's node_modules;
+//     GetProgramDependencies the dependencies of the nearest package.json, with the versions installed.
+//   - About names node and its version.
 //
 // Not supported (the CLI gets Unimplemented): code generation (GenerateProject/Program/Package), Pack, Link, Template.
 package main
@@ -30,43 +33,30 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/google/shlex"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	sdk "github.com/pulumi/pulumi/sdk/v3"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/pulumi-openai-checkpoint-permissions/tools/engine/internal/langhost"
 )
 
-// Exit code with which @pulumi/pulumi's run script signals that it already printed an actionable error.
-const exitCodeUserActionableMessage = 32
-
 func main() {
-	// The CLI passes every plugin -logtostderr and -v=N (registered on the default flag set by the SDK's logging
-	// package) and --tracing <endpoint> before the engine address.
-	tracing := flag.String("tracing", "", "tracing endpoint (accepted and ignored)")
 	// Hosts started by the plugin host of older Pulumi SDKs (v3.206's, in Pulumi YAML's language host, which loads
-	// source-based plugins itself to read their schemas) get -root=<dir> and each runtime option of the plugin's
-	// PulumiPlugin.yaml as -<option>=<value>. The request carries the same values (ProgramInfo); the flags are
-	// defaults for a request without options.
-	root := flag.String("root", "", "the project's root directory (accepted and ignored)")
+	// source-based plugins itself to read their schemas) get each runtime option of the plugin's PulumiPlugin.yaml as
+	// -<option>=<value>. The request carries the same values (ProgramInfo); the flags are defaults for a request
+	// without options.
 	flag.BoolVar(&flagOptions.typescript, "typescript", true, "runtime option typescript, for requests without options")
 	flag.StringVar(&flagOptions.tsconfig, "tsconfig", "", "runtime option tsconfig, for requests without options")
 	flag.Func("nodeargs", "runtime option nodeargs, for requests without options", func(value string) error {
@@ -75,92 +65,14 @@ func main() {
 		return err
 	})
 	flag.String("packagemanager", "", "runtime option packagemanager (accepted and ignored: nothing is installed)")
-	showVersion := flag.Bool("version", false, "print the version and exit")
-	flag.Parse()
-
-	if *showVersion {
-		fmt.Println(version.Version)
-		return
-	}
-	logging.InitLogging(false, 0, false) // keeps what -logtostderr and -v said
-	_, _ = tracing, root
-
-	engineAddress := ""
-	if args := flag.Args(); len(args) > 0 {
-		engineAddress = args[len(args)-1]
-	}
-
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
-	stop := make(chan bool)
-	go func() {
-		<-ctx.Done()
-		close(stop)
-	}()
-
-	// Exit when the engine goes away, so an aborted CLI never leaves us behind.
-	if engineAddress != "" {
-		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start the engine health check: %w", err))
-		}
-	}
-
-	host := newHost(engineAddress)
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: stop,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start the language host's gRPC server: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
-	}
+	langhost.Main(
+		"Dependencies are managed by the repository's npm install; nothing to do.",
+		func(base *langhost.Base) pulumirpc.LanguageRuntimeServer { return &host{base} },
+	)
 }
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-
-	mu            sync.Mutex
-	engineAddress string
-	// Cancelled by the Cancel RPC: running programs get an interrupt.
-	cancelCtx  context.Context
-	cancelFunc context.CancelFunc
-}
-
-func newHost(engineAddress string) *host {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &host{engineAddress: engineAddress, cancelCtx: ctx, cancelFunc: cancel}
-}
-
-func (h *host) engine() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.engineAddress
-}
-
-// Handshake is used when the CLI attaches to an already running host (PULUMI_DEBUG_LANGUAGES).
-func (h *host) Handshake(
-	_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.engineAddress = req.GetEngineAddress()
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version.Version}, nil
-}
-
-func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
-	h.cancelFunc()
-	return &emptypb.Empty{}, nil
+	*langhost.Base
 }
 
 // options are the `runtime.options` of a nodejs Pulumi.yaml / PulumiPolicy.yaml / PulumiPlugin.yaml.
@@ -243,6 +155,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if info == nil {
 		return nil, status.Error(codes.InvalidArgument, "RunRequest without program info")
 	}
+	dir := info.GetProgramDirectory()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: "could not find node on the $PATH: " + err.Error()}, nil
@@ -251,7 +164,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if runPath == "" {
 		runPath = "@pulumi/pulumi/cmd/run"
 	}
-	runPath, err = resolveModule(ctx, node, info.GetProgramDirectory(), runPath)
+	runPath, err = resolveModule(ctx, node, dir, runPath)
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -260,37 +173,17 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
-	configJSON, err := json.Marshal(nonNilMap(req.GetConfig()))
-	if err != nil {
-		return nil, err
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretKeysJSON, err := json.Marshal(secretKeys)
+	configEnv, err := langhost.ConfigEnv(req)
 	if err != nil {
 		return nil, err
 	}
 
 	args := append([]string{}, opts.nodeargs...)
 	args = append(args, runPath)
-	flagArg := func(name, value string) {
-		if value != "" {
-			args = append(args, "--"+name, value)
-		}
+	args = append(args, h.RunFlags(req)...)
+	if dir != "" {
+		args = append(args, "--pwd", dir)
 	}
-	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.engine())
-	flagArg("organization", req.GetOrganization())
-	flagArg("project", req.GetProject())
-	flagArg("root-directory", info.GetRootDirectory())
-	flagArg("stack", req.GetStack())
-	flagArg("pwd", info.GetProgramDirectory())
-	if req.GetDryRun() {
-		args = append(args, "--dry-run")
-	}
-	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
 	entryPoint := info.GetEntryPoint()
 	if entryPoint == "" {
 		entryPoint = "."
@@ -298,47 +191,9 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, entryPoint)
 	args = append(args, req.GetArgs()...)
 
-	env := os.Environ()
-	env = append(env, "PULUMI_CONFIG="+string(configJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
+	env := append(os.Environ(), configEnv...)
 	env = append(env, opts.env()...)
-
-	// Stop the program if the request goes away or the engine sends Cancel.
-	cmdCtx, cmdCancel := context.WithCancel(h.cancelCtx)
-	defer cmdCancel()
-	stopWatching := context.AfterFunc(ctx, cmdCancel)
-	defer stopWatching()
-
-	cmd := exec.CommandContext(cmdCtx, node, args...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-	cmd.Dir = info.GetProgramDirectory()
-	cmd.Env = env
-	// Wrapped so exec copies through a pipe: Node may switch its stdio to non-blocking mode, which must not leak
-	// into our own stdout/stderr.
-	cmd.Stdout = struct{ io.Writer }{os.Stdout}
-	cmd.Stderr = struct{ io.Writer }{os.Stderr}
-	logging.V(5).Infof("running %s %s", node, strings.Join(args, " "))
-
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if exitErr.ExitCode() == exitCodeUserActionableMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{
-				Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode()),
-			}, nil
-		}
-		return &pulumirpc.RunResponse{Error: "could not run the program: " + err.Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
-}
-
-func nonNilMap(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
+	return h.RunProgram(ctx, dir, env, node, args...), nil
 }
 
 // RunPlugin starts a Node.js plugin: a policy pack (kind "analyzer") or a provider/tool written in Node.js.
@@ -606,19 +461,4 @@ func (h *host) About(ctx context.Context, _ *pulumirpc.AboutRequest) (*pulumirpc
 		Executable: node,
 		Version:    strings.TrimPrefix(strings.TrimSpace(string(out)), "v"),
 	}, nil
-}
-
-// InstallDependencies installs nothing: the programs run from this repository's node_modules.
-func (h *host) InstallDependencies(
-	_ *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
-) error {
-	return server.Send(&pulumirpc.InstallDependenciesResponse{
-		Stdout: []byte("Dependencies are managed by the repository's npm install; nothing to do.\n"),
-	})
-}
-
-func (h *host) RuntimeOptionsPrompts(
-	context.Context, *pulumirpc.RuntimeOptionsRequest,
-) (*pulumirpc.RuntimeOptionsResponse, error) {
-	return &pulumirpc.RuntimeOptionsResponse{}, nil
 }

@@ -35,12 +35,10 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -57,16 +55,15 @@ import (
 var runScript string
 
 // flagOptions are the runtime options given as flags (older plugin hosts), used when a request has none.
-var flagOptions options
+var flagOptions = langhost.StringOptions{}
 
 func main() {
-	flag.StringVar(&flagOptions.virtualenv, "virtualenv", "", "runtime option virtualenv, for requests without options")
-	flag.StringVar(&flagOptions.toolchain, "toolchain", "", "runtime option toolchain (only pip is supported)")
-	flag.StringVar(&flagOptions.typechecker, "typechecker", "", "runtime option typechecker (not supported)")
-	langhost.Main(func(engineAddress string) pulumirpc.LanguageRuntimeServer {
-		return &host{Base: langhost.NewBase(engineAddress,
-			"create the project's virtual environment and pip install its dependencies into it yourself.")}
-	})
+	flagOptions.Flags("virtualenv", "toolchain", "typechecker")
+	langhost.Main(
+		"This language host installs nothing: create the project's virtual environment and pip install its "+
+			"dependencies into it yourself.",
+		func(base *langhost.Base) pulumirpc.LanguageRuntimeServer { return &host{base} },
+	)
 }
 
 type host struct {
@@ -81,24 +78,11 @@ type options struct {
 }
 
 func parseOptions(info *pulumirpc.ProgramInfo) (options, error) {
-	opts := flagOptions
-	if info != nil && info.GetOptions() != nil && len(info.GetOptions().GetFields()) > 0 {
-		opts = options{}
-		for name, value := range info.GetOptions().AsMap() {
-			text, isString := value.(string)
-			if !isString {
-				return opts, fmt.Errorf("runtime option %s must be a string", name)
-			}
-			switch name {
-			case "virtualenv":
-				opts.virtualenv = text
-			case "toolchain":
-				opts.toolchain = text
-			case "typechecker":
-				opts.typechecker = text
-			}
-		}
+	given, err := flagOptions.Of(info)
+	if err != nil {
+		return options{}, err
 	}
+	opts := options{virtualenv: given["virtualenv"], toolchain: given["toolchain"], typechecker: given["typechecker"]}
 	if opts.toolchain != "" && opts.toolchain != "pip" {
 		return opts, fmt.Errorf("runtime option toolchain: %q is not supported by this language host (only pip, "+
 			"with the option virtualenv naming the environment)", opts.toolchain)
@@ -180,22 +164,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	env = append(env, pythonEnv...)
 	env = append(env, "PYTHONUNBUFFERED=1")
 
-	args := []string{"-c", runScript}
-	flagArg := func(name, value string) {
-		if value != "" {
-			args = append(args, "--"+name, value)
-		}
-	}
-	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.Engine())
-	flagArg("project", req.GetProject())
-	flagArg("stack", req.GetStack())
-	flagArg("organization", req.GetOrganization())
-	flagArg("root-directory", info.GetRootDirectory())
-	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
-	if req.GetDryRun() {
-		args = append(args, "--dry-run")
-	}
+	args := append([]string{"-c", runScript}, h.RunFlags(req)...)
 	args = append(args, program) // absolute: never taken for an option
 	args = append(args, req.GetArgs()...)
 

@@ -1,9 +1,8 @@
-// Package langhost is what this repository's Python and Go language hosts (cmd/pulumi-language-python,
-// cmd/pulumi-language-go) share: starting up the way the Pulumi CLI starts every language plugin, the RPCs whose
-// answer does not depend on the language, running the program process, and programgen (GenerateProgram) with
-// pkg/v3's code generators.
-//
-// The Node.js host (cmd/pulumi-language-nodejs) predates this package and keeps its own copy of the start-up.
+// Package langhost is what this repository's language hosts (cmd/pulumi-language-nodejs,
+// cmd/pulumi-language-python, cmd/pulumi-language-go) share: starting up the way the Pulumi CLI starts every language
+// plugin, the RPCs whose answer does not depend on the language (a host overrides those it can answer better),
+// running the program process, runtime options that are all strings, the flags of a run script, and programgen
+// (GenerateProgram) with pkg/v3's code generators.
 package langhost
 
 import (
@@ -16,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,13 +40,14 @@ import (
 // SDK's pulumi.Run and the Node.js SDK's run script exit with it; our Python run script does too.
 const ExitStatusReported = 32
 
-// Main serves host as the LanguageRuntime gRPC service the way the CLI expects of a language plugin, and returns
-// when the service stops. Register the host's own flags (runtime options given as flags) on flag.CommandLine first.
+// Main serves the host newHost makes as the LanguageRuntime gRPC service the way the CLI expects of a language plugin,
+// and returns when the service stops. Register the host's own flags (runtime options given as flags) on
+// flag.CommandLine first. installMessage is what InstallDependencies answers (see Base).
 //
 // The CLI starts a language plugin as `<plugin> [-logtostderr] [-v=N] [--tracing <endpoint>] <engine address>` and
 // reads the port it serves on from the first line of its stdout. The plugin host of older Pulumi SDKs (such as the
 // one inside Pulumi YAML's language host) passes -root=<dir> and the project's runtime options as flags too.
-func Main(newHost func(engineAddress string) pulumirpc.LanguageRuntimeServer) {
+func Main(installMessage string, newHost func(base *Base) pulumirpc.LanguageRuntimeServer) {
 	// -logtostderr and -v are registered on the default flag set by the SDK's logging package.
 	tracing := flag.String("tracing", "", "tracing endpoint (accepted and ignored)")
 	root := flag.String("root", "", "the project's root directory (accepted and ignored: requests carry it)")
@@ -82,7 +83,7 @@ func Main(newHost func(engineAddress string) pulumirpc.LanguageRuntimeServer) {
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, newHost(engineAddress))
+			pulumirpc.RegisterLanguageRuntimeServer(srv, newHost(newBase(engineAddress, installMessage)))
 			return nil
 		},
 	})
@@ -96,8 +97,8 @@ func Main(newHost func(engineAddress string) pulumirpc.LanguageRuntimeServer) {
 	}
 }
 
-// Base answers the RPCs whose answer does not depend on the language; a host embeds it. Every RPC neither Base nor
-// the host implements answers Unimplemented.
+// Base answers the RPCs whose answer does not depend on the language; a host embeds the one Main makes. Every RPC
+// neither Base nor the host implements answers Unimplemented.
 type Base struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 
@@ -107,14 +108,12 @@ type Base struct {
 	cancelCtx  context.Context
 	cancelFunc context.CancelFunc
 	// What InstallDependencies says instead of installing anything.
-	installHint string
+	installMessage string
 }
 
-// NewBase makes the shared part of a host. installHint tells the user how to install the program's dependencies,
-// which the host does not do.
-func NewBase(engineAddress, installHint string) *Base {
+func newBase(engineAddress, installMessage string) *Base {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Base{engineAddress: engineAddress, cancelCtx: ctx, cancelFunc: cancel, installHint: installHint}
+	return &Base{engineAddress: engineAddress, cancelCtx: ctx, cancelFunc: cancel, installMessage: installMessage}
 }
 
 // Engine is the engine's address, from the command line or the last Handshake.
@@ -164,12 +163,12 @@ func (b *Base) RuntimeOptionsPrompts(
 	return &pulumirpc.RuntimeOptionsResponse{}, nil
 }
 
-// InstallDependencies installs nothing and says so (`pulumi install`, `pulumi new`).
+// InstallDependencies installs nothing and answers the host's install message (`pulumi install`, `pulumi new`).
 func (b *Base) InstallDependencies(
 	_ *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
 ) error {
 	return server.Send(&pulumirpc.InstallDependenciesResponse{
-		Stdout: []byte("This language host installs nothing: " + b.installHint + "\n"),
+		Stdout: []byte(b.installMessage + "\n"),
 	})
 }
 
@@ -193,6 +192,29 @@ func ConfigEnv(req *pulumirpc.RunRequest) ([]string, error) {
 		return nil, err
 	}
 	return []string{"PULUMI_CONFIG=" + string(configJSON), "PULUMI_CONFIG_SECRET_KEYS=" + string(secretKeysJSON)}, nil
+}
+
+// RunFlags are the Run request's settings as the flags of a run script: `--<name> <value>` for each one the request
+// has, and `--dry-run` for a preview. The names are those of the Node.js SDK's run script (@pulumi/pulumi/cmd/run),
+// which our Python run script takes too.
+func (b *Base) RunFlags(req *pulumirpc.RunRequest) []string {
+	var args []string
+	flagArg := func(name, value string) {
+		if value != "" {
+			args = append(args, "--"+name, value)
+		}
+	}
+	flagArg("monitor", req.GetMonitorAddress())
+	flagArg("engine", b.Engine())
+	flagArg("organization", req.GetOrganization())
+	flagArg("project", req.GetProject())
+	flagArg("root-directory", req.GetInfo().GetRootDirectory())
+	flagArg("stack", req.GetStack())
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
+	return args
 }
 
 // RunProgram runs a program process to its end for the Run RPC, its output going where the host's goes (the CLI
@@ -228,6 +250,38 @@ func (b *Base) RunProgram(ctx context.Context, dir string, env []string, name st
 		return &pulumirpc.RunResponse{Error: "could not run the program: " + err.Error()}
 	}
 	return &pulumirpc.RunResponse{}
+}
+
+// StringOptions are the runtime options (`runtime.options` in Pulumi.yaml) of a host whose options are all strings,
+// by name.
+type StringOptions map[string]string
+
+// Flags registers each named option as a flag on flag.CommandLine (call it before Main): older plugin hosts give a
+// plugin's runtime options as flags (see Main), and those hold for requests without options.
+func (o StringOptions) Flags(names ...string) {
+	for _, name := range names {
+		flag.Func(name, "runtime option "+name+", for requests without options", func(value string) error {
+			o[name] = value
+			return nil
+		})
+	}
+}
+
+// Of are the options the request carries, else those given as flags. Each option of the request must be a string,
+// whether the host knows it or not.
+func (o StringOptions) Of(info *pulumirpc.ProgramInfo) (StringOptions, error) {
+	if len(info.GetOptions().GetFields()) == 0 {
+		return o, nil
+	}
+	given := StringOptions{}
+	for name, value := range info.GetOptions().AsMap() {
+		text, isString := value.(string)
+		if !isString {
+			return nil, fmt.Errorf("runtime option %s must be a string", name)
+		}
+		given[name] = text
+	}
+	return given, nil
 }
 
 // Generator writes a bound PCL program in one language: pkg/v3's codegen/<language>.GenerateProgram.
