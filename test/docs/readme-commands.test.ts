@@ -22,11 +22,13 @@ const RUN_BY: Readonly<Record<string, { section: string; test: string }>> = {
         test: "test/installed/scenario.test.ts",
     },
     "npx openai-checkpoint-emulator --port 0 --seed seed.json": { section: "The emulator, for your own tests", test: "test/installed/support/user-project.ts" },
-    "pip install ./node_modules/pulumi-openai-checkpoint-permissions/sdk/python": { section: "The plugin: YAML, Python and Go", test: "test/e2e/plugin-sdks.test.ts" },
+    // Read by the plugin scenario's module, for the SDK checks (test/e2e/plugin-sdks.test.ts) and the YAML, Python and
+    // Go suites (test/e2e/yaml-plugin-suite.ts, test/installed/support/plugin-language-suite.ts).
+    "pip install ./node_modules/pulumi-openai-checkpoint-permissions/sdk/python": { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },
     "go mod edit -require=github.com/pulumi-openai-checkpoint-permissions/sdk/go@v0.1.0 -replace=github.com/pulumi-openai-checkpoint-permissions/sdk/go=./node_modules/pulumi-openai-checkpoint-permissions/sdk/go":
-        { section: "The plugin: YAML, Python and Go", test: "test/e2e/plugin-sdks.test.ts" },
+        { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },
     "pulumi import openai-checkpoints:index:CheckpointPermissionGrant importedAccess ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100/cp_0123456789abcdefghijklmn":
-        { section: "The plugin: YAML, Python and Go", test: "test/e2e/yaml-plugin-suite.ts" },
+        { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },
 };
 
 it("runs every command of the README's sh blocks in a test", () => {
