@@ -70,7 +70,7 @@ export class CheckpointPermissionsAPI {
         };
         const path = permissionsPath(id);
         const { value, requestId } = await this.client.send({ method: "GET", path, query }, PermissionListWire, params);
-        return { page: toPage(value), requestId, path };
+        return { page: toPage(value, toPermission), requestId, path };
     }
 
     private limitsFor(params: ListAllParams): ListingLimits {
