@@ -323,6 +323,8 @@ export class OpenAIClient {
  */
 async function readBoundedText(body: Dispatcher.ResponseData["body"], declaredBytes: number, maxBytes: number, tooLarge: () => Error): Promise<string> {
     if (declaredBytes > maxBytes) {
+        // Destroyed before anyone reads it, the body reports an AbortError that no reader is there to catch.
+        body.on("error", () => undefined);
         body.destroy();
         throw tooLarge();
     }
