@@ -39,6 +39,18 @@ export interface DeletedPermission {
  */
 export type CheckpointPermissionEventType = "checkpoint.permission.created" | "checkpoint.permission.deleted";
 
+/** A range of `effective_at` times, in Unix seconds, as the audit-log listing filters by it; each bound is optional. */
+export interface EffectiveAtRange {
+    /** After this second. */
+    readonly gt?: number;
+    /** At or after this second. */
+    readonly gte?: number;
+    /** Before this second. */
+    readonly lt?: number;
+    /** At or before this second. */
+    readonly lte?: number;
+}
+
 /** A user as the audit log names one; either field may be missing from the API's answer. */
 export interface AuditLogUser {
     /** `user-…` */

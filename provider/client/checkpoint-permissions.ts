@@ -2,12 +2,12 @@
  * The three checkpoint-permission operations, on top of the client core: list (one page, or every page),
  * grant, revoke. Every argument is checked before a request goes out.
  */
-import { DeletedPermissionWire, PermissionListWire, toPage, toPermission } from "../api/model";
+import { DeletedPermissionWire, PermissionListWire, toPermission } from "../api/model";
 import type { CheckpointPermission, DeletedPermission, PermissionOrder, PermissionPage } from "../api/types";
 import { checkCheckpoint, checkLimit, checkOrder, checkPermissionId, checkProjectId, checkProjectIds, pathSegment } from "./arguments";
 import { InvalidResponseError } from "./errors";
 import type { OpenAIClient, RequestOptions } from "./core";
-import { listEvery, pagesOf, type FetchedPage, type Listing, type ListingOptions } from "./paging";
+import { fetchPage, listEvery, pagesOf, type FetchedPage, type Listing, type ListingOptions } from "./paging";
 
 export interface ListPageParams extends RequestOptions {
     /** Only this project's permission. */
@@ -49,9 +49,7 @@ export class CheckpointPermissionsAPI {
             limit: params.limit === undefined ? undefined : checkLimit(params.limit),
             order: params.order === undefined ? undefined : checkOrder(params.order),
         };
-        const path = permissionsPath(id);
-        const { value, requestId } = await this.client.send({ method: "GET", path, query }, PermissionListWire, params);
-        return { page: toPage(value, toPermission), requestId, path };
+        return fetchPage(this.client, permissionsPath(id), query, PermissionListWire, toPermission, params);
     }
 
     private listing(checkpoint: string, params: ListAllParams): Listing<CheckpointPermission> {

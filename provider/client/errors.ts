@@ -104,6 +104,25 @@ export class RateLimitError extends APIError {}
 /** 5xx: OpenAI failed; still failing after every retry. */
 export class InternalServerError extends APIError {}
 
+/**
+ * The error code the API answers the audit-log listing with while the organization's audit logging is off.
+ * OpenAI documents no answer for that case; this is the emulator's (see its README), and the one the client
+ * recognises, whatever the status.
+ */
+export const AUDIT_LOGGING_DISABLED_CODE = "audit_logging_disabled";
+
+/**
+ * The organization's audit logging is off, so there is no audit log to list. Not retried. It is not a
+ * {@link PermissionDeniedError}: the key is fine, and everything but the audit log works. An organization owner
+ * turns it on in the dashboard (Settings → Data controls → Data retention → Audit logging); OpenAI does not let it
+ * be turned off again, and events from before it was on are never in the log.
+ */
+export class AuditLogDisabledError extends APIError {
+    constructor(details: APIErrorDetails) {
+        super(details, "Audit logging is off for this organization; an organization owner turns it on under Settings → Data controls → Data retention.");
+    }
+}
+
 /** The request never got an HTTP answer: refused, reset, DNS, TLS. */
 export class APIConnectionError extends OpenAIError {
     constructor(

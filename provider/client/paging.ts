@@ -4,9 +4,11 @@
  * counts an item the API lists twice once, and reports progress a few times rather than once a page. A resource
  * module says only how to fetch a page and when two copies of one item disagree.
  */
+import type { z } from "zod";
+import { toPage } from "../api/model";
 import type { Page } from "../api/types";
 import { checkLimit, MAX_PAGE_SIZE } from "./arguments";
-import type { OpenAIClient, RequestOptions } from "./core";
+import type { OpenAIClient, PreparedRequest, RequestOptions } from "./core";
 import { APIUserAbortError, InvalidResponseError, ListingLimitError, PaginationError } from "./errors";
 import { resolveListingLimits, type ListingLimitName, type ListingLimits } from "./limits";
 
@@ -38,6 +40,29 @@ export interface FetchedPage<T> {
     readonly page: Page<T>;
     readonly requestId: string | undefined;
     readonly path: string;
+}
+
+/**
+ * One page of the listing at `path`: the API's list envelope parsed by `schema` and each item converted.
+ * @internal For the resource modules, like `OpenAIClient.send`.
+ */
+export async function fetchPage<S extends z.ZodType<ListEnvelope<W>>, W, T>(
+    client: OpenAIClient,
+    path: string,
+    query: PreparedRequest["query"],
+    schema: S,
+    convert: (item: W) => T,
+    options: RequestOptions,
+): Promise<FetchedPage<T>> {
+    const { value, requestId } = await client.send({ method: "GET", path, query }, schema, options);
+    return { page: toPage(value, convert), requestId, path };
+}
+
+interface ListEnvelope<W> {
+    data: W[];
+    first_id?: string | null;
+    last_id?: string | null;
+    has_more: boolean;
 }
 
 /** What the loop needs to know of one listing. */
