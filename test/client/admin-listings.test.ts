@@ -2,8 +2,9 @@
  * The client's audit-log and project listings against the emulator over real loopback HTTP: every page, the
  * filters, the actors as the rest of the package reads them, and each failure a caller handles apart.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
+import { describe, expect, it } from "vitest";
+import type { EmulatorSeed } from "../../provider/emulator";
+import { clockedEmulator } from "../emulator/support/clocked";
 import {
     AuditLogDisabledError,
     AuthenticationError,
@@ -27,26 +28,17 @@ const seed: EmulatorSeed = {
     ],
 };
 
-let clock = START;
-let emulator: RunningEmulator;
-beforeAll(async () => {
-    emulator = await startEmulator({ seed, now: () => clock });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-    clock = START;
-    emulator.reset();
-});
+const organization = clockedEmulator(seed, START);
 
 function client(options: ClientOptions = {}): CheckpointPermissionsClient {
-    return new CheckpointPermissionsClient({ adminKey: emulator.adminKey, baseUrl: emulator.baseUrl, limiter: new RequestLimiter(8), ...options });
+    return new CheckpointPermissionsClient({ adminKey: organization.emulator.adminKey, baseUrl: organization.emulator.baseUrl, limiter: new RequestLimiter(8), ...options });
 }
 
 /** `count` grants in the dashboard, one second apart from START. */
 function dashboardGrants(count: number): string[] {
     return Array.from({ length: count }, (_, i) => {
-        clock = START + i;
-        return emulator.grant(CHECKPOINT, `proj_${String(i).padStart(3, "0")}`, { actor: MALLORY }).id;
+        organization.now = START + i;
+        return organization.emulator.grant(CHECKPOINT, `proj_${String(i).padStart(3, "0")}`, { actor: MALLORY }).id;
     });
 }
 
@@ -58,12 +50,12 @@ describe("the audit log", () => {
         expect(listing.pages).toBe(3);
         expect(progress).toEqual([100, 200, 250]);
         expect(listing.events.map((e) => e.checkpointPermission?.id)).toEqual([...ids].reverse());
-        expect(emulator.requests.map((r) => r.query["limit"])).toEqual(["100", "100", "100"]);
+        expect(organization.emulator.requests.map((r) => r.query["limit"])).toEqual(["100", "100", "100"]);
     });
 
     it("reads who did it: a dashboard user with an IP address, or the admin key", async () => {
         const [outside] = dashboardGrants(1);
-        clock = START + 10;
+        organization.now = START + 10;
         const [granted] = await client().permissions.create(CHECKPOINT, ["proj_pipeline"]);
         const { events } = await client().auditLogs.listAll();
         expect(events).toEqual([
@@ -88,7 +80,7 @@ describe("the audit log", () => {
 
     it("narrows by type, time, resource and project on the server", async () => {
         const ids = dashboardGrants(5);
-        clock = START + 20;
+        organization.now = START + 20;
         await client().permissions.delete(CHECKPOINT, ids[0]!);
         const api = client().auditLogs;
         const times = async (filter: Parameters<typeof api.listAll>[0]) => (await api.listAll(filter)).events.map((e) => `${e.type.split(".").pop()} ${e.effectiveAt - START}`);
@@ -96,7 +88,7 @@ describe("the audit log", () => {
         expect(await times({ eventTypes: ["checkpoint.permission.created"], effectiveAt: { gt: START + 1, lte: START + 3 } })).toEqual(["created 3", "created 2"]);
         expect(await times({ resourceIds: [ids[0]!] })).toEqual(["deleted 20", "created 0"]);
         expect(await times({ projectIds: ["proj_default"] })).toEqual(["deleted 20"]);
-        expect(emulator.requests.at(-1)?.query).toMatchObject({ "project_ids[]": "proj_default" });
+        expect(organization.emulator.requests.at(-1)?.query).toMatchObject({ "project_ids[]": "proj_default" });
     });
 
     it("gives one page with its cursors, and the next after it", async () => {
@@ -111,17 +103,17 @@ describe("the audit log", () => {
 
     it("retries a rate-limited page", async () => {
         dashboardGrants(2);
-        emulator.inject({ kind: "status", status: 429, retryAfterMs: 1, match: { operation: "list-audit-logs" } });
+        organization.emulator.inject({ kind: "status", status: 429, retryAfterMs: 1, match: { operation: "list-audit-logs" } });
         await expect(client().auditLogs.listAll()).resolves.toMatchObject({ pages: 1, events: [{}, {}] });
-        expect(emulator.requests.map((r) => r.status)).toEqual([429, 200]);
+        expect(organization.emulator.requests.map((r) => r.status)).toEqual([429, 200]);
     });
 
     it("is refused with AuditLogDisabledError when the organization's audit logging is off, and nothing else is", async () => {
-        emulator.reset({ ...seed, organization: { audit_logging: false } });
+        organization.emulator.reset({ ...seed, organization: { audit_logging: false } });
         const error = await client().auditLogs.listAll().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AuditLogDisabledError);
         expect((error as Error).message).toContain("Audit logging is not enabled for this organization");
-        expect((error as Error).message).not.toContain(emulator.adminKey);
+        expect((error as Error).message).not.toContain(organization.emulator.adminKey);
         await expect(client().projects.listAll()).resolves.toMatchObject({ pages: 1 });
         await expect(client().permissions.create(CHECKPOINT, ["proj_x"])).resolves.toHaveLength(1);
     });
@@ -148,10 +140,10 @@ describe("the projects", () => {
     });
 
     it("ends a stuck cursor with PaginationError naming the listing", async () => {
-        emulator.inject({ kind: "stuck-cursor", variant: "repeat-page", times: 5, match: { operation: "list-projects" } });
+        organization.emulator.inject({ kind: "stuck-cursor", variant: "repeat-page", times: 5, match: { operation: "list-projects" } });
         const error = await client().projects.listAll({ pageSize: 1 }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(PaginationError);
         expect((error as PaginationError).listing).toBe("the organization's projects");
-        expect(emulator.requests).toHaveLength(2);
+        expect(organization.emulator.requests).toHaveLength(2);
     });
 });
