@@ -10,9 +10,10 @@ import { checkNonNegativeInteger, checkPositiveInteger } from "./arguments";
  * The most bytes one response body may hold, enforced while it streams: 4 MiB.
  *
  * The largest real answer is small: a page holds at most 100 permissions of about 130 bytes (13 KB) or 100
- * audit-log events of at most about 1.5 KB (150 KB, a dashboard session's with its browser and location details),
- * and a grant answers with one permission per project granted, so 4 MiB is 300 full pages of permissions, 25 of
- * events, or a grant of some 30,000 projects at once. Eight requests in flight then hold at most 32 MiB.
+ * audit-log events of under 1 KB each (OpenAI's richest example, a dashboard session's with its browser and
+ * location, has 660 bytes), and a grant answers with one permission per project granted, so 4 MiB is 300 full pages
+ * of permissions, 40 of events, or a grant of some 30,000 projects at once. Eight requests in flight then hold at
+ * most 32 MiB.
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
@@ -41,8 +42,9 @@ export const DEFAULT_LISTING_LIMITS: ListingLimits = Object.freeze({
     // organization, and its listing still fits in about 20 MB of memory (18 MB measured).
     maxPermissions: 100_000,
     // A checkpoint's permission events are one a grant and one a revoke: 100,000 is a grant or a revoke every
-    // 5 minutes for the whole of a year, and takes about 30 MB. An unfiltered listing of a large organization's
-    // log (sign-ins, keys, every project's changes) can have more: filter it by type or time, or raise this.
+    // 5 minutes for the whole of a year, and takes about 80 MB (76 MB measured, dashboard sessions' events). An
+    // unfiltered listing of a large organization's log (sign-ins, keys, every project's changes) can have more:
+    // filter it by type or time, or raise this.
     maxEvents: 100_000,
     // As many projects as `maxPermissions` allows permissions, one a project: the same far-off bound.
     maxProjects: 100_000,
