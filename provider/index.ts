@@ -14,4 +14,22 @@
  */
 export * from "./dynamic";
 export * from "./client";
-export type { CheckpointPermission, PermissionOrder, PermissionPage, DeletedPermission } from "./api/types";
+export type {
+    ApiKeyActor,
+    AuditLogActor,
+    AuditLogEvent,
+    AuditLogPage,
+    AuditLogUser,
+    CheckpointPermission,
+    CheckpointPermissionDetails,
+    CheckpointPermissionEventType,
+    DeletedPermission,
+    EffectiveAtRange,
+    OtherActor,
+    Page,
+    PermissionOrder,
+    PermissionPage,
+    Project,
+    ProjectPage,
+    SessionActor,
+} from "./api/types";

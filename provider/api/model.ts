@@ -6,9 +6,30 @@
  * OpenAI adds tomorrow does not break a stack today.
  */
 import { z } from "zod";
-import type { CheckpointPermission, PermissionPage } from "./types";
+import type { CheckpointPermission, Page } from "./types";
 
-export type { CheckpointPermission, DeletedPermission, PermissionOrder, PermissionPage } from "./types";
+export type { CheckpointPermission, DeletedPermission, Page, PermissionOrder, PermissionPage } from "./types";
+
+/** The list envelope every listing of the API answers with, around `item`. */
+export function listWire<T extends z.ZodType>(item: T) {
+    return z.object({
+        object: z.literal("list"),
+        data: z.array(item),
+        first_id: z.string().nullish(),
+        last_id: z.string().nullish(),
+        has_more: z.boolean(),
+    });
+}
+
+/** A list envelope as a {@link Page}, each item converted by `convert`. */
+export function toPage<W, T>(wire: { data: W[]; first_id?: string | null; last_id?: string | null; has_more: boolean }, convert: (item: W) => T): Page<T> {
+    return {
+        data: wire.data.map(convert),
+        firstId: wire.first_id ?? null,
+        lastId: wire.last_id ?? null,
+        hasMore: wire.has_more,
+    };
+}
 
 /** `checkpoint.permission` as the API sends it. */
 export const PermissionWire = z.object({
@@ -20,13 +41,7 @@ export const PermissionWire = z.object({
 export type PermissionWire = z.infer<typeof PermissionWire>;
 
 /** The list envelope returned by both `GET` and `POST …/permissions`. */
-export const PermissionListWire = z.object({
-    object: z.literal("list"),
-    data: z.array(PermissionWire),
-    first_id: z.string().nullish(),
-    last_id: z.string().nullish(),
-    has_more: z.boolean(),
-});
+export const PermissionListWire = listWire(PermissionWire);
 export type PermissionListWire = z.infer<typeof PermissionListWire>;
 
 /** The body of `DELETE …/permissions/{permission_id}`. */
@@ -52,11 +67,3 @@ export function toPermission(wire: PermissionWire): CheckpointPermission {
     return { id: wire.id, projectId: wire.project_id, createdAt: wire.created_at };
 }
 
-export function toPage(wire: PermissionListWire): PermissionPage {
-    return {
-        data: wire.data.map(toPermission),
-        firstId: wire.first_id ?? null,
-        lastId: wire.last_id ?? null,
-        hasMore: wire.has_more,
-    };
-}

@@ -3,7 +3,7 @@
  * instead of a confusing 404 (or worse, a request to another path).
  */
 import { InvalidArgumentError } from "./errors";
-import type { PermissionOrder } from "../api/types";
+import type { EffectiveAtRange, PermissionOrder } from "../api/types";
 
 /** The API's largest page: a listing of many permissions takes the fewest round trips at this size. */
 export const MAX_PAGE_SIZE = 100;
@@ -61,12 +61,89 @@ function checkNonBlankString(value: unknown, argument: string, maxLength: number
 }
 
 /** Project and permission ids are single tokens: no whitespace or control characters anywhere. */
-function checkToken(value: unknown, argument: string): string {
-    const id = checkNonBlankString(value, argument, MAX_ID_LENGTH);
+function checkToken(value: unknown, argument: string, maxLength = MAX_ID_LENGTH): string {
+    const id = checkNonBlankString(value, argument, maxLength);
     if (CONTROL.test(id) || /\s/.test(id)) {
         throw new InvalidArgumentError(argument, id, "must not contain whitespace or control characters");
     }
     return id;
+}
+
+/**
+ * The most values one filter of the audit-log listing (`eventTypes`, `projectIds`, `resourceIds`) takes: 100.
+ * Each value travels in the URL; 100 project ids make about 5 KB of query, under the 8 KB that servers and
+ * proxies commonly accept. More ids than that are better listed unfiltered and picked out locally.
+ */
+export const MAX_FILTER_VALUES = 100;
+
+/** The longest event type accepted: OpenAI's longest (`tenant.workspace_invite_email_settings.updated`) has 46 characters. */
+const MAX_EVENT_TYPE_LENGTH = 64;
+
+/**
+ * A filter's values: a non-empty array of at most {@link MAX_FILTER_VALUES}, each checked by `check`; duplicates
+ * are folded. An empty array is refused rather than read as "no filter", which would list everything.
+ */
+export function checkFilterValues(value: unknown, argument: string, check: (value: unknown, argument: string) => string): string[] {
+    if (!Array.isArray(value)) throw new InvalidArgumentError(argument, value, "must be an array");
+    if (value.length === 0) throw new InvalidArgumentError(argument, value, "must name at least one value, or be left out to filter nothing");
+    if (value.length > MAX_FILTER_VALUES) {
+        throw new InvalidArgumentError(argument, `${value.length} values`, `must name at most ${MAX_FILTER_VALUES}; list without it and pick them out instead`);
+    }
+    return [...new Set(value.map((item, i) => check(item, `${argument}[${i}]`)))];
+}
+
+/**
+ * An audit-log event type, e.g. `checkpoint.permission.created`: dot-separated lowercase words. Only the form is
+ * checked; OpenAI adds types, and the API itself refuses one it does not know.
+ */
+export function checkEventType(value: unknown, argument = "eventType"): string {
+    const type = checkToken(value, argument, MAX_EVENT_TYPE_LENGTH);
+    if (!/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(type)) {
+        throw new InvalidArgumentError(argument, type, "must be an audit-log event type such as checkpoint.permission.created");
+    }
+    return type;
+}
+
+/**
+ * An id the audit log names: a resource's (a permission, a project, a key…) or an event's. As long as a checkpoint
+ * id at most, the longest id OpenAI has.
+ */
+export function checkResourceId(value: unknown, argument = "resourceId"): string {
+    return checkToken(value, argument, MAX_CHECKPOINT_ID_LENGTH);
+}
+
+/**
+ * Unix seconds. A value of 10^11 or more (the year 5138) is refused: it is almost surely milliseconds, what
+ * `Date.now()` gives, and would silently filter everything out.
+ */
+export function checkUnixSeconds(value: unknown, argument: string): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+        throw new InvalidArgumentError(argument, value, "must be a whole, non-negative number of Unix seconds");
+    }
+    if (value >= 1e11) throw new InvalidArgumentError(argument, value, "must be Unix seconds; this looks like milliseconds (divide by 1000)");
+    return value;
+}
+
+const RANGE_BOUNDS = ["gt", "gte", "lt", "lte"] as const;
+
+/** A range of `effective_at` times: an object with any of `gt`, `gte`, `lt`, `lte`, each Unix seconds. */
+export function checkEffectiveAt(value: unknown, argument = "effectiveAt"): EffectiveAtRange {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new InvalidArgumentError(argument, value, "must be an object with any of gt, gte, lt, lte (Unix seconds)");
+    }
+    const unknown = Object.keys(value).find((key) => !(RANGE_BOUNDS as readonly string[]).includes(key));
+    if (unknown !== undefined) throw new InvalidArgumentError(`${argument}.${unknown}`, (value as Record<string, unknown>)[unknown], "is not a bound: use gt, gte, lt or lte");
+    const range: Record<string, number> = {};
+    for (const bound of RANGE_BOUNDS) {
+        const seconds = (value as Record<string, unknown>)[bound];
+        if (seconds !== undefined) range[bound] = checkUnixSeconds(seconds, `${argument}.${bound}`);
+    }
+    return range;
+}
+
+export function checkBoolean(value: unknown, argument: string): boolean {
+    if (typeof value !== "boolean") throw new InvalidArgumentError(argument, value, "must be true or false");
+    return value;
 }
 
 /** A list of project ids to grant: at least one; duplicates are folded, since granting twice means once. */

@@ -11,6 +11,8 @@ import {
     APIError,
     APITimeoutError,
     APIUserAbortError,
+    AUDIT_LOGGING_DISABLED_CODE,
+    AuditLogDisabledError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -80,7 +82,8 @@ export interface PreparedRequest {
     method: "GET" | "POST" | "DELETE";
     /** Below the base URL, already encoded, e.g. `/fine_tuning/checkpoints/ft:x/permissions`. */
     path: string;
-    query?: Record<string, string | number | undefined>;
+    /** Each parameter as named on the wire (`event_types[]`, `effective_at[gt]`); a list is sent once per value. */
+    query?: Record<string, string | number | boolean | readonly string[] | undefined>;
     body?: unknown;
 }
 
@@ -217,7 +220,8 @@ export class OpenAIClient {
     private url(req: PreparedRequest): string {
         const url = new URL(this.baseUrl + req.path);
         for (const [name, value] of Object.entries(req.query ?? {})) {
-            if (value !== undefined) url.searchParams.set(name, String(value));
+            if (value === undefined) continue;
+            for (const one of typeof value === "object" ? value : [value]) url.searchParams.append(name, String(one));
         }
         return url.toString();
     }
@@ -305,6 +309,8 @@ export class OpenAIClient {
             code: this.redactField(body?.code === undefined || body.code === null ? undefined : String(body.code)),
             param: this.redactField(body?.param),
         };
+        // Recognised by its code, whatever the status: it is the one answer a caller handles apart from the rest.
+        if (details.code === AUDIT_LOGGING_DISABLED_CODE) return new AuditLogDisabledError(details);
         if (status === 400 || status === 422) return new BadRequestError(details);
         if (status === 401) return new AuthenticationError(details);
         if (status === 403) return new PermissionDeniedError(details);
@@ -323,6 +329,8 @@ export class OpenAIClient {
  */
 async function readBoundedText(body: Dispatcher.ResponseData["body"], declaredBytes: number, maxBytes: number, tooLarge: () => Error): Promise<string> {
     if (declaredBytes > maxBytes) {
+        // Destroyed before anyone reads it, the body reports an AbortError that no reader is there to catch.
+        body.on("error", () => undefined);
         body.destroy();
         throw tooLarge();
     }

@@ -104,6 +104,25 @@ export class RateLimitError extends APIError {}
 /** 5xx: OpenAI failed; still failing after every retry. */
 export class InternalServerError extends APIError {}
 
+/**
+ * The error code the API answers the audit-log listing with while the organization's audit logging is off.
+ * OpenAI documents no answer for that case; this is the emulator's (see its README), and the one the client
+ * recognises, whatever the status.
+ */
+export const AUDIT_LOGGING_DISABLED_CODE = "audit_logging_disabled";
+
+/**
+ * The organization's audit logging is off, so there is no audit log to list. Not retried. It is not a
+ * {@link PermissionDeniedError}: the key is fine, and everything but the audit log works. An organization owner
+ * turns it on in the dashboard (Settings → Data controls → Data retention → Audit logging); OpenAI does not let it
+ * be turned off again, and events from before it was on are never in the log.
+ */
+export class AuditLogDisabledError extends APIError {
+    constructor(details: APIErrorDetails) {
+        super(details, "Audit logging is off for this organization; an organization owner turns it on under Settings → Data controls → Data retention.");
+    }
+}
+
 /** The request never got an HTTP answer: refused, reset, DNS, TLS. */
 export class APIConnectionError extends OpenAIError {
     constructor(
@@ -167,33 +186,40 @@ export class ResponseTooLargeError extends OpenAIError {
 }
 
 /**
- * A listing went past one of its bounds (`ListingLimits`): `maxPages`, `maxPermissions` or `deadlineMs`.
- * Either the server keeps saying `has_more`, or the checkpoint really is bigger than the limits allow.
+ * A listing went past one of its bounds (`ListingLimits`): `maxPages`, the bound on its items (`maxPermissions`,
+ * `maxEvents` or `maxProjects`) or `deadlineMs`. Either the server keeps saying `has_more`, or there really are
+ * more than the limits allow.
  */
 export class ListingLimitError extends OpenAIError {
     constructor(
-        readonly checkpoint: string,
+        /** What was listed, e.g. `ft:…'s permissions`, `the audit log`, `the organization's projects`. */
+        readonly listing: string,
         /** Which bound was exceeded, as named in `ListingLimits`. */
         readonly limit: ListingLimitName,
         /** The bound's value. */
         readonly bound: number,
         /** Pages fetched before the listing stopped. */
         readonly pages: number,
-        /** Distinct permissions seen before the listing stopped. */
-        readonly permissions: number,
+        /** Distinct items (permissions, events, projects) seen before the listing stopped. */
+        readonly items: number,
     ) {
-        const what = { maxPages: `${bound} pages`, maxPermissions: `${bound} permissions`, deadlineMs: `${bound} ms` }[limit];
+        const what = limit === "deadlineMs" ? `${bound} ms` : limit === "maxPages" ? `${bound} pages` : `${bound} ${limit.slice(3).toLowerCase()}`;
         super(
-            `Listing ${checkpoint}'s permissions exceeded listingLimits.${limit} (${what}) after ${pages} pages and ${permissions} permissions. ` +
-                `If the checkpoint really is that big, raise listingLimits.${limit}; otherwise the server keeps answering has_more.`,
+            `Listing ${listing} exceeded listingLimits.${limit} (${what}) after ${pages} pages and ${items} items. ` +
+                `If there really are that many, raise listingLimits.${limit}; otherwise the server keeps answering has_more.`,
         );
     }
 }
 
 /** A listing that would never end: `has_more` with no way forward. */
 export class PaginationError extends OpenAIError {
-    constructor(readonly checkpoint: string, readonly after: string | undefined, detail: string) {
-        super(`Pagination of ${checkpoint}'s permissions cannot advance${after ? ` past ${after}` : ""}: ${detail}`);
+    constructor(
+        /** What was listed, as in {@link ListingLimitError.listing}. */
+        readonly listing: string,
+        readonly after: string | undefined,
+        detail: string,
+    ) {
+        super(`Pagination of ${listing} cannot advance${after ? ` past ${after}` : ""}: ${detail}`);
     }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Who may call the API: exactly one admin key. Checkpoint permissions need an admin key at OpenAI;
+ * Who may call the API: exactly one admin key. Checkpoint permissions, like the organization admin listings, need an admin key at OpenAI;
  * a project key (`sk-proj-…`) is recognised and refused with the scope it lacks, any other key is
  * "incorrect".
  */
@@ -10,10 +10,13 @@ export const DEFAULT_ADMIN_KEY = "sk-admin-emulator-key";
 
 const PROJECT_KEY_PREFIX = "sk-proj-";
 
+// OpenAI publishes no scope names for the admin listings; these follow the fine-tuning ones' pattern.
 const REQUIRED_SCOPE: Record<Operation, string> = {
     list: "api.fine_tuning.checkpoints.read",
     create: "api.fine_tuning.checkpoints.write",
     delete: "api.fine_tuning.checkpoints.write",
+    "list-audit-logs": "api.organization.audit_logs.read",
+    "list-projects": "api.organization.projects.read",
 };
 
 /** Refuses an admin key the emulator could never accept (it would be taken for a project key). */

@@ -5,7 +5,7 @@
  * They need no API key, are never subject to faults and are not written to the request log; they live
  * only under `/_emulator`, a path OpenAI does not have.
  *
- *   GET    /_emulator/state                                  checkpoints, pending faults, request log, conditions
+ *   GET    /_emulator/state                                  the state as a seed (checkpoints, settings, projects, audit log), pending faults, request log, conditions
  *   POST   /_emulator/reset                                  body: optional seed; none = the starting seed
  *   GET    /_emulator/faults                                 pending faults
  *   POST   /_emulator/faults                                 body: a Fault or an array of Faults
@@ -14,16 +14,18 @@
  *   GET    /_emulator/conditions                             latency and rate limit in force
  *   PUT    /_emulator/conditions                             body: {"latencyMs"?, "rateLimit"?: {...} | null}
  *   POST   /_emulator/checkpoints                            body: {"checkpoint", "owner_project_id"}
- *   POST   /_emulator/checkpoints/{checkpoint}/grants        body: {"project_id"}; grant "outside Pulumi"
- *   DELETE /_emulator/checkpoints/{checkpoint}/grants/{id}   revoke "outside Pulumi"
+ *   POST   /_emulator/checkpoints/{checkpoint}/grants        body: {"project_id", "actor"?}; grant "outside Pulumi"
+ *   DELETE /_emulator/checkpoints/{checkpoint}/grants/{id}   body (optional): {"actor"?}; revoke "outside Pulumi"
  *
- * `{checkpoint}` is percent-encoded as in the API paths.
+ * `{checkpoint}` is percent-encoded as in the API paths. An `actor` is the API's `AuditLogActor` (its `type` fields
+ * may be left out); without one, the change is the organization owner's, in the dashboard.
  */
 import { z } from "zod";
 import { InvalidConditionsError, parseConditionChanges, type ConditionChanges, type EmulatorConditions } from "./conditions";
 import { ApiError, invalidUrl, methodNotAllowed, unparsableJson } from "./errors";
 import { InvalidFaultError, parseFault, type Fault, type PendingFault } from "./faults";
 import type { Responder } from "./http-io";
+import type { ActorBody } from "./actors";
 import { EmulatorSeedError, parseSeed, type EmulatorSeed } from "./seed";
 import { UnknownCheckpointError, type PermissionWire } from "./store";
 
@@ -45,8 +47,10 @@ export interface ControlTarget {
     snapshot(): EmulatorSeed;
     readonly requests: ReadonlyArray<unknown>;
     addCheckpoint(checkpoint: string, ownerProjectId: string): void;
-    grant(checkpoint: string, projectId: string): PermissionWire;
-    revoke(checkpoint: string, permissionId: string): boolean;
+    /** A request's `actor`, checked; undefined gives the default one. */
+    controlActor(value: unknown): ActorBody;
+    grantAs(checkpoint: string, projectId: string, actor: ActorBody): PermissionWire;
+    revokeAs(checkpoint: string, permissionId: string, actor: ActorBody): boolean;
 }
 
 export interface ControlRequest {
@@ -56,7 +60,8 @@ export interface ControlRequest {
 }
 
 const AddCheckpointBody = z.strictObject({ checkpoint: z.string().min(1), owner_project_id: z.string().min(1) });
-const GrantBody = z.strictObject({ project_id: z.string().min(1) });
+const GrantBody = z.strictObject({ project_id: z.string().min(1), actor: z.unknown().optional() });
+const RevokeBody = z.strictObject({ actor: z.unknown().optional() });
 
 function controlError(status: number, message: string, param: string | null = null): ApiError {
     return new ApiError(status, message, "invalid_request_error", param);
@@ -164,12 +169,13 @@ async function route(target: ControlTarget, request: ControlRequest): Promise<un
             if (permissionSegment === undefined) {
                 only("POST");
                 const body = parseBody(GrantBody, await readJson(request, false));
-                return asControlError(() => target.grant(checkpoint, body.project_id));
+                return asControlError(() => target.grantAs(checkpoint, body.project_id, target.controlActor(body.actor)));
             }
             if (permissionSegment === "") break;
             only("DELETE");
             const permissionId = decode(permissionSegment);
-            const revoked = asControlError(() => target.revoke(checkpoint, permissionId));
+            const body = parseBody(RevokeBody, (await readJson(request, true)) ?? {});
+            const revoked = asControlError(() => target.revokeAs(checkpoint, permissionId, target.controlActor(body.actor)));
             if (!revoked) throw controlError(404, `No permission ${permissionId} on checkpoint ${checkpoint}.`);
             return { id: permissionId, revoked: true };
         }

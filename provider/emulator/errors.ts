@@ -100,6 +100,22 @@ export function permissionNotFound(checkpoint: string, permissionId: string): Ap
     );
 }
 
+/**
+ * The audit-log listing of an organization whose audit logging is off. OpenAI documents no answer for this case;
+ * see the README for why this one: 403, for the organization forbids it and the key is fine, with a code of its own
+ * so a client can tell it from a key without the scope.
+ */
+export function auditLoggingDisabled(): ApiError {
+    return new ApiError(
+        403,
+        "Audit logging is not enabled for this organization. An Organization Owner can activate it in the Data Controls " +
+            "settings (https://platform.openai.com/settings/organization/data-controls/data-retention); once activated, it cannot be deactivated.",
+        INVALID_REQUEST,
+        null,
+        "audit_logging_disabled",
+    );
+}
+
 export function ownerProjectGrant(ownerProjectId: string): ApiError {
     return new ApiError(
         400,

@@ -7,8 +7,14 @@
  */
 import { z } from "zod";
 
-/** The three API operations, by short name. */
-export type Operation = "list" | "create" | "delete";
+/**
+ * The API operations, by short name: a checkpoint's permissions (`list`, `create`, `delete`) and the organization
+ * admin listings (`list-audit-logs`, `list-projects`, the spec's operation ids).
+ */
+export type Operation = "list" | "create" | "delete" | "list-audit-logs" | "list-projects";
+
+/** The operations that list, which a stuck cursor bends. */
+const LISTINGS: ReadonlySet<Operation | undefined> = new Set(["list", "list-audit-logs", "list-projects"]);
 
 /** Which requests a fault applies to; every given field must match, and an empty matcher matches all. */
 export interface FaultMatcher {
@@ -69,7 +75,7 @@ export interface MalformedFault extends FaultCommon {
  * A listing whose cursor never gets anywhere (a server bug a client must not loop on forever).
  * `repeat-page`: the first page is answered whatever `after` says, with `has_more: true`, so `last_id`
  * does not advance. `empty-page`: no data, null ids, `has_more: true`.
- * Applies only to list requests, after auth and validation succeed.
+ * Applies only to listings (a checkpoint's permissions, the audit log, the projects), after auth and validation succeed.
  */
 export interface StuckCursorFault extends FaultCommon {
     kind: "stuck-cursor";
@@ -84,7 +90,7 @@ const FaultCommonShape = {
     match: z
         .strictObject({
             method: z.string().min(1).optional(),
-            operation: z.enum(["list", "create", "delete"]).optional(),
+            operation: z.enum(["list", "create", "delete", "list-audit-logs", "list-projects"]).optional(),
             pathIncludes: z.string().min(1).optional(),
         })
         .optional(),
@@ -163,7 +169,7 @@ function safeDecode(path: string): string {
 }
 
 function matches(fault: Fault, target: FaultTarget): boolean {
-    if (fault.kind === "stuck-cursor" && target.operation !== "list") return false;
+    if (fault.kind === "stuck-cursor" && !LISTINGS.has(target.operation)) return false;
     const matcher = fault.match ?? {};
     if (matcher.method !== undefined && matcher.method.toUpperCase() !== target.method.toUpperCase()) return false;
     if (matcher.operation !== undefined && matcher.operation !== target.operation) return false;

@@ -1,5 +1,6 @@
 /**
- * A local emulator of OpenAI's fine-tuning checkpoint-permissions API, for tests (ours and users').
+ * A local emulator of OpenAI's fine-tuning checkpoint-permissions API, with the organization's audit log and
+ * projects beside it, for tests (ours and users').
  *
  *     const emulator = await startEmulator({ seed });
  *     // point a client at emulator.baseUrl with the key emulator.adminKey
@@ -10,7 +11,10 @@
  * driven over HTTP through the `/_emulator/*` control endpoints (see ./control.ts).
  */
 export { startEmulator } from "./server";
-export type { EmulatorOptions, RunningEmulator, RequestLogEntry } from "./server";
+export type { ChangeOptions, EmulatorOptions, RunningEmulator, RequestLogEntry } from "./server";
+export type { ApiKeyActorOption, EmulatorActor, SessionActorOption } from "./actors";
+export { DEFAULT_ADMIN_KEY_ACTOR, DEFAULT_DASHBOARD_ACTOR, DEFAULT_OWNER } from "./actors";
+export { DEFAULT_PROJECT_ID, InvalidActorError } from "./organization";
 export { loadSeedFile, parseSeed, EmulatorSeedError } from "./seed";
 export type { EmulatorSeed } from "./seed";
 export { InvalidFaultError } from "./faults";

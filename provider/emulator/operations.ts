@@ -1,11 +1,18 @@
 /**
- * The three API operations on the store, producing the spec's response bodies.
+ * The API operations on the organization, producing the spec's response bodies: the three checkpoint-permission
+ * operations here, the two organization admin listings in admin-operations.ts. A grant or revoke made through the
+ * API acts as the admin key's actor.
  *
  * Request shape is validated before the checkpoint is looked up, so a malformed request gets its 400
  * whatever it names; then an unknown checkpoint is a 404.
  */
+import { listAuditLogs, listProjects } from "./admin-operations";
+import type { EventBody } from "./audit-log";
 import { checkpointNotFound, invalidParameter, ownerProjectGrant, permissionNotFound } from "./errors";
 import type { StuckCursorFault } from "./faults";
+import { listEnvelope, type ListEnvelope } from "./list-envelope";
+import type { Organization } from "./organization";
+import type { ProjectBody } from "./projects";
 import type { ApiRoute } from "./routes";
 import { OwnerProjectError, PermissionStore, UnknownCursorError, type PermissionWire } from "./store";
 import { parseCreateBody, parseListParameters } from "./validation";
@@ -19,13 +26,7 @@ export interface PermissionBody {
 }
 
 /** `ListFineTuningCheckpointPermissionResponse`. */
-export interface PermissionListBody {
-    object: "list";
-    data: PermissionBody[];
-    first_id: string | null;
-    last_id: string | null;
-    has_more: boolean;
-}
+export type PermissionListBody = ListEnvelope<PermissionBody>;
 
 /** `DeleteFineTuningCheckpointPermissionResponse`. */
 export interface DeletedPermissionBody {
@@ -52,17 +53,15 @@ function toBody(permission: PermissionWire): PermissionBody {
 }
 
 function listBody(permissions: PermissionWire[], hasMore: boolean): PermissionListBody {
-    const data = permissions.map(toBody);
-    return { object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore };
+    return listEnvelope(permissions.map(toBody), hasMore);
 }
 
 function requireCheckpoint(store: PermissionStore, checkpoint: string): void {
     if (!store.hasCheckpoint(checkpoint)) throw checkpointNotFound(checkpoint);
 }
 
-function list(store: PermissionStore, request: OperationRequest): PermissionListBody {
+function list(store: PermissionStore, checkpoint: string, request: OperationRequest): PermissionListBody {
     const parameters = parseListParameters(request.query);
-    const { checkpoint } = request.route;
     requireCheckpoint(store, checkpoint);
     if (request.stuckCursor?.variant === "empty-page") return listBody([], true);
     // A repeat-page fault ignores the cursor, so every page is the first one and last_id never advances.
@@ -74,7 +73,7 @@ function list(store: PermissionStore, request: OperationRequest): PermissionList
         if (error instanceof UnknownCursorError) {
             throw invalidParameter(
                 "after",
-                `Invalid 'after': no permission with id '${error.after}' exists for checkpoint '${checkpoint}'.`,
+                `Invalid 'after': no permission with id '${error.cursor}' exists for checkpoint '${checkpoint}'.`,
                 "invalid_value",
             );
         }
@@ -82,36 +81,39 @@ function list(store: PermissionStore, request: OperationRequest): PermissionList
     }
 }
 
-function create(store: PermissionStore, request: OperationRequest): PermissionListBody {
+function create(organization: Organization, checkpoint: string, request: OperationRequest): PermissionListBody {
     const projectIds = parseCreateBody(request.body);
-    const { checkpoint } = request.route;
-    requireCheckpoint(store, checkpoint);
+    requireCheckpoint(organization.permissions, checkpoint);
     try {
-        return listBody(store.grant(checkpoint, projectIds), false);
+        return listBody(organization.grant(checkpoint, projectIds, organization.adminKeyActor), false);
     } catch (error) {
         if (error instanceof OwnerProjectError) throw ownerProjectGrant(error.ownerProjectId);
         throw error;
     }
 }
 
-function remove(store: PermissionStore, checkpoint: string, permissionId: string): DeletedPermissionBody {
-    requireCheckpoint(store, checkpoint);
-    if (!store.revoke(checkpoint, permissionId)) throw permissionNotFound(checkpoint, permissionId);
+function remove(organization: Organization, checkpoint: string, permissionId: string): DeletedPermissionBody {
+    requireCheckpoint(organization.permissions, checkpoint);
+    if (!organization.revoke(checkpoint, permissionId, organization.adminKeyActor)) throw permissionNotFound(checkpoint, permissionId);
     return { object: "checkpoint.permission", id: permissionId, deleted: true };
 }
 
 /** Runs the operation; failures are thrown as `ApiError`s. */
 export function runOperation(
-    store: PermissionStore,
+    organization: Organization,
     request: OperationRequest,
-): PermissionListBody | DeletedPermissionBody {
+): PermissionListBody | DeletedPermissionBody | ListEnvelope<EventBody> | ListEnvelope<ProjectBody> {
     const { route } = request;
     switch (route.operation) {
         case "list":
-            return list(store, request);
+            return list(organization.permissions, route.checkpoint, request);
         case "create":
-            return create(store, request);
+            return create(organization, route.checkpoint, request);
         case "delete":
-            return remove(store, route.checkpoint, route.permissionId);
+            return remove(organization, route.checkpoint, route.permissionId);
+        case "list-audit-logs":
+            return listAuditLogs(organization, request.query, request.stuckCursor);
+        case "list-projects":
+            return listProjects(organization, request.query, request.stuckCursor);
     }
 }

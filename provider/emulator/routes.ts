@@ -1,5 +1,6 @@
 /**
- * Maps a request's method and raw path to one of the three API operations.
+ * Maps a request's method and raw path to one of the API operations: the three checkpoint-permission ones and the
+ * two organization admin listings.
  *
  * The path is split on `/` before decoding, because a checkpoint id may itself contain `/` (sent as
  * `%2F`); each segment is then decoded with `decodeURIComponent`. Clients send `:` raw, which is fine.
@@ -11,16 +12,21 @@ export const API_BASE_PATH = "/v1";
 
 export type ApiRoute =
     | { readonly operation: "list" | "create"; readonly checkpoint: string }
-    | { readonly operation: "delete"; readonly checkpoint: string; readonly permissionId: string };
+    | { readonly operation: "delete"; readonly checkpoint: string; readonly permissionId: string }
+    | { readonly operation: "list-audit-logs" | "list-projects" };
 
 /** The path shapes, before the method is considered. */
 type PathMatch =
     | { readonly kind: "permissions"; readonly checkpoint: string }
-    | { readonly kind: "permission"; readonly checkpoint: string; readonly permissionId: string };
+    | { readonly kind: "permission"; readonly checkpoint: string; readonly permissionId: string }
+    | { readonly kind: "audit_logs" }
+    | { readonly kind: "projects" };
 
 const ALLOWED_METHODS: Record<PathMatch["kind"], Partial<Record<string, Operation>>> = {
     permissions: { GET: "list", POST: "create" },
     permission: { DELETE: "delete" },
+    audit_logs: { GET: "list-audit-logs" },
+    projects: { GET: "list-projects" },
 };
 
 function allowedOperation(kind: PathMatch["kind"], method: string): Operation | undefined {
@@ -37,6 +43,8 @@ function decodeSegment(segment: string, what: string): string {
 }
 
 function matchPath(rawPath: string): PathMatch | undefined {
+    if (rawPath === `${API_BASE_PATH}/organization/audit_logs`) return { kind: "audit_logs" };
+    if (rawPath === `${API_BASE_PATH}/organization/projects`) return { kind: "projects" };
     const segments = rawPath.split("/");
     // ["", "v1", "fine_tuning", "checkpoints", <checkpoint>, "permissions", <permission id>?]
     if (segments.length < 6 || segments.length > 7) return undefined;
@@ -73,5 +81,7 @@ export function resolveRoute(method: string, rawPath: string): ApiRoute {
     if (match.kind === "permission") {
         return { operation: "delete", checkpoint: match.checkpoint, permissionId: match.permissionId };
     }
+    if (match.kind === "audit_logs") return { operation: "list-audit-logs" };
+    if (match.kind === "projects") return { operation: "list-projects" };
     return { operation: operation === "create" ? "create" : "list", checkpoint: match.checkpoint };
 }

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { DEFAULT_ADMIN_KEY_ACTOR, DEFAULT_DASHBOARD_ACTOR, type ActorBody, type ApiKeyActorOption, type EmulatorActor } from "./actors";
 import { authorize, checkAdminKey, DEFAULT_ADMIN_KEY } from "./auth";
 import {
     applyConditionChanges,
@@ -32,9 +33,10 @@ import {
 import { queryRecord, readBody, Responder, splitTarget } from "./http-io";
 import { newRequestId } from "./ids";
 import { runOperation } from "./operations";
+import { Organization } from "./organization";
 import { API_BASE_PATH, operationOf, resolveRoute } from "./routes";
 import { EMPTY_SEED, parseSeed, type EmulatorSeed } from "./seed";
-import { PermissionStore, type PermissionWire } from "./store";
+import type { PermissionWire } from "./store";
 
 export interface EmulatorOptions extends ConditionOptions {
     /** Interface to listen on; default 127.0.0.1. */
@@ -44,8 +46,29 @@ export interface EmulatorOptions extends ConditionOptions {
     /** The one key the API accepts; default "sk-admin-emulator-key". */
     adminKey?: string;
     seed?: EmulatorSeed;
-    /** Clock for `created_at`, in Unix seconds; inject one for deterministic timestamps. */
+    /** Clock for `created_at` and `effective_at`, in Unix seconds; inject one for deterministic timestamps. */
     now?: () => number;
+    /**
+     * Whether the organization's audit logging is on, for a seed that does not say (`organization.audit_logging`).
+     * Default true. Off, grants and revokes write no event and the audit-log listing is refused (403).
+     */
+    auditLogging?: boolean;
+    /**
+     * Whose the admin key is, as the audit log names it, for a seed that does not say
+     * (`organization.admin_key_actor`): a user's key or a service account's. Default: a key of the organization's
+     * owner, `owner@example.com`.
+     */
+    adminKeyActor?: ApiKeyActorOption;
+}
+
+/** Who a change made through the in-process API is attributed to. */
+export interface ChangeOptions {
+    /**
+     * Default: the organization's owner in the dashboard (`owner@example.com` from 192.0.2.1). A dashboard user:
+     * `{ session: { email, ipAddress } }`; an API key: `{ apiKey: { user: { email } } }` or
+     * `{ apiKey: { serviceAccount: { id } } }`.
+     */
+    actor?: EmulatorActor;
 }
 
 /** One API request as the emulator saw it. The Authorization header is never recorded. */
@@ -70,10 +93,13 @@ export interface RunningEmulator {
     readonly host: string;
     readonly port: number;
     readonly adminKey: string;
-    /** Grants a project access as if done outside Pulumi (e.g. in the dashboard); an existing grant is returned as is. */
-    grant(checkpoint: string, projectId: string): { id: string; project_id: string; created_at: number };
-    /** Removes a permission as if done outside Pulumi; false if the checkpoint has no such permission. */
-    revoke(checkpoint: string, permissionId: string): boolean;
+    /**
+     * Grants a project access as if done outside Pulumi (by default in the dashboard, by the organization's owner),
+     * writing its audit-log event; an existing grant is returned as is, and writes none.
+     */
+    grant(checkpoint: string, projectId: string, options?: ChangeOptions): { id: string; project_id: string; created_at: number };
+    /** Removes a permission as if done outside Pulumi, writing its audit-log event; false if the checkpoint has no such permission. */
+    revoke(checkpoint: string, permissionId: string, options?: ChangeOptions): boolean;
     /** The checkpoint's permissions, newest first. */
     permissions(checkpoint: string): Array<{ id: string; project_id: string; created_at: number }>;
     addCheckpoint(checkpoint: string, ownerProjectId: string): void;
@@ -105,7 +131,7 @@ function formatBaseUrl(host: string, port: number): string {
 
 class Emulator implements RunningEmulator, ControlTarget {
     readonly baseUrl: string;
-    private readonly store: PermissionStore;
+    private readonly organization: Organization;
     private readonly faults = new FaultQueue();
     private log: RequestLogEntry[] = [];
     private readonly sockets = new Set<Socket>();
@@ -122,12 +148,12 @@ class Emulator implements RunningEmulator, ControlTarget {
         readonly port: number,
         readonly adminKey: string,
         private readonly initialSeed: EmulatorSeed,
-        now: () => number,
         conditions: ConditionChanges,
+        organization: Organization,
     ) {
         this.baseUrl = formatBaseUrl(host, port);
-        this.store = new PermissionStore(now);
-        this.store.load(initialSeed);
+        this.organization = organization;
+        this.organization.load(initialSeed);
         this.setConditions(conditions);
         server.on("connection", (socket: Socket) => {
             this.sockets.add(socket);
@@ -142,26 +168,43 @@ class Emulator implements RunningEmulator, ControlTarget {
         return [...this.log];
     }
 
-    grant(checkpoint: string, projectId: string): PermissionWire {
-        const [permission] = this.store.grant(checkpoint, [projectId]);
+    grant(checkpoint: string, projectId: string, options: ChangeOptions = {}): PermissionWire {
+        return this.grantAs(checkpoint, projectId, this.changeActor(options));
+    }
+
+    revoke(checkpoint: string, permissionId: string, options: ChangeOptions = {}): boolean {
+        return this.revokeAs(checkpoint, permissionId, this.changeActor(options));
+    }
+
+    grantAs(checkpoint: string, projectId: string, actor: ActorBody): PermissionWire {
+        const [permission] = this.organization.grant(checkpoint, [projectId], actor);
         if (!permission) throw new Error("unreachable: a grant of one project yields one permission");
         return permission;
     }
 
-    revoke(checkpoint: string, permissionId: string): boolean {
-        return this.store.revoke(checkpoint, permissionId);
+    revokeAs(checkpoint: string, permissionId: string, actor: ActorBody): boolean {
+        return this.organization.revoke(checkpoint, permissionId, actor);
+    }
+
+    /** A control request's actor (the API's shape), or the default one, checked. */
+    controlActor(value: unknown): ActorBody {
+        return value === undefined ? this.organization.actorOf(DEFAULT_DASHBOARD_ACTOR) : this.organization.actorFromSeed(value);
+    }
+
+    private changeActor(options: ChangeOptions): ActorBody {
+        return this.organization.actorOf(options.actor ?? DEFAULT_DASHBOARD_ACTOR, "options.actor");
     }
 
     permissions(checkpoint: string): PermissionWire[] {
-        return this.store.permissions(checkpoint);
+        return this.organization.permissions.permissions(checkpoint);
     }
 
     addCheckpoint(checkpoint: string, ownerProjectId: string): void {
-        this.store.addCheckpoint(checkpoint, ownerProjectId);
+        this.organization.permissions.addCheckpoint(checkpoint, ownerProjectId);
     }
 
     reset(seed?: EmulatorSeed): void {
-        this.store.load(seed === undefined ? this.initialSeed : parseSeed(seed, "reset seed"));
+        this.organization.load(seed === undefined ? this.initialSeed : parseSeed(seed, "reset seed"));
         this.faults.clear();
         this.log = [];
     }
@@ -195,7 +238,7 @@ class Emulator implements RunningEmulator, ControlTarget {
     }
 
     snapshot(): EmulatorSeed {
-        return this.store.snapshot();
+        return this.organization.snapshot();
     }
 
     close(): Promise<void> {
@@ -273,7 +316,7 @@ class Emulator implements RunningEmulator, ControlTarget {
         authorize(req.headers.authorization, this.adminKey, route.operation);
         const body = route.operation === "create" ? await readBody(req) : "";
         const stuckCursor = fault?.kind === "stuck-cursor" ? fault : undefined;
-        responder.json(200, runOperation(this.store, { route, query, body, ...(stuckCursor ? { stuckCursor } : {}) }));
+        responder.json(200, runOperation(this.organization, { route, query, body, ...(stuckCursor ? { stuckCursor } : {}) }));
     }
 }
 
@@ -327,7 +370,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const now = options.now ?? (() => Math.floor(Date.now() / 1000));
 
     const conditions = parseConditionChanges({ latencyMs: options.latencyMs, rateLimit: options.rateLimit });
+    const defaults = { auditLogging: options.auditLogging ?? true, adminKeyActor: options.adminKeyActor ?? DEFAULT_ADMIN_KEY_ACTOR };
+    if (typeof defaults.auditLogging !== "boolean") throw new Error(`Invalid auditLogging ${String(defaults.auditLogging)}: expected true or false`);
+    // Made before a port is opened, so a bad actor fails first, naming the option.
+    const organization = new Organization(now, defaults);
     const server = createServer();
     const port = await listen(server, requestedPort, host);
-    return new Emulator(server, host, port, adminKey, seed, now, conditions);
+    return new Emulator(server, host, port, adminKey, seed, conditions, organization);
 }

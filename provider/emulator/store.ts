@@ -79,10 +79,10 @@ export class UnknownCheckpointError extends Error {
     }
 }
 
-/** Thrown by `list` when `after` is not a permission of the checkpoint. */
+/** Thrown by a listing when its cursor is not one of the items listed (a permission of the checkpoint, an event, a project). */
 export class UnknownCursorError extends Error {
-    constructor(readonly after: string) {
-        super(`Unknown cursor: ${after}`);
+    constructor(readonly cursor: string) {
+        super(`Unknown cursor: ${cursor}`);
         this.name = "UnknownCursorError";
     }
 }
@@ -163,6 +163,12 @@ export class PermissionStore {
             granted.push(publicRecord(existing ?? this.insert(checkpoint, projectId)));
         }
         return granted;
+    }
+
+    /** The project's permission on the checkpoint, if it has one. */
+    permissionFor(checkpoint: string, projectId: string): PermissionWire | undefined {
+        const permission = this.checkpoint(checkpoint).byProject.get(projectId);
+        return permission && publicRecord(permission);
     }
 
     revoke(checkpoint: string, permissionId: string): boolean {

@@ -1,10 +1,12 @@
 /**
  * Validation of the list query and the create body, answering in OpenAI's style: a 400 whose `param`
- * names the offending parameter and whose message says what was expected and what came.
+ * names the offending parameter and whose message says what was expected and what came. The rules for one
+ * parameter (a limit, a cursor, a flag) serve the audit-log and project listings too.
  */
 import { invalidParameter, unparsableJson } from "./errors";
 import type { ListOrder } from "./store";
 
+/** The permissions listing's default page size; the organization admin listings' is 20. */
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
 
@@ -25,16 +27,17 @@ function describe(value: unknown): string {
     return typeof value;
 }
 
-function parseLimit(raw: string | null): number {
-    if (raw === null) return DEFAULT_LIMIT;
+/** An integer query parameter; `name` is the parameter as sent, e.g. `effective_at[gt]`. */
+export function parseInteger(name: string, raw: string): number {
     if (!/^[+-]?\d+$/.test(raw)) {
-        throw invalidParameter(
-            "limit",
-            `Invalid type for 'limit': expected an integer, but got '${raw}' instead.`,
-            "invalid_type",
-        );
+        throw invalidParameter(name, `Invalid type for '${name}': expected an integer, but got '${raw}' instead.`, "invalid_type");
     }
-    const limit = Number(raw);
+    return Number(raw);
+}
+
+export function parseLimit(raw: string | null, defaultLimit = DEFAULT_LIMIT): number {
+    if (raw === null) return defaultLimit;
+    const limit = parseInteger("limit", raw);
     if (limit < 1) {
         throw invalidParameter(
             "limit",
@@ -62,7 +65,14 @@ function parseOrder(raw: string | null): ListOrder {
     );
 }
 
-function parseNonEmpty(name: string, raw: string | null): string | undefined {
+/** A boolean query parameter: `true` or `false`, as OpenAI's SDKs send them. */
+export function parseBoolean(name: string, raw: string | null): boolean | undefined {
+    if (raw === null) return undefined;
+    if (raw === "true" || raw === "false") return raw === "true";
+    throw invalidParameter(name, `Invalid type for '${name}': expected a boolean, but got '${raw}' instead.`, "invalid_type");
+}
+
+export function parseNonEmpty(name: string, raw: string | null): string | undefined {
     if (raw === null) return undefined;
     if (raw === "") {
         throw invalidParameter(

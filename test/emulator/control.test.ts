@@ -102,11 +102,17 @@ describe("control endpoints", () => {
         emulator.grant(CHECKPOINT, "proj_extra");
         emulator.inject({ kind: "reset" });
         const reset = await ctl("/reset", "POST");
-        expect(reset.json).toEqual({ checkpoints: { [CHECKPOINT]: expect.objectContaining({ permissions: [expect.objectContaining({ id: "cp_seeded" })] }) } });
+        // The grant's audit-log event goes with it.
+        expect(reset.json).toEqual({
+            checkpoints: { [CHECKPOINT]: expect.objectContaining({ permissions: [expect.objectContaining({ id: "cp_seeded" })] }) },
+            organization: expect.objectContaining({ audit_logging: true }),
+            projects: [],
+            audit_logs: [],
+        });
         expect(emulator.pendingFaults()).toEqual([]);
 
         const other: EmulatorSeed = { checkpoints: { "ft:other": { owner_project_id: "proj_o" } } };
-        expect((await ctl("/reset", "POST", other)).json).toEqual({ checkpoints: { "ft:other": { owner_project_id: "proj_o", permissions: [] } } });
+        expect(((await ctl("/reset", "POST", other)).json as EmulatorSeed).checkpoints).toEqual({ "ft:other": { owner_project_id: "proj_o", permissions: [] } });
         expectError(await call(permissionsUrl(emulator, CHECKPOINT)), 404, { code: "model_not_found" });
     });
 

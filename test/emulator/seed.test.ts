@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -101,6 +102,42 @@ describe("seed validation", () => {
     });
 });
 
+describe("the organization's seed: settings, projects, audit log", () => {
+    const created = (id: string) => ({
+        type: "checkpoint.permission.created",
+        effective_at: 1_700_000_000,
+        actor: { session: { user: { email: "mallory@acme.com" }, ip_address: "198.51.100.7" } },
+        "checkpoint.permission.created": { id, data: { project_id: "proj_a", fine_tuned_model_checkpoint: "ft:x" } },
+    });
+
+    it("accepts every part, as given", () => {
+        const seed = {
+            checkpoints: {},
+            organization: { audit_logging: false, admin_key_actor: { api_key: { id: "key_ci", service_account: { id: "svc_acct_ci" } } }, default_project_id: "proj_main" },
+            projects: [{ id: "proj_main", name: "Main" }, { id: "proj_old", name: null, created_at: 1, archived_at: 2 }],
+            audit_logs: [created("cp_1"), { id: "audit_log-x", type: "project.archived", effective_at: 2, actor: null, "project.archived": { id: "proj_old" } }],
+        };
+        expect(parseSeed(seed)).toEqual(seed);
+    });
+
+    it.each([
+        ["an event type OpenAI does not have", { audit_logs: [{ ...created("cp_1"), type: "checkpoint.permission.granted" }] }, "audit_logs[0].type: must be one of OpenAI's audit-log event types"],
+        ["a created event without its details", { audit_logs: [{ ...created("cp_1"), "checkpoint.permission.created": undefined }] }, 'audit_logs[0]["checkpoint.permission.created"]: is required'],
+        ["a created event without its project", { audit_logs: [{ ...created("cp_1"), "checkpoint.permission.created": { id: "cp_1", data: { fine_tuned_model_checkpoint: "ft:x" } } }] }, '["checkpoint.permission.created"].data.project_id: is required'],
+        ["a misspelt event field", { audit_logs: [{ ...created("cp_1"), efective_at: 3 }] }, "audit_logs[0].efective_at: is not a field of a checkpoint.permission.created event"],
+        ["another type's details", { audit_logs: [{ ...created("cp_1"), "checkpoint.permission.deleted": { id: "cp_1" } }] }, 'audit_logs[0]["checkpoint.permission.deleted"]: is not a field'],
+        ["an actor that is none", { audit_logs: [{ ...created("cp_1"), actor: { robot: {} } }] }, "audit_logs[0].actor: must be an actor"],
+        ["an event id used twice", { audit_logs: [{ ...created("cp_1"), id: "audit_log-a" }, { ...created("cp_2"), id: "audit_log-a" }] }, "audit_logs[1].id: audit_log-a is used twice"],
+        ["a project id used twice", { projects: [{ id: "proj_a" }, { id: "proj_a" }] }, "projects[1].id: proj_a is used twice"],
+        ["an archived_at that is no time", { projects: [{ id: "proj_a", archived_at: "yesterday" }] }, "projects[0].archived_at"],
+        ["an admin key that is a dashboard session", { organization: { admin_key_actor: { session: { user: { email: "a@b.c" } } } } }, "organization.admin_key_actor"],
+        ["audit logging as text", { organization: { audit_logging: "no" } }, "organization.audit_logging: must be true or false"],
+        ["an unknown setting", { organization: { audit_log: false } }, "organization"],
+    ])("rejects %s, naming the field", (_, part, message) => {
+        expect(seedError({ checkpoints: {}, ...part })).toContain(message);
+    });
+});
+
 describe("seed files", () => {
     it("loads the demo organisation's seed", async () => {
         const seed = await loadSeedFile(DEMO_SEED);
@@ -121,6 +158,14 @@ describe("seed files", () => {
         expect(error).toBeInstanceOf(EmulatorSeedError);
         expect((error as Error).message).toContain(file);
         expect((error as Error).message).toContain('checkpoints["ft:x"].owner_project_id');
+    });
+
+    it("loads the example of the emulator's README", async () => {
+        const readme = readFileSync(path.resolve(__dirname, "../../provider/emulator/README.md"), "utf8");
+        const example = /## Seed format\n[^]*?```json\n([^]*?)```/.exec(readme)?.[1];
+        const seed = await loadSeedFile(await seedFile("readme.json", example ?? ""));
+        expect(seed.audit_logs?.length).toBeGreaterThan(0);
+        expect(seed.projects?.some((project) => project.archived_at)).toBe(true);
     });
 
     it("reports a missing file", async () => {

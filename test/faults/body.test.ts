@@ -55,6 +55,14 @@ describe("a body without end", () => {
         const error = await failure(faultClient(hostile, { timeoutMs: 10_000 }).permissions.listAll(CHECKPOINT));
         expect(error).toBeInstanceOf(ResponseTooLargeError);
     });
+
+    it("is refused from its declared length when all of it arrives too, leaving no error behind", async () => {
+        // The body is on its way when the client refuses it; destroying it must not surface as an uncaught error.
+        const hostile = await serve((_req, res) => sendJson(res, 200, JSON.stringify({ object: "list", data: [], has_more: false, padding: "x".repeat(4096) })));
+        const error = await failure(faultClient(hostile, { maxResponseBytes: 1024 }).permissions.listAll(CHECKPOINT));
+        expect(error).toBeInstanceOf(ResponseTooLargeError);
+        await hostile.connectionClosed;
+    });
 });
 
 describe("bodies that already end in a clear error (held)", () => {

@@ -97,6 +97,22 @@ export function permissionWire(id: string, projectId = `proj_${id}`, createdAt =
     return { object: "checkpoint.permission", id, project_id: projectId, created_at: createdAt };
 }
 
+/** A `checkpoint.permission.created` audit-log event as the API sends it. */
+export function eventWire(id: string, effectiveAt = 1_700_000_000, permissionId = `cp_${id}`): Record<string, unknown> {
+    return {
+        id,
+        type: "checkpoint.permission.created",
+        effective_at: effectiveAt,
+        actor: { type: "api_key", api_key: { id: "key_ci", type: "service_account", service_account: { id: "svc_acct_ci" } } },
+        "checkpoint.permission.created": { id: permissionId, data: { project_id: "proj_x", fine_tuned_model_checkpoint: CHECKPOINT } },
+    };
+}
+
+/** A project as the API sends it. */
+export function projectWire(id: string, name = `Project ${id}`, createdAt = 1_700_000_000): Record<string, unknown> {
+    return { object: "organization.project", id, name, created_at: createdAt, archived_at: null, status: "active" };
+}
+
 /** A list page as the API sends it. */
 export function pageWire(data: Array<Record<string, unknown>>, hasMore: boolean): string {
     return JSON.stringify({ object: "list", data, first_id: data[0]?.["id"] ?? null, last_id: data.at(-1)?.["id"] ?? null, has_more: hasMore });

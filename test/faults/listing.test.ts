@@ -37,7 +37,7 @@ describe("endless pagination", () => {
         const hostile = await serve(endless);
         const error = await failure(faultClient(hostile, { listingLimits: { maxPages: 5, maxPermissions: 1_000_000 } }).permissions.listAll(CHECKPOINT));
         expect(error).toBeInstanceOf(ListingLimitError);
-        expect(error).toMatchObject({ limit: "maxPages", bound: 5, pages: 5, permissions: 500 });
+        expect(error).toMatchObject({ limit: "maxPages", bound: 5, pages: 5, items: 500 });
         expect(error.message).toContain("listingLimits.maxPages (5 pages)");
         expect(hostile.received).toHaveLength(5);
     });
@@ -45,7 +45,7 @@ describe("endless pagination", () => {
     it("stops at listingLimits.maxPermissions, holding no more than one page past it", async () => {
         const hostile = await serve(endless);
         const error = await failure(faultClient(hostile, { listingLimits: { maxPermissions: 250 } }).permissions.listAll(CHECKPOINT));
-        expect(error).toMatchObject({ name: "ListingLimitError", limit: "maxPermissions", bound: 250, pages: 3, permissions: 300 });
+        expect(error).toMatchObject({ name: "ListingLimitError", limit: "maxPermissions", bound: 250, pages: 3, items: 300 });
         expect(hostile.received).toHaveLength(3);
     });
 
@@ -62,7 +62,7 @@ describe("endless pagination", () => {
             if (index === 0) sendJson(res, 200, pageWire([permissionWire("cp_first")], true));
         });
         const error = await failure(faultClient(hostile, { timeoutMs: 10_000, listingLimits: { deadlineMs: 100 } }).permissions.listAll(CHECKPOINT));
-        expect(error).toMatchObject({ name: "ListingLimitError", limit: "deadlineMs", bound: 100, pages: 1, permissions: 1 });
+        expect(error).toMatchObject({ name: "ListingLimitError", limit: "deadlineMs", bound: 100, pages: 1, items: 1 });
         expect(error.message).toContain("listingLimits.deadlineMs (100 ms)");
     });
 
@@ -131,7 +131,7 @@ describe("a permission listed twice", () => {
         const listing = await client.permissions.listAll(CHECKPOINT, { onPage: ({ count }) => counts.push(count) });
         expect(listing.permissions.map((p) => p.id)).toEqual(["cp_a", "cp_b", "cp_c", "cp_d"]);
         expect(counts).toEqual([2, 3, 4]);
-        expect(warnings).toEqual([`${CHECKPOINT}: the API listed 3 permissions more than once (cp_b, cp_a, cp_d); each is counted once`]);
+        expect(warnings).toEqual([`Listing ${CHECKPOINT}'s permissions, the API listed 3 permissions more than once (cp_b, cp_a, cp_d); each is counted once`]);
     });
 
     it("with two different projects fails the listing with InvalidResponseError", async () => {

@@ -94,3 +94,28 @@ export function expectList(reply: Reply): ListBody {
 export async function list(emulator: RunningEmulator, checkpoint: string, query: Record<string, string> = {}): Promise<ListBody> {
     return expectList(await call(permissionsUrl(emulator, checkpoint, query)));
 }
+
+/** The URL of one of the organization admin listings, with a query whose list values are sent once each. */
+export function adminUrl(emulator: RunningEmulator, listing: "audit_logs" | "projects", query: Record<string, string | string[]> = {}): string {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) for (const one of Array.isArray(value) ? value : [value]) search.append(name, one);
+    const text = search.toString();
+    return `${emulator.baseUrl}/organization/${listing}${text ? `?${text}` : ""}`;
+}
+
+export interface AuditLogBody {
+    object: "list";
+    data: Array<{ id: string; type: string; effective_at: number; project?: { id: string; name?: string }; actor?: Record<string, unknown> | null; [details: string]: unknown }>;
+    first_id: string | null;
+    last_id: string | null;
+    has_more: boolean;
+}
+
+/** A 200 page of the audit log, checked against the spec. */
+export async function auditLogs(emulator: RunningEmulator, query: Record<string, string | string[]> = {}): Promise<AuditLogBody> {
+    const reply = await call(adminUrl(emulator, "audit_logs", query));
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.headers.get("x-request-id")).toMatch(REQUEST_ID);
+    assertSchema("ListAuditLogsResponse", reply.json);
+    return reply.json as AuditLogBody;
+}

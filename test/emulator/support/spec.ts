@@ -1,5 +1,5 @@
 /**
- * Validates emulator responses against the schemas of the OpenAPI contract kept in provider/api, so the
+ * Validates emulator responses against the schemas of the OpenAPI contracts kept in provider/api, so the
  * emulator cannot drift from what OpenAI documents.
  */
 import { readFileSync } from "node:fs";
@@ -7,12 +7,15 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 
-/** The repository's copy of the contract (its header names the source and commit it was extracted from). */
-export const SPEC_PATH = path.resolve(__dirname, "../../../provider/api/checkpoint-permissions.openapi.yaml");
+/** The repository's copies of the contracts (each header names the source and commit it was extracted from). */
+export const SPEC_PATHS = ["checkpoint-permissions", "organization-admin"].map((name) => path.resolve(__dirname, `../../../provider/api/${name}.openapi.yaml`));
 
 export type SchemaName =
     | "ListFineTuningCheckpointPermissionResponse"
     | "DeleteFineTuningCheckpointPermissionResponse"
+    | "ListAuditLogsResponse"
+    | "AuditLog"
+    | "ProjectListResponse"
     | "ErrorResponse";
 
 /** Rewrites the spec's `#/components/schemas/X` references to `#/$defs/X` in a standalone schema. */
@@ -28,16 +31,22 @@ function rewriteRefs(node: unknown): unknown {
 }
 
 function buildValidator(): (name: SchemaName, value: unknown) => string | undefined {
-    const spec = parse(readFileSync(SPEC_PATH, "utf8")) as { components: { schemas: Record<string, unknown> } };
-    // Strict mode stays on; only the spec's vendor annotations and its `unixtime` format are taught to it.
+    // Strict mode stays on; only the specs' vendor annotations, their `example`s and the `unixtime` format are taught to it.
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     ajv.addKeyword({ keyword: "x-stainless-const" });
     ajv.addKeyword({ keyword: "x-oaiMeta" });
+    ajv.addKeyword({ keyword: "example" });
     ajv.addFormat("unixtime", { type: "number", validate: (value: number) => Number.isInteger(value) && value >= 0 });
-    ajv.addSchema({ $id: "spec", $defs: rewriteRefs(spec.components.schemas) });
+    // Each contract is its own schema, so the two copies of the spec's Error shapes do not collide.
+    const specs = SPEC_PATHS.map((file, index) => {
+        const spec = parse(readFileSync(file, "utf8")) as { components: { schemas: Record<string, unknown> } };
+        ajv.addSchema({ $id: `spec${index}`, $defs: rewriteRefs(spec.components.schemas) });
+        return { id: `spec${index}`, names: new Set(Object.keys(spec.components.schemas)) };
+    });
     return (name, value) => {
-        const validate = ajv.getSchema(`spec#/$defs/${name}`);
-        if (!validate) throw new Error(`No schema ${name} in ${SPEC_PATH}`);
+        const spec = specs.find((candidate) => candidate.names.has(name));
+        const validate = spec && ajv.getSchema(`${spec.id}#/$defs/${name}`);
+        if (!validate) throw new Error(`No schema ${name} in ${SPEC_PATHS.join(" or ")}`);
         return validate(value) ? undefined : ajv.errorsText(validate.errors);
     };
 }
