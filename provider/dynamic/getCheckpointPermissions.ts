@@ -26,6 +26,7 @@ export interface GetCheckpointPermissionsOutputArgs {
     checkpoint: pulumi.Input<string>;
     projectId?: pulumi.Input<string>;
     order?: pulumi.Input<PermissionOrder>;
+    attribution?: pulumi.Input<boolean>;
 }
 
 /** Listings of this program run, by request; a failed read is forgotten so a later call tries again. */
@@ -65,7 +66,7 @@ function readPermissions(
     const settled = settledFailure(client.baseUrl, request.checkpoint);
     if (settled) return Promise.reject(settled);
     if (!shareListing) return list(client, request, opts?.parent);
-    const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order]);
+    const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order, request.attribution]);
     let listing = listings.get(key);
     if (!listing) {
         listing = list(client, request, opts?.parent);
@@ -111,7 +112,7 @@ function clientForProgram(): CheckpointPermissionsClient {
 }
 
 function isPlain(args: GetCheckpointPermissionsOutputArgs): args is GetCheckpointPermissionsArgs {
-    return Object.values(args).every((value) => value === undefined || typeof value === "string");
+    return Object.values(args).every((value) => value === undefined || typeof value === "string" || typeof value === "boolean");
 }
 
 function hasDependencies(dependsOn: unknown): boolean {

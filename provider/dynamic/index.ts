@@ -10,4 +10,6 @@ export { CheckpointPermissions, type CheckpointPermissionsArgs } from "./checkpo
 export { CheckpointPermissionGrant, type CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
 export { checkpointPermissionsType, checkpointPermissionGrantType } from "../resources/tokens";
 export type { AccessByProject, AccessText, CheckpointPermission } from "../resources/types";
+export type { ListedPermission } from "../resources/listing";
+export type { Grantor, GrantorKind } from "../resources/attribution";
 export { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, ADMIN_KEY_ENV, BASE_URL_ENV } from "../resources/settings";

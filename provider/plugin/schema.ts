@@ -13,6 +13,7 @@ export const GET_PERMISSIONS_TOKEN = `${PACKAGE_NAME}:index:getCheckpointPermiss
 /** The Go SDK's module path: not fetched from anywhere, users point it at sdk/go of the npm package (README). */
 const GO_MODULE = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
 const PERMISSION_TOKEN = `${PACKAGE_NAME}:index:CheckpointPermission`;
+const GRANTOR_TOKEN = `${PACKAGE_NAME}:index:Grantor`;
 
 /** The plugin's settings: stack config of the default provider, or an explicit provider's arguments. */
 export const PLUGIN_CONFIG_KEYS: ConfigKeys = {
@@ -141,6 +142,12 @@ export function packageSchema(version: string) {
                         checkpoint,
                         projectId: string("Only this project's permission."),
                         order: string("`descending` (newest first, the API's default) or `ascending`."),
+                        attribution: {
+                            type: "boolean",
+                            description:
+                                "Also say who granted each permission and when, from the organization's audit log (`grantedBy`, " +
+                                "`grantedAt`). The invokes of one provider share one listing of the log.",
+                        },
                     },
                     required: ["checkpoint"],
                 },
@@ -158,8 +165,24 @@ export function packageSchema(version: string) {
                     id: string("The permission id, `cp_…`."),
                     projectId: string("The project with access, `proj_…`."),
                     createdAt: { type: "integer", description: "When access was granted, in Unix seconds." },
+                    grantedBy: { $ref: `#/types/${GRANTOR_TOKEN}`, description: "Who granted it, with `attribution`." },
+                    grantedAt: { type: "integer", description: "When, by the audit log, with `attribution`; null when unknown." },
                 },
                 required: ["id", "projectId", "createdAt"],
+            },
+            [GRANTOR_TOKEN]: {
+                type: "object",
+                description: "Who granted a permission, from the organization's audit log.",
+                properties: {
+                    kind: string("`dashboard`, `user-key`, `service-account-key`, or `unknown` (then `reason` says why)."),
+                    email: string("The user's email: a dashboard session's, or the owner's of a user key."),
+                    userId: string("The user's id, `user-…`."),
+                    serviceAccountId: string("The service account's id, for its key."),
+                    apiKeyId: string("The key's tracking id, `key_…` (never the key)."),
+                    ipAddress: string("Where a dashboard session came from."),
+                    reason: string("Why the grantor is unknown."),
+                },
+                required: ["kind"],
             },
         },
         // Packable SDKs (pyproject.toml, go.mod) that carry this version, as `pulumi package gen-sdk` writes them.

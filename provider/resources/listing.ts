@@ -5,7 +5,9 @@
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
+import { InvalidArgumentError } from "../client/errors";
 import type { PermissionOrder } from "../api/types";
+import { attributionOf, type Grantor } from "./attribution";
 import type { AccessByProject, CheckpointPermission } from "./types";
 
 /** Arguments for `getCheckpointPermissions`. */
@@ -16,6 +18,19 @@ export interface GetCheckpointPermissionsArgs {
     projectId?: string;
     /** `descending` (newest first, the API's default) or `ascending`. */
     order?: PermissionOrder;
+    /**
+     * Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`).
+     * Every read of a program run shares one listing of the log.
+     */
+    attribution?: boolean;
+}
+
+/** A permission as a read gives it: with who granted it and when, if the read asked for attribution. */
+export interface ListedPermission extends CheckpointPermission {
+    /** Who granted it (with `attribution: true`); `kind: "unknown"` with the reason when the audit log cannot say. */
+    readonly grantedBy?: Grantor;
+    /** When, from the audit log's event (Unix seconds); `null` when unknown. */
+    readonly grantedAt?: number | null;
 }
 
 /** A checkpoint's permissions at the time of the read. */
@@ -27,19 +42,19 @@ export interface GetCheckpointPermissionsResult {
     readonly projectId?: string;
     readonly order: PermissionOrder;
     /** Every permission, in `order`. */
-    readonly permissions: CheckpointPermission[];
+    readonly permissions: ListedPermission[];
     /** The projects with access, sorted and unique. */
     readonly projectIds: string[];
     /** Each project's permission, by project id. */
-    readonly permissionsByProject: Record<string, CheckpointPermission>;
+    readonly permissionsByProject: Record<string, ListedPermission>;
     readonly permissionCount: number;
 }
 
-/** The arguments after their checks: the order filled in. */
-export type PermissionsQuery = Required<Pick<GetCheckpointPermissionsArgs, "checkpoint" | "order">> & Pick<GetCheckpointPermissionsArgs, "projectId">;
+/** The arguments after their checks: the order and attribution filled in. */
+export type PermissionsQuery = Required<Pick<GetCheckpointPermissionsArgs, "checkpoint" | "order" | "attribution">> & Pick<GetCheckpointPermissionsArgs, "projectId">;
 
-/** Where a listing's progress goes: the surface decides how loud (`pulumi.log`, the engine's log). */
-export type ListingProgress = (level: "debug" | "info", message: string) => void;
+/** Where a listing's progress and warnings go: the surface decides how loud (`pulumi.log`, the engine's log). */
+export type ListingProgress = (level: "debug" | "info" | "warn", message: string) => void;
 
 /** Log a listing at info level from this many permissions on; smaller ones only at debug. */
 const BIG_LISTING = 1_000;
@@ -53,7 +68,13 @@ export function checkPermissionsQuery(args: { readonly [K in keyof GetCheckpoint
         checkpoint: checkCheckpoint(args?.checkpoint, "checkpoint"),
         projectId: args.projectId === undefined ? undefined : checkProjectId(args.projectId, "projectId"),
         order: args.order === undefined ? "descending" : checkOrder(args.order, "order"),
+        attribution: args.attribution === undefined ? false : checkBoolean(args.attribution, "attribution"),
     };
+}
+
+function checkBoolean(value: unknown, argument: string): boolean {
+    if (typeof value !== "boolean") throw new InvalidArgumentError(argument, value, "must be true or false");
+    return value;
 }
 
 /** Lists every permission the query matches and shapes the result. */
@@ -62,7 +83,7 @@ export async function readCheckpointPermissions(
     query: PermissionsQuery,
     progress?: ListingProgress,
 ): Promise<GetCheckpointPermissionsResult> {
-    const { checkpoint, projectId, order } = query;
+    const { checkpoint, projectId, order, attribution } = query;
     const listing = await client.permissions.listAll(checkpoint, {
         projectId,
         order,
@@ -72,7 +93,9 @@ export async function readCheckpointPermissions(
             progress?.(count >= BIG_LISTING ? "info" : "debug", `${checkpoint}: page ${page}, ${count} permissions${hasMore ? " so far" : ""}`);
         },
     });
-    const { permissions } = listing;
+    const permissions: ListedPermission[] = attribution
+        ? await attributionOf(client).attribute(listing.permissions, (message) => progress?.("warn", message))
+        : listing.permissions;
     const held = permissionsByProject(permissions);
     return {
         id: projectId === undefined ? checkpoint : `${checkpoint}?projectId=${projectId}`,

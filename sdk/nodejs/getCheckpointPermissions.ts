@@ -12,6 +12,7 @@ import * as utilities from "./utilities";
 export function getCheckpointPermissions(args: GetCheckpointPermissionsArgs, opts?: pulumi.InvokeOptions): Promise<GetCheckpointPermissionsResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invoke("openai-checkpoints:index:getCheckpointPermissions", {
+        "attribution": args.attribution,
         "checkpoint": args.checkpoint,
         "order": args.order,
         "projectId": args.projectId,
@@ -19,6 +20,10 @@ export function getCheckpointPermissions(args: GetCheckpointPermissionsArgs, opt
 }
 
 export interface GetCheckpointPermissionsArgs {
+    /**
+     * Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`). The invokes of one provider share one listing of the log.
+     */
+    attribution?: boolean;
     /**
      * The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
      */
@@ -73,6 +78,7 @@ export interface GetCheckpointPermissionsResult {
 export function getCheckpointPermissionsOutput(args: GetCheckpointPermissionsOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCheckpointPermissionsResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invokeOutput("openai-checkpoints:index:getCheckpointPermissions", {
+        "attribution": args.attribution,
         "checkpoint": args.checkpoint,
         "order": args.order,
         "projectId": args.projectId,
@@ -80,6 +86,10 @@ export function getCheckpointPermissionsOutput(args: GetCheckpointPermissionsOut
 }
 
 export interface GetCheckpointPermissionsOutputArgs {
+    /**
+     * Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`). The invokes of one provider share one listing of the log.
+     */
+    attribution?: pulumi.Input<boolean | undefined>;
     /**
      * The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
      */

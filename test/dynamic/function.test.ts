@@ -103,10 +103,28 @@ describe("getCheckpointPermissions", () => {
         expect(emulator.requests).toHaveLength(1);
     });
 
+    it("says who granted each permission with attribution, from one listing of the audit log for the program run", async () => {
+        const intruder = emulator.grant(CHECKPOINT, "proj_intruder", { actor: { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } } });
+        try {
+            const [plain, attributed, again] = await Promise.all([
+                getCheckpointPermissions({ checkpoint: CHECKPOINT }),
+                getCheckpointPermissions({ checkpoint: CHECKPOINT, attribution: true }),
+                unwrap(getCheckpointPermissionsOutput({ checkpoint: CHECKPOINT, attribution: true })),
+            ]);
+            expect(plain.permissionsByProject["proj_intruder"]).not.toHaveProperty("grantedBy");
+            expect(attributed.permissionsByProject["proj_intruder"]?.grantedBy).toMatchObject({ kind: "dashboard", email: "mallory@acme.com" });
+            expect(again.value).toEqual(attributed);
+            expect(emulator.requests.filter((r) => r.path.endsWith("/organization/audit_logs"))).toHaveLength(1);
+        } finally {
+            emulator.revoke(CHECKPOINT, intruder.id);
+        }
+    });
+
     it("rejects bad arguments before any request, naming them", async () => {
         await expect(getCheckpointPermissions({ checkpoint: "" })).rejects.toThrow(/checkpoint: must not be empty/);
         await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT, order: "newest" as never })).rejects.toThrow(/order: .*"newest"/);
         await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT, projectId: " " })).rejects.toThrow(/projectId/);
+        await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT, attribution: "yes" as never })).rejects.toThrow(/attribution: must be true or false/);
         expect(emulator.requests).toHaveLength(0);
     });
 

@@ -104,7 +104,7 @@ describe("progress of a long listing", () => {
         vi.useFakeTimers({ toFake: ["Date"] });
         const hostile = await serve(finite(1_200, 1));
         const lines: string[] = [];
-        const result = await readCheckpointPermissions(faultClient(hostile), { checkpoint: CHECKPOINT, order: "descending" }, (level, message) => lines.push(`${level} ${message}`));
+        const result = await readCheckpointPermissions(faultClient(hostile), { checkpoint: CHECKPOINT, order: "descending", attribution: false }, (level, message) => lines.push(`${level} ${message}`));
         expect(result.permissionCount).toBe(1_200);
         expect(lines).toEqual([`debug ${CHECKPOINT}: page 1, 1 permissions so far`, `info ${CHECKPOINT}: page 1200, 1200 permissions`]);
     });
@@ -146,7 +146,7 @@ describe("a permission listed twice", () => {
     it("does not inflate the count of getCheckpointPermissions' result", async () => {
         const pages = [[permissionWire("cp_a", "proj_a")], [permissionWire("cp_a", "proj_a"), permissionWire("cp_b", "proj_b")]];
         const hostile = await serve((_req, res, index) => sendJson(res, 200, pageWire(pages[index]!, index < 1)));
-        const result = await readCheckpointPermissions(faultClient(hostile), { checkpoint: CHECKPOINT, order: "descending" });
+        const result = await readCheckpointPermissions(faultClient(hostile), { checkpoint: CHECKPOINT, order: "descending", attribution: false });
         expect(result.permissionCount).toBe(2);
         expect(result.projectIds).toEqual(["proj_a", "proj_b"]);
     });

@@ -52,6 +52,17 @@ describe("getCheckpointPermissions (invoke)", () => {
         });
     });
 
+    it("says who granted each permission with attribution, in the shape the schema declares", async () => {
+        emulator.grant(CHECKPOINT, "proj_intruder", { actor: { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } } });
+        const { outputs } = await plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT, attribution: true });
+        expect(outputs?.["permissionsByProject"]).toMatchObject({
+            proj_intruder: { grantedBy: { kind: "dashboard", email: "mallory@acme.com", ipAddress: "203.0.113.7" }, grantedAt: expect.any(Number) },
+            proj_existing: { grantedBy: { kind: "unknown", reason: expect.any(String) }, grantedAt: null },
+        });
+        const failed = await plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT, attribution: "yes" });
+        expect(failed.failures).toEqual([{ property: "attribution", reason: expect.stringMatching(/must be true or false/) }]);
+    });
+
     it("answers bad arguments with a failure naming the argument, before any request", async () => {
         const { outputs, failures } = await plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT, order: "sideways" });
         expect(outputs).toBeUndefined();

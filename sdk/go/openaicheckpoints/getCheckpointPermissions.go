@@ -23,6 +23,8 @@ func LookupCheckpointPermissions(ctx *pulumi.Context, args *LookupCheckpointPerm
 }
 
 type LookupCheckpointPermissionsArgs struct {
+	// Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`). The invokes of one provider share one listing of the log.
+	Attribution *bool `pulumi:"attribution"`
 	// The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
 	Checkpoint string `pulumi:"checkpoint"`
 	// `descending` (newest first, the API's default) or `ascending`.
@@ -56,6 +58,8 @@ func LookupCheckpointPermissionsOutput(ctx *pulumi.Context, args LookupCheckpoin
 }
 
 type LookupCheckpointPermissionsOutputArgs struct {
+	// Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`). The invokes of one provider share one listing of the log.
+	Attribution pulumi.BoolPtrInput `pulumi:"attribution"`
 	// The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
 	Checkpoint pulumi.StringInput `pulumi:"checkpoint"`
 	// `descending` (newest first, the API's default) or `ascending`.

@@ -17,6 +17,10 @@ var _ = internal.GetEnvOrDefault
 type CheckpointPermission struct {
 	// When access was granted, in Unix seconds.
 	CreatedAt int `pulumi:"createdAt"`
+	// When, by the audit log, with `attribution`; null when unknown.
+	GrantedAt *int `pulumi:"grantedAt"`
+	// Who granted it, with `attribution`.
+	GrantedBy *Grantor `pulumi:"grantedBy"`
 	// The permission id, `cp_…`.
 	Id string `pulumi:"id"`
 	// The project with access, `proj_…`.
@@ -41,6 +45,16 @@ func (o CheckpointPermissionOutput) ToCheckpointPermissionOutputWithContext(ctx 
 // When access was granted, in Unix seconds.
 func (o CheckpointPermissionOutput) CreatedAt() pulumi.IntOutput {
 	return o.ApplyT(func(v CheckpointPermission) int { return v.CreatedAt }).(pulumi.IntOutput)
+}
+
+// When, by the audit log, with `attribution`; null when unknown.
+func (o CheckpointPermissionOutput) GrantedAt() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v CheckpointPermission) *int { return v.GrantedAt }).(pulumi.IntPtrOutput)
+}
+
+// Who granted it, with `attribution`.
+func (o CheckpointPermissionOutput) GrantedBy() GrantorPtrOutput {
+	return o.ApplyT(func(v CheckpointPermission) *Grantor { return v.GrantedBy }).(GrantorPtrOutput)
 }
 
 // The permission id, `cp_…`.
@@ -93,8 +107,172 @@ func (o CheckpointPermissionMapOutput) MapIndex(k pulumi.StringInput) Checkpoint
 	}).(CheckpointPermissionOutput)
 }
 
+// Who granted a permission, from the organization's audit log.
+type Grantor struct {
+	// The key's tracking id, `key_…` (never the key).
+	ApiKeyId *string `pulumi:"apiKeyId"`
+	// The user's email: a dashboard session's, or the owner's of a user key.
+	Email *string `pulumi:"email"`
+	// Where a dashboard session came from.
+	IpAddress *string `pulumi:"ipAddress"`
+	// `dashboard`, `user-key`, `service-account-key`, or `unknown` (then `reason` says why).
+	Kind string `pulumi:"kind"`
+	// Why the grantor is unknown.
+	Reason *string `pulumi:"reason"`
+	// The service account's id, for its key.
+	ServiceAccountId *string `pulumi:"serviceAccountId"`
+	// The user's id, `user-…`.
+	UserId *string `pulumi:"userId"`
+}
+
+// Who granted a permission, from the organization's audit log.
+type GrantorOutput struct{ *pulumi.OutputState }
+
+func (GrantorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Grantor)(nil)).Elem()
+}
+
+func (o GrantorOutput) ToGrantorOutput() GrantorOutput {
+	return o
+}
+
+func (o GrantorOutput) ToGrantorOutputWithContext(ctx context.Context) GrantorOutput {
+	return o
+}
+
+// The key's tracking id, `key_…` (never the key).
+func (o GrantorOutput) ApiKeyId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Grantor) *string { return v.ApiKeyId }).(pulumi.StringPtrOutput)
+}
+
+// The user's email: a dashboard session's, or the owner's of a user key.
+func (o GrantorOutput) Email() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Grantor) *string { return v.Email }).(pulumi.StringPtrOutput)
+}
+
+// Where a dashboard session came from.
+func (o GrantorOutput) IpAddress() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Grantor) *string { return v.IpAddress }).(pulumi.StringPtrOutput)
+}
+
+// `dashboard`, `user-key`, `service-account-key`, or `unknown` (then `reason` says why).
+func (o GrantorOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v Grantor) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Why the grantor is unknown.
+func (o GrantorOutput) Reason() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Grantor) *string { return v.Reason }).(pulumi.StringPtrOutput)
+}
+
+// The service account's id, for its key.
+func (o GrantorOutput) ServiceAccountId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Grantor) *string { return v.ServiceAccountId }).(pulumi.StringPtrOutput)
+}
+
+// The user's id, `user-…`.
+func (o GrantorOutput) UserId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Grantor) *string { return v.UserId }).(pulumi.StringPtrOutput)
+}
+
+type GrantorPtrOutput struct{ *pulumi.OutputState }
+
+func (GrantorPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Grantor)(nil)).Elem()
+}
+
+func (o GrantorPtrOutput) ToGrantorPtrOutput() GrantorPtrOutput {
+	return o
+}
+
+func (o GrantorPtrOutput) ToGrantorPtrOutputWithContext(ctx context.Context) GrantorPtrOutput {
+	return o
+}
+
+func (o GrantorPtrOutput) Elem() GrantorOutput {
+	return o.ApplyT(func(v *Grantor) Grantor {
+		if v != nil {
+			return *v
+		}
+		var ret Grantor
+		return ret
+	}).(GrantorOutput)
+}
+
+// The key's tracking id, `key_…` (never the key).
+func (o GrantorPtrOutput) ApiKeyId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Grantor) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ApiKeyId
+	}).(pulumi.StringPtrOutput)
+}
+
+// The user's email: a dashboard session's, or the owner's of a user key.
+func (o GrantorPtrOutput) Email() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Grantor) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Email
+	}).(pulumi.StringPtrOutput)
+}
+
+// Where a dashboard session came from.
+func (o GrantorPtrOutput) IpAddress() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Grantor) *string {
+		if v == nil {
+			return nil
+		}
+		return v.IpAddress
+	}).(pulumi.StringPtrOutput)
+}
+
+// `dashboard`, `user-key`, `service-account-key`, or `unknown` (then `reason` says why).
+func (o GrantorPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Grantor) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Why the grantor is unknown.
+func (o GrantorPtrOutput) Reason() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Grantor) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Reason
+	}).(pulumi.StringPtrOutput)
+}
+
+// The service account's id, for its key.
+func (o GrantorPtrOutput) ServiceAccountId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Grantor) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ServiceAccountId
+	}).(pulumi.StringPtrOutput)
+}
+
+// The user's id, `user-…`.
+func (o GrantorPtrOutput) UserId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Grantor) *string {
+		if v == nil {
+			return nil
+		}
+		return v.UserId
+	}).(pulumi.StringPtrOutput)
+}
+
 func init() {
 	pulumi.RegisterOutputType(CheckpointPermissionOutput{})
 	pulumi.RegisterOutputType(CheckpointPermissionArrayOutput{})
 	pulumi.RegisterOutputType(CheckpointPermissionMapOutput{})
+	pulumi.RegisterOutputType(GrantorOutput{})
+	pulumi.RegisterOutputType(GrantorPtrOutput{})
 }

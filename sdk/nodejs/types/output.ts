@@ -14,6 +14,14 @@ export interface CheckpointPermission {
      */
     createdAt: number;
     /**
+     * When, by the audit log, with `attribution`; null when unknown.
+     */
+    grantedAt?: number;
+    /**
+     * Who granted it, with `attribution`.
+     */
+    grantedBy?: outputs.Grantor;
+    /**
      * The permission id, `cp_…`.
      */
     id: string;
@@ -21,5 +29,39 @@ export interface CheckpointPermission {
      * The project with access, `proj_…`.
      */
     projectId: string;
+}
+
+/**
+ * Who granted a permission, from the organization's audit log.
+ */
+export interface Grantor {
+    /**
+     * The key's tracking id, `key_…` (never the key).
+     */
+    apiKeyId?: string;
+    /**
+     * The user's email: a dashboard session's, or the owner's of a user key.
+     */
+    email?: string;
+    /**
+     * Where a dashboard session came from.
+     */
+    ipAddress?: string;
+    /**
+     * `dashboard`, `user-key`, `service-account-key`, or `unknown` (then `reason` says why).
+     */
+    kind: string;
+    /**
+     * Why the grantor is unknown.
+     */
+    reason?: string;
+    /**
+     * The service account's id, for its key.
+     */
+    serviceAccountId?: string;
+    /**
+     * The user's id, `user-…`.
+     */
+    userId?: string;
 }
 

@@ -131,18 +131,21 @@ class AwaitableGetCheckpointPermissionsResult(GetCheckpointPermissionsResult):
             project_ids=self.project_ids)
 
 
-def get_checkpoint_permissions(checkpoint: Optional[_builtins.str] = None,
+def get_checkpoint_permissions(attribution: Optional[_builtins.bool] = None,
+                               checkpoint: Optional[_builtins.str] = None,
                                order: Optional[_builtins.str] = None,
                                project_id: Optional[_builtins.str] = None,
                                opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetCheckpointPermissionsResult:
     """
     Reads a checkpoint's permissions (every page).
 
+    :param _builtins.bool attribution: Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`). The invokes of one provider share one listing of the log.
     :param _builtins.str checkpoint: The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
     :param _builtins.str order: `descending` (newest first, the API's default) or `ascending`.
     :param _builtins.str project_id: Only this project's permission.
     """
     __args__ = dict()
+    __args__['attribution'] = attribution
     __args__['checkpoint'] = checkpoint
     __args__['order'] = order
     __args__['projectId'] = project_id
@@ -158,18 +161,21 @@ def get_checkpoint_permissions(checkpoint: Optional[_builtins.str] = None,
         permissions_by_project=pulumi.get(__ret__, 'permissions_by_project'),
         project_id=pulumi.get(__ret__, 'project_id'),
         project_ids=pulumi.get(__ret__, 'project_ids'))
-def get_checkpoint_permissions_output(checkpoint: pulumi.Input[Optional[_builtins.str]] = None,
+def get_checkpoint_permissions_output(attribution: pulumi.Input[Optional[Optional[_builtins.bool]]] = None,
+                                      checkpoint: pulumi.Input[Optional[_builtins.str]] = None,
                                       order: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                                       project_id: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                                       opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetCheckpointPermissionsResult]:
     """
     Reads a checkpoint's permissions (every page).
 
+    :param _builtins.bool attribution: Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`). The invokes of one provider share one listing of the log.
     :param _builtins.str checkpoint: The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
     :param _builtins.str order: `descending` (newest first, the API's default) or `ascending`.
     :param _builtins.str project_id: Only this project's permission.
     """
     __args__ = dict()
+    __args__['attribution'] = attribution
     __args__['checkpoint'] = checkpoint
     __args__['order'] = order
     __args__['projectId'] = project_id

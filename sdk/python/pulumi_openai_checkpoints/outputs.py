@@ -13,9 +13,11 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = [
     'CheckpointPermission',
+    'Grantor',
 ]
 
 @pulumi.output_type
@@ -26,17 +28,25 @@ class CheckpointPermission(dict):
     def __init__(__self__, *,
                  created_at: _builtins.int,
                  id: _builtins.str,
-                 project_id: _builtins.str):
+                 project_id: _builtins.str,
+                 granted_at: Optional[_builtins.int] = None,
+                 granted_by: Optional['outputs.Grantor'] = None):
         """
         One project's access to a checkpoint.
 
         :param _builtins.int created_at: When access was granted, in Unix seconds.
         :param _builtins.str id: The permission id, `cp_…`.
         :param _builtins.str project_id: The project with access, `proj_…`.
+        :param _builtins.int granted_at: When, by the audit log, with `attribution`; null when unknown.
+        :param 'Grantor' granted_by: Who granted it, with `attribution`.
         """
         pulumi.set(__self__, "created_at", created_at)
         pulumi.set(__self__, "id", id)
         pulumi.set(__self__, "project_id", project_id)
+        if granted_at is not None:
+            pulumi.set(__self__, "granted_at", granted_at)
+        if granted_by is not None:
+            pulumi.set(__self__, "granted_by", granted_by)
 
     @_builtins.property
     @pulumi.getter(name="createdAt")
@@ -61,5 +71,116 @@ class CheckpointPermission(dict):
         The project with access, `proj_…`.
         """
         return pulumi.get(self, "project_id")
+
+    @_builtins.property
+    @pulumi.getter(name="grantedAt")
+    def granted_at(self) -> Optional[_builtins.int]:
+        """
+        When, by the audit log, with `attribution`; null when unknown.
+        """
+        return pulumi.get(self, "granted_at")
+
+    @_builtins.property
+    @pulumi.getter(name="grantedBy")
+    def granted_by(self) -> Optional['outputs.Grantor']:
+        """
+        Who granted it, with `attribution`.
+        """
+        return pulumi.get(self, "granted_by")
+
+
+@pulumi.output_type
+class Grantor(dict):
+    """
+    Who granted a permission, from the organization's audit log.
+    """
+    def __init__(__self__, *,
+                 kind: _builtins.str,
+                 api_key_id: Optional[_builtins.str] = None,
+                 email: Optional[_builtins.str] = None,
+                 ip_address: Optional[_builtins.str] = None,
+                 reason: Optional[_builtins.str] = None,
+                 service_account_id: Optional[_builtins.str] = None,
+                 user_id: Optional[_builtins.str] = None):
+        """
+        Who granted a permission, from the organization's audit log.
+
+        :param _builtins.str kind: `dashboard`, `user-key`, `service-account-key`, or `unknown` (then `reason` says why).
+        :param _builtins.str api_key_id: The key's tracking id, `key_…` (never the key).
+        :param _builtins.str email: The user's email: a dashboard session's, or the owner's of a user key.
+        :param _builtins.str ip_address: Where a dashboard session came from.
+        :param _builtins.str reason: Why the grantor is unknown.
+        :param _builtins.str service_account_id: The service account's id, for its key.
+        :param _builtins.str user_id: The user's id, `user-…`.
+        """
+        pulumi.set(__self__, "kind", kind)
+        if api_key_id is not None:
+            pulumi.set(__self__, "api_key_id", api_key_id)
+        if email is not None:
+            pulumi.set(__self__, "email", email)
+        if ip_address is not None:
+            pulumi.set(__self__, "ip_address", ip_address)
+        if reason is not None:
+            pulumi.set(__self__, "reason", reason)
+        if service_account_id is not None:
+            pulumi.set(__self__, "service_account_id", service_account_id)
+        if user_id is not None:
+            pulumi.set(__self__, "user_id", user_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        `dashboard`, `user-key`, `service-account-key`, or `unknown` (then `reason` says why).
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter(name="apiKeyId")
+    def api_key_id(self) -> Optional[_builtins.str]:
+        """
+        The key's tracking id, `key_…` (never the key).
+        """
+        return pulumi.get(self, "api_key_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def email(self) -> Optional[_builtins.str]:
+        """
+        The user's email: a dashboard session's, or the owner's of a user key.
+        """
+        return pulumi.get(self, "email")
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddress")
+    def ip_address(self) -> Optional[_builtins.str]:
+        """
+        Where a dashboard session came from.
+        """
+        return pulumi.get(self, "ip_address")
+
+    @_builtins.property
+    @pulumi.getter
+    def reason(self) -> Optional[_builtins.str]:
+        """
+        Why the grantor is unknown.
+        """
+        return pulumi.get(self, "reason")
+
+    @_builtins.property
+    @pulumi.getter(name="serviceAccountId")
+    def service_account_id(self) -> Optional[_builtins.str]:
+        """
+        The service account's id, for its key.
+        """
+        return pulumi.get(self, "service_account_id")
+
+    @_builtins.property
+    @pulumi.getter(name="userId")
+    def user_id(self) -> Optional[_builtins.str]:
+        """
+        The user's id, `user-…`.
+        """
+        return pulumi.get(self, "user_id")
 
 
