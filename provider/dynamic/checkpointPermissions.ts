@@ -15,13 +15,19 @@ import { getCheckpointPermissionsOutput, type GetCheckpointPermissionsResult } f
 import { checkpointPermissionsProvider } from "./provider";
 import { CheckpointPermissionGrant } from "./checkpointPermissionGrant";
 import { accessOfText, encodeAccess } from "../resources/access-text";
-import { accessByProject, permissionsByProject } from "../resources/listing";
+import { grantorsByProject, type AttributedPermission } from "../resources/attribution";
+import { accessByProject, permissionsByProject, type ListedPermission } from "../resources/listing";
 import type { RecordArgs } from "../resources/record";
-import type { AccessByProject, AccessText, CheckpointPermission } from "../resources/types";
+import type { AccessByProject, AccessText } from "../resources/types";
 
 export interface CheckpointPermissionsArgs {
     /** The fine-tuned model checkpoint whose permissions to record. */
     checkpoint: pulumi.Input<string>;
+    /**
+     * Record who granted each project's access, from the organization's audit log: a line reads
+     * `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+     */
+    attribution?: boolean;
 }
 
 /** The record's inputs as the program gives them. */
@@ -30,7 +36,7 @@ type RecordInputArgs = { [K in keyof RecordArgs]: pulumi.Input<RecordArgs[K]> };
 /** What the program derives from the listing it read and the access recorded. */
 interface RecordViews {
     readonly access: AccessText;
-    readonly permissions: CheckpointPermission[];
+    readonly permissions: ListedPermission[];
     readonly projectIds: string[];
     readonly permissionCount: number;
     readonly revoking: AccessByProject;
@@ -54,12 +60,13 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
      * one leaves the program, the record leaves out the access that the same `up` revokes.
      */
     constructor(name: string, args: CheckpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
-        const listing = getCheckpointPermissionsOutput({ checkpoint: args.checkpoint }, { parent: opts?.parent, dependsOn: opts?.dependsOn });
+        const attribution = args.attribution === true;
+        const listing = getCheckpointPermissionsOutput({ checkpoint: args.checkpoint, ...(attribution ? { attribution } : {}) }, { parent: opts?.parent, dependsOn: opts?.dependsOn });
         // Only what the provider needs: the SDK pays for every property of every resource, in every preview.
         const inputs: RecordInputArgs = {
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
-            access: listing.apply((l) => encodeAccess(accessByProject(l.permissions))),
+            access: listing.apply((l) => accessTextOf(l.permissions)),
             ...(opts?.dependsOn === undefined ? {} : { managedProjects: projectsManagedBy(opts.dependsOn, args.checkpoint) }),
         };
         super(checkpointPermissionsProvider, name, inputs, opts, "openai", "CheckpointPermissions");
@@ -80,7 +87,7 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
     }
 
     /** Every permission, sorted by project id: the listing this program run read. */
-    get permissions(): pulumi.Output<CheckpointPermission[]> {
+    get permissions(): pulumi.Output<ListedPermission[]> {
         return this.#recordViews().permissions;
     }
 
@@ -115,24 +122,31 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
 
 /**
  * The listing's views, as the record holds it: when the engine hands back the access text the provider recorded
- * (an `up` that revokes), each project's permission that the text holds; the rest of the listing is what the `up`
- * revokes. No text (`null`), or none readable, is the whole listing.
+ * (during a preview, or an `up` that revokes), that text, and each project's permission it holds; the rest of the
+ * listing is what the `up` revokes. No text (`null`), or none readable, is the whole listing.
  */
-function viewsOf(recorded: unknown, listing: readonly CheckpointPermission[]): RecordViews {
-    const held = accessOfText(recorded);
-    const permissions: CheckpointPermission[] = [];
+function viewsOf(recorded: unknown, listing: readonly ListedPermission[]): RecordViews {
+    const held = typeof recorded === "string" ? accessOfText(recorded) : undefined;
+    const permissions: ListedPermission[] = [];
     const revoking: AccessByProject = {};
     for (const permission of permissionsByProject(listing)) {
         if (held === undefined || held[permission.projectId] === permission.id) permissions.push(permission);
         else revoking[permission.projectId] = permission.id;
     }
     return {
-        access: encodeAccess(accessByProject(permissions)),
+        // The provider's text keeps a grantor whose event aged out of the audit log; the listing's would not.
+        access: held === undefined ? accessTextOf(permissions) : String(recorded),
         permissions,
         projectIds: permissions.map((p) => p.projectId),
         permissionCount: permissions.length,
         revoking,
     };
+}
+
+/** The access text of a listing: each project's permission, and who granted it when the listing says. */
+function accessTextOf(permissions: readonly ListedPermission[]): AccessText {
+    const attributed = permissions.filter((p): p is AttributedPermission => p.grantedBy !== undefined);
+    return encodeAccess(accessByProject(permissions), attributed.length === 0 ? {} : grantorsByProject(attributed));
 }
 
 /** The projects that grants among `dependsOn` give access to on `checkpoint` (the provider's check sorts them). */

@@ -64,6 +64,12 @@ const recordInputs: Properties = {
             "The projects whose access grants of this stack manage (the grants' `projectId`). When one of those grants " +
             "is removed, its access leaves the record in the same `up` that revokes it.",
     },
+    attribution: {
+        type: "boolean",
+        description:
+            "Record who granted each project's access, from the organization's audit log: a line reads " +
+            "`proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.",
+    },
 };
 
 const permissionsResult: Properties = {
@@ -126,10 +132,11 @@ export function packageSchema(version: string) {
                         type: "string",
                         description:
                             "Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, " +
-                            "sorted by project. Text, because an object costs the engine per key; a preview shows the lines " +
-                            "added and removed, so it names the projects.",
+                            "sorted by project, with `attribution` followed by ` by ` and who granted it. Text, because an " +
+                            "object costs the engine per key; a preview shows the lines added and removed, so it names the projects.",
                     },
                     managedProjects: { ...recordInputs["managedProjects"], description: "The projects whose access grants of this stack manage." },
+                    attribution: recordInputs["attribution"],
                 },
                 required: ["checkpoint", "access"],
             },

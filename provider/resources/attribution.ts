@@ -14,7 +14,8 @@
 import type { CheckpointPermissionsClient } from "../client";
 import { AuditLogDisabledError } from "../client/errors";
 import type { AuditLogActor, AuditLogEvent } from "../api/types";
-import type { CheckpointPermission } from "./types";
+import { permissionsByProject } from "./listing";
+import type { CheckpointPermission, GrantorsByProject } from "./types";
 
 /** How a permission was granted. */
 export type GrantorKind = "dashboard" | "user-key" | "service-account-key" | "unknown";
@@ -162,4 +163,36 @@ function given<T extends Record<string, string | null | undefined>>(fields: T): 
         if (value !== null && value !== undefined) present[key] = value;
     }
     return present;
+}
+
+/** What a record's access text says of an unknown grantor. */
+export const UNKNOWN_GRANTOR = "unknown";
+
+/**
+ * How a record's access text names a grantor: who (an email, else a user's or a service account's id), then how.
+ * Never the IP address: state keeps identities, reads give the rest.
+ */
+export function grantorLabel(grantor: Grantor): string {
+    const user = grantor.email ?? grantor.userId;
+    switch (grantor.kind) {
+        case "dashboard":
+            return `${user ?? "a user"} (dashboard)`;
+        case "user-key":
+            return `${user ?? "a user"} (key${grantor.apiKeyId ? ` ${grantor.apiKeyId}` : ""})`;
+        case "service-account-key":
+            return `${grantor.serviceAccountId ?? "a service account"} (service account key${grantor.apiKeyId ? ` ${grantor.apiKeyId}` : ""})`;
+        case "unknown":
+            return UNKNOWN_GRANTOR;
+    }
+}
+
+/** Who a label names: the email or id that a policy's allowed grantors list (`mallory@acme.com (dashboard)` → `mallory@acme.com`). */
+export function grantorIdentity(label: string): string {
+    const how = label.indexOf(" (");
+    return how === -1 ? label : label.slice(0, how);
+}
+
+/** Each project's grantor, as a record's access text names it (the permission each project holds: ./listing.ts). */
+export function grantorsByProject(permissions: Iterable<AttributedPermission>): GrantorsByProject {
+    return Object.fromEntries(permissionsByProject(permissions).map((permission) => [permission.projectId, grantorLabel(permission.grantedBy)]));
 }

@@ -10,11 +10,12 @@
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
-import { accessOfText, decodeAccess, digestAccess, encodeAccess } from "./access-text";
+import { accessOfText, decodeAccess, decodeRecordedAccess, digestAccess, encodeAccess } from "./access-text";
+import { attributionOf, grantorsByProject, UNKNOWN_GRANTOR } from "./attribution";
 import { checkFailures, type CheckFailure, type CheckResult } from "./check";
 import { accessByProject, compare } from "./listing";
 import type { ResourceOperations, Unchecked } from "./operations";
-import type { AccessByProject, AccessText } from "./types";
+import type { AccessByProject, AccessText, CheckpointPermission } from "./types";
 import { isUnknown, UNKNOWN_STRING } from "./unknowns";
 
 // The record's shapes on both surfaces (the dynamic provider adds `__provider`): what its operations take and give,
@@ -34,6 +35,12 @@ export interface RecordArgs {
      * Node.js SDK pays for every property a program sends).
      */
     managedProjects?: string[];
+    /**
+     * Name who granted each project's access in the access text, from the organization's audit log
+     * (./attribution.ts). The plugin's record reads the log in its check; the dynamic resource's program writes the
+     * names into the text itself, and sends no flag.
+     */
+    attribution?: boolean;
 }
 
 /** A record's inputs after its check. The engine diffs these, so they are what a preview shows. */
@@ -45,6 +52,8 @@ export interface RecordInputs {
      * only from a record just imported, which has none recorded: it takes the program's without a change.
      */
     managedProjects?: string[];
+    /** As given: the check reads the access text with who granted it. */
+    attribution?: boolean;
     /**
      * The access that this `up` revokes and that the listing, read before Pulumi deletes anything, still showed:
      * projects whose grant left the stack since the last `up`. Left out of `access`, so the stack converges in one
@@ -84,11 +93,13 @@ export function recordOperations(form: RecordOutputsForm): ResourceOperations<Re
         },
         async read(known, client) {
             const checkpoint = checkCheckpoint(known.checkpoint, "checkpoint");
-            const access = await liveAccess(await client(), checkpoint);
-            if (access === undefined) return undefined;
+            const attribution = known.attribution === true;
+            const live = await liveAccess(await client(), checkpoint, attribution);
+            if (live === undefined) return undefined;
+            const access = typeof known.access === "string" ? keepRecordedGrantors(known.access, live) : live;
             // An import has no state to keep managed projects from: the program's are taken without a change (diff).
             const managed = isKnownList(known.managedProjects) ? { managedProjects: known.managedProjects } : {};
-            const inputs: RecordInputs = { checkpoint, access, ...managed, revoking: {} };
+            const inputs: RecordInputs = { checkpoint, access, ...managed, ...(attribution ? { attribution } : {}), revoking: {} };
             return { inputs, outputs: outputsOf(inputs) };
         },
         async update(_olds, news) {
@@ -109,10 +120,11 @@ export function recordOperations(form: RecordOutputsForm): ResourceOperations<Re
  * What is not known yet (preview) is checked when it is; a listing that depends on it is not known either.
  */
 async function checkRecord(olds: Unchecked<RecordInputs>, args: Unchecked<RecordArgs>, client: () => Promise<CheckpointPermissionsClient>): Promise<CheckResult<RecordInputs>> {
-    const given = { checkpoint: args.checkpoint, access: args.access, managedProjects: args.managedProjects };
+    const given = { checkpoint: args.checkpoint, access: args.access, managedProjects: args.managedProjects, attribution: args.attribution };
     const failures: CheckFailure[] = checkFailures(given, [
         ["checkpoint", checkCheckpoint],
         ["managedProjects", checkProjectList],
+        ["attribution", checkFlag],
         ...(given.access === undefined ? [] : ([["access", checkAccess]] as const)),
     ]).failures;
     if (failures.length > 0) return { inputs: given, failures };
@@ -120,12 +132,17 @@ async function checkRecord(olds: Unchecked<RecordInputs>, args: Unchecked<Record
     const managedProjects = given.managedProjects ?? [];
     const known = typeof checkpoint === "string" && !isUnknown(checkpoint) && isKnownList(managedProjects);
     if (given.access === undefined && !known) return { inputs: { ...given, access: UNKNOWN_STRING, revoking: {} }, failures };
-    const access = given.access ?? (await liveAccess(await client(), String(checkpoint)));
-    if (access === undefined) return { inputs: given, failures: [{ property: "checkpoint", reason: `${String(checkpoint)} was not found with this provider's key` }] };
-    const news = { checkpoint, access, managedProjects: isKnownList(managedProjects) ? [...new Set(managedProjects)].sort(compare) : managedProjects };
+    const listed: unknown = given.access ?? (await liveAccess(await client(), String(checkpoint), given.attribution === true));
+    if (listed === undefined) return { inputs: given, failures: [{ property: "checkpoint", reason: `${String(checkpoint)} was not found with this provider's key` }] };
+    const sorted = isKnownList(managedProjects) ? [...new Set(managedProjects)].sort(compare) : managedProjects;
+    const flag = given.attribution === true ? { attribution: true } : {};
+    // A listing not known yet (the dynamic resource's, in a preview) is recorded as it is.
+    if (typeof listed !== "string" || isUnknown(listed)) return { inputs: { checkpoint, access: listed, managedProjects: sorted, ...flag, revoking: {} }, failures };
+    // Unknown (an event that aged out of the log) never replaces a grantor recorded before: that would be false drift.
+    const access = typeof olds.access === "string" && olds.checkpoint === checkpoint ? keepRecordedGrantors(olds.access, listed) : listed;
+    const news = { checkpoint, access, managedProjects: sorted, ...flag };
     const revoking = revokedBy(olds, news);
-    const recorded = Object.keys(revoking).length === 0 ? news.access : encodeAccess(withoutProjects(decodeAccess(news.access), revoking));
-    return { inputs: { ...news, access: recorded, revoking }, failures };
+    return { inputs: { ...news, access: withoutRevoked(access, revoking), revoking }, failures };
 }
 
 /**
@@ -148,20 +165,51 @@ function recordedText(olds: Unchecked<RecordOutputs>, access: string): boolean {
 
 /** The outputs to keep for the inputs recorded (create, update and refresh alike). */
 function recordOutputs(inputs: RecordInputs, form: RecordOutputsForm): RecordOutputs {
-    const { checkpoint, access, managedProjects, revoking } = inputs;
-    if (form === "text") return { checkpoint, access, managedProjects, revoking };
+    const { checkpoint, access, managedProjects, attribution, revoking } = inputs;
+    const flag = attribution === undefined ? {} : { attribution };
+    if (form === "text") return { checkpoint, access, managedProjects, ...flag, revoking };
     const text = Object.keys(revoking).length > 0 ? access : null;
-    return { checkpoint, accessDigest: digestAccess(access), access: text, managedProjects, revoking };
+    return { checkpoint, accessDigest: digestAccess(access), access: text, managedProjects, ...flag, revoking };
 }
 
-/** The checkpoint's access as it is live, as text; `undefined` when the checkpoint is gone (or not visible). */
-async function liveAccess(client: CheckpointPermissionsClient, checkpoint: string): Promise<string | undefined> {
+/**
+ * The checkpoint's access as it is live, as text, with who granted it if `attribution`; `undefined` when the
+ * checkpoint is gone (or not visible).
+ */
+async function liveAccess(client: CheckpointPermissionsClient, checkpoint: string, attribution: boolean): Promise<string | undefined> {
+    let permissions: CheckpointPermission[];
     try {
-        return encodeAccess(accessByProject((await client.permissions.listAll(checkpoint)).permissions));
+        ({ permissions } = await client.permissions.listAll(checkpoint));
     } catch (error) {
         if (error instanceof NotFoundError) return undefined;
         throw error;
     }
+    if (!attribution) return encodeAccess(accessByProject(permissions));
+    const attributed = await attributionOf(client).attribute(permissions);
+    return encodeAccess(accessByProject(attributed), grantorsByProject(attributed));
+}
+
+/** `access`, each project's grantor `unknown` in it replaced by the one `recorded` names for the same permission. */
+export function keepRecordedGrantors(recorded: AccessText, access: AccessText): AccessText {
+    const before = accessOfRecordedText(recorded);
+    const now = decodeRecordedAccess(access);
+    if (before === undefined || !Object.values(now.grantors).includes(UNKNOWN_GRANTOR)) return access;
+    let kept = false;
+    for (const [projectId, grantor] of Object.entries(now.grantors)) {
+        const earlier = before.grantors[projectId];
+        if (grantor !== UNKNOWN_GRANTOR || earlier === undefined || earlier === UNKNOWN_GRANTOR) continue;
+        if (before.access[projectId] !== now.access[projectId]) continue;
+        now.grantors[projectId] = earlier;
+        kept = true;
+    }
+    return kept ? encodeAccess(now.access, now.grantors) : access;
+}
+
+/** `access` less the projects this `up` revokes, their grantors kept for the rest. */
+function withoutRevoked(access: AccessText, revoking: AccessByProject): AccessText {
+    if (Object.keys(revoking).length === 0) return access;
+    const recorded = decodeRecordedAccess(access);
+    return encodeAccess(withoutProjects(recorded.access, revoking), recorded.grantors);
 }
 
 /** The access of `news` that grants managed at the last `up` and no longer do: what this `up` revokes. */
@@ -179,6 +227,16 @@ function revokedBy(olds: Unchecked<RecordInputs>, news: Unchecked<RecordInputs>)
         if (permissionId !== undefined && permissionId === recorded[projectId]) revoking[projectId] = permissionId;
     }
     return revoking;
+}
+
+/** The access and grantors of a text, or `undefined` if it is not one (olds from state are not checked). */
+function accessOfRecordedText(text: string): ReturnType<typeof decodeRecordedAccess> | undefined {
+    try {
+        return decodeRecordedAccess(text);
+    } catch (error) {
+        if (error instanceof InvalidArgumentError) return undefined;
+        throw error;
+    }
 }
 
 function withoutProjects(access: AccessByProject, projects: AccessByProject): AccessByProject {
@@ -207,6 +265,11 @@ function checkAccess(value: unknown, argument: string): void {
 
 /** An id that `checkProjectId` and `checkPermissionId` accept, by construction: letters, digits, `-` and `_`, at most 64. */
 const WELL_FORMED_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_ID_LENGTH - 1}}$`);
+
+/** `attribution`: a flag. */
+function checkFlag(value: unknown, argument: string): void {
+    if (value !== undefined && typeof value !== "boolean") throw new InvalidArgumentError(argument, value, "must be true or false");
+}
 
 /** `managedProjects`: a list of project ids (an item not known yet is checked when it is). */
 function checkProjectList(value: unknown, argument: string): void {

@@ -15,6 +15,12 @@ export type { CheckpointPermission };
 export type AccessByProject = Record<string, string>;
 
 /**
+ * Who granted each project's access, as a record's access text names them (`mallory@acme.com (dashboard)`;
+ * ./attribution.ts `grantorLabel`), by project: only with attribution.
+ */
+export type GrantorsByProject = Record<string, string>;
+
+/**
  * `AccessByProject` as a record keeps it: text, one `project permission` line per project, sorted
  * (./access-text.ts, which says why). The engine's preview shows a change of it as the lines added and removed.
  */

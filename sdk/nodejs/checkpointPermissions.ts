@@ -45,9 +45,13 @@ export class CheckpointPermissions extends pulumi.CustomResource {
     }
 
     /**
-     * Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
+     * Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project, with `attribution` followed by `by` and who granted it. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
      */
     declare public /*out*/ readonly access: pulumi.Output<string>;
+    /**
+     * Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+     */
+    declare public readonly attribution: pulumi.Output<boolean | undefined>;
     /**
      * The fine-tuned model checkpoint whose permissions to record.
      */
@@ -71,11 +75,13 @@ export class CheckpointPermissions extends pulumi.CustomResource {
             if (args?.checkpoint === undefined && !opts.urn) {
                 throw new Error("Missing required property 'checkpoint'");
             }
+            resourceInputs["attribution"] = args?.attribution;
             resourceInputs["checkpoint"] = args?.checkpoint;
             resourceInputs["managedProjects"] = args?.managedProjects;
             resourceInputs["access"] = undefined /*out*/;
         } else {
             resourceInputs["access"] = undefined /*out*/;
+            resourceInputs["attribution"] = undefined /*out*/;
             resourceInputs["checkpoint"] = undefined /*out*/;
             resourceInputs["managedProjects"] = undefined /*out*/;
         }
@@ -88,6 +94,10 @@ export class CheckpointPermissions extends pulumi.CustomResource {
  * The set of arguments for constructing a CheckpointPermissions resource.
  */
 export interface CheckpointPermissionsArgs {
+    /**
+     * Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+     */
+    attribution?: pulumi.Input<boolean | undefined>;
     /**
      * The fine-tuned model checkpoint whose permissions to record.
      */

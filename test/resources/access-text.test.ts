@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { InvalidArgumentError } from "../../provider/client/errors";
-import { accessOfText, decodeAccess, encodeAccess } from "../../provider/resources/access-text";
+import { accessOfText, decodeAccess, decodeRecordedAccess, encodeAccess } from "../../provider/resources/access-text";
 
 /**
  * What the engine's display makes of a text that spans lines: it decodes JSON, then YAML, and shows a mapping or a
@@ -71,5 +71,20 @@ describe("access text", () => {
         const text = encodeAccess({ proj_a: "cp_1", proj_b: "cp_2", proj_c: "cp_3" });
         expect(() => decodeAccess(text, "access", 2)).toThrow(/access: must list at most 2 projects/);
         expect(decodeAccess(text, "access", 3)).toHaveProperty("proj_c", "cp_3");
+    });
+});
+
+describe("grantors in the access text", () => {
+    it("writes each project's grantor after ` by `, and reads it back, ids quoted or not", () => {
+        const text = encodeAccess({ proj_a: "cp_a", "proj b": "cp_b" }, { proj_a: "mallory@acme.com (dashboard)", "proj b": "unknown" });
+        expect(text).toBe(`"proj b" cp_b by unknown\nproj_a cp_a by mallory@acme.com (dashboard)\n`);
+        expect(decodeRecordedAccess(text)).toEqual({ access: { proj_a: "cp_a", "proj b": "cp_b" }, grantors: { proj_a: "mallory@acme.com (dashboard)", "proj b": "unknown" } });
+        expect(decodeAccess(text)).toEqual({ proj_a: "cp_a", "proj b": "cp_b" });
+    });
+
+    it("keeps a grantor on its line, and refuses a line with something else after the permission", () => {
+        expect(encodeAccess({ proj_a: "cp_a" }, { proj_a: "evil\nproj_x cp_x" })).toBe("proj_a cp_a by evil proj_x cp_x\n");
+        expect(() => decodeAccess("proj_a cp_a from mallory\n")).toThrow(/access line 1: must be `project permission`, then ` by ` and who granted it/);
+        expect(() => decodeAccess("proj_a cp_a by \n")).toThrow(/access line 1/);
     });
 });

@@ -179,3 +179,32 @@ describe("read: refresh and import", () => {
         expect(emulator.requests).toHaveLength(0);
     });
 });
+
+describe("attribution", () => {
+    const MALLORY = { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } };
+
+    it("names who granted each project's access in the text it reads live, never the IP address", async () => {
+        emulator.grant(CHECKPOINT, "proj_intruder", { actor: MALLORY });
+        const { inputs } = await plugin.check({}, { checkpoint: CHECKPOINT, attribution: true }, client);
+        const intruder = emulator.permissions(CHECKPOINT).find((p) => p.project_id === "proj_intruder")!;
+        expect(inputs).toMatchObject({
+            attribution: true,
+            access: `proj_existing ${EXISTING} by unknown\nproj_intruder ${intruder.id} by mallory@acme.com (dashboard)\n`,
+        });
+        expect(String(inputs.access)).not.toContain("203.0.113.7");
+    });
+
+    it("keeps a grantor recorded before when the audit log no longer names it, so no false drift appears", async () => {
+        const olds = { ...record({}), access: `proj_a cp_a by mallory@acme.com (dashboard)\nproj_b cp_b by unknown\n` };
+        const aged = `proj_a cp_a by unknown\nproj_b cp_b by unknown\n`;
+        expect((await check(olds, { ...record({}), access: aged })).access).toBe(olds.access);
+        // A new permission of the same project is another grant: its grantor is what the log says now.
+        expect((await check(olds, { ...record({}), access: `proj_a cp_a2 by unknown\n` })).access).toBe(`proj_a cp_a2 by unknown\n`);
+    });
+
+    it("keeps the grantors of what stays when an up revokes a managed project's access", async () => {
+        const olds = { ...record({}, ["proj_c"]), access: `proj_a cp_a by svc_ci (service account key key_ci)\nproj_c cp_c by unknown\n` };
+        const checked = await check(olds, { ...record({}), access: olds.access });
+        expect(checked).toMatchObject({ access: `proj_a cp_a by svc_ci (service account key key_ci)\n`, revoking: { proj_c: "cp_c" } });
+    });
+});

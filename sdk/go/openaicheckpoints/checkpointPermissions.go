@@ -16,8 +16,10 @@ import (
 type CheckpointPermissions struct {
 	pulumi.CustomResourceState
 
-	// Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
+	// Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project, with `attribution` followed by `by` and who granted it. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
 	Access pulumi.StringOutput `pulumi:"access"`
+	// Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+	Attribution pulumi.BoolPtrOutput `pulumi:"attribution"`
 	// The fine-tuned model checkpoint whose permissions to record.
 	Checkpoint pulumi.StringOutput `pulumi:"checkpoint"`
 	// The projects whose access grants of this stack manage.
@@ -73,6 +75,8 @@ func CheckpointPermissionsExists(ctx *pulumi.Context,
 }
 
 type checkpointPermissionsArgs struct {
+	// Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+	Attribution *bool `pulumi:"attribution"`
 	// The fine-tuned model checkpoint whose permissions to record.
 	Checkpoint string `pulumi:"checkpoint"`
 	// The projects whose access grants of this stack manage (the grants' `projectId`). When one of those grants is removed, its access leaves the record in the same `up` that revokes it.
@@ -81,6 +85,8 @@ type checkpointPermissionsArgs struct {
 
 // The set of arguments for constructing a CheckpointPermissions resource.
 type CheckpointPermissionsArgs struct {
+	// Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+	Attribution pulumi.BoolPtrInput
 	// The fine-tuned model checkpoint whose permissions to record.
 	Checkpoint pulumi.StringInput
 	// The projects whose access grants of this stack manage (the grants' `projectId`). When one of those grants is removed, its access leaves the record in the same `up` that revokes it.
@@ -124,9 +130,14 @@ func (o CheckpointPermissionsOutput) ToCheckpointPermissionsOutputWithContext(ct
 	return o
 }
 
-// Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
+// Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project, with `attribution` followed by `by` and who granted it. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
 func (o CheckpointPermissionsOutput) Access() pulumi.StringOutput {
 	return o.ApplyT(func(v *CheckpointPermissions) pulumi.StringOutput { return v.Access }).(pulumi.StringOutput)
+}
+
+// Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+func (o CheckpointPermissionsOutput) Attribution() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *CheckpointPermissions) pulumi.BoolPtrOutput { return v.Attribution }).(pulumi.BoolPtrOutput)
 }
 
 // The fine-tuned model checkpoint whose permissions to record.

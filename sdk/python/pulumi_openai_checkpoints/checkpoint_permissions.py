@@ -20,14 +20,18 @@ __all__ = ['CheckpointPermissionsArgs', 'CheckpointPermissions']
 class CheckpointPermissionsArgs:
     def __init__(__self__, *,
                  checkpoint: pulumi.Input[_builtins.str],
+                 attribution: pulumi.Input[Optional[_builtins.bool]] = None,
                  managed_projects: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         The set of arguments for constructing a CheckpointPermissions resource.
 
         :param pulumi.Input[_builtins.str] checkpoint: The fine-tuned model checkpoint whose permissions to record.
+        :param pulumi.Input[_builtins.bool] attribution: Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] managed_projects: The projects whose access grants of this stack manage (the grants' `projectId`). When one of those grants is removed, its access leaves the record in the same `up` that revokes it.
         """
         pulumi.set(__self__, "checkpoint", checkpoint)
+        if attribution is not None:
+            pulumi.set(__self__, "attribution", attribution)
         if managed_projects is not None:
             pulumi.set(__self__, "managed_projects", managed_projects)
 
@@ -42,6 +46,18 @@ class CheckpointPermissionsArgs:
     @checkpoint.setter
     def checkpoint(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "checkpoint", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def attribution(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+        """
+        return pulumi.get(self, "attribution")
+
+    @attribution.setter
+    def attribution(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "attribution", value)
 
     @_builtins.property
     @pulumi.getter(name="managedProjects")
@@ -62,6 +78,7 @@ class CheckpointPermissions(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 attribution: pulumi.Input[Optional[_builtins.bool]] = None,
                  checkpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  managed_projects: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
@@ -70,6 +87,7 @@ class CheckpointPermissions(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.bool] attribution: Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
         :param pulumi.Input[_builtins.str] checkpoint: The fine-tuned model checkpoint whose permissions to record.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] managed_projects: The projects whose access grants of this stack manage (the grants' `projectId`). When one of those grants is removed, its access leaves the record in the same `up` that revokes it.
         """
@@ -97,6 +115,7 @@ class CheckpointPermissions(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 attribution: pulumi.Input[Optional[_builtins.bool]] = None,
                  checkpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  managed_projects: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
@@ -108,6 +127,7 @@ class CheckpointPermissions(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = CheckpointPermissionsArgs.__new__(CheckpointPermissionsArgs)
 
+            __props__.__dict__["attribution"] = attribution
             if checkpoint is None and not opts.urn:
                 raise TypeError("Missing required property 'checkpoint'")
             __props__.__dict__["checkpoint"] = checkpoint
@@ -136,6 +156,7 @@ class CheckpointPermissions(pulumi.CustomResource):
         __props__ = CheckpointPermissionsArgs.__new__(CheckpointPermissionsArgs)
 
         __props__.__dict__["access"] = None
+        __props__.__dict__["attribution"] = None
         __props__.__dict__["checkpoint"] = None
         __props__.__dict__["managed_projects"] = None
         return CheckpointPermissions(resource_name, opts=opts, __props__=__props__)
@@ -150,9 +171,17 @@ class CheckpointPermissions(pulumi.CustomResource):
     @pulumi.getter
     def access(self) -> pulumi.Output[_builtins.str]:
         """
-        Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
+        Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted by project, with `attribution` followed by `by` and who granted it. Text, because an object costs the engine per key; a preview shows the lines added and removed, so it names the projects.
         """
         return pulumi.get(self, "access")
+
+    @_builtins.property
+    @pulumi.getter
+    def attribution(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Record who granted each project's access, from the organization's audit log: a line reads `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
+        """
+        return pulumi.get(self, "attribution")
 
     @_builtins.property
     @pulumi.getter
