@@ -29,6 +29,7 @@ import {
     forbiddenProjects,
     missingProjects,
     projectsWithAccess,
+    unapprovedGrantors,
     unexpectedProjects,
     unmanagedPermissions,
 } from "./rules";
@@ -40,6 +41,7 @@ export const policyNames = {
     maxProjects: "checkpoint-max-projects",
     requiredProjects: "checkpoint-required-projects",
     noUnmanagedAccess: "checkpoint-no-unmanaged-access",
+    allowedGrantors: "checkpoint-allowed-grantors",
 } as const;
 
 /** Options every factory takes: the enforcement level when the pack's config does not set one. */
@@ -109,6 +111,19 @@ const requiredProjectsConfig = policyConfig(policyNames.requiredProjects, {
 });
 /** `checkpoint-required-projects`: `requiredProjects`. */
 export interface RequiredProjectsConfig extends ReturnType<typeof requiredProjectsConfig.read> {}
+
+const allowedGrantorsConfig = policyConfig(policyNames.allowedGrantors, {
+    allowedGrantors: z
+        .array(z.string().min(1))
+        .default([])
+        .describe("Who may grant access (emails, or user or service account ids), e.g. the CI pipeline's service account. Empty: not checked."),
+    allowUnknown: z
+        .boolean()
+        .default(false)
+        .describe("Let access that the audit log cannot attribute pass (granted before audit logging was on, or logged too long ago)."),
+});
+/** `checkpoint-allowed-grantors`: `allowedGrantors`, and `allowUnknown`. */
+export interface AllowedGrantorsConfig extends ReturnType<typeof allowedGrantorsConfig.read> {}
 
 /** The accesses a resource under validation describes; not applicable for other types and unknown values. */
 function accessUnderValidation(args: ResourceValidationArgs): ProjectAccess[] {
@@ -261,7 +276,36 @@ export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): Resour
     };
 }
 
-/** All five policies with their defaults: what the repository's policy pack serves. */
+/**
+ * `checkpoint-allowed-grantors`: every project's access to a recorded checkpoint was granted by someone on the list,
+ * by the record's attribution (its `attribution` option): the control "every share goes through the pipeline". A
+ * record without attribution is not checked.
+ */
+export function checkpointAllowedGrantors(options: PolicyOptions & Partial<AllowedGrantorsConfig> = {}): ResourceValidationPolicy {
+    const name = policyNames.allowedGrantors;
+    return {
+        name,
+        description: "Only allowed grantors may have shared a fine-tuned checkpoint.",
+        enforcementLevel: options.enforcementLevel ?? "mandatory",
+        configSchema: allowedGrantorsConfig.jsonSchema(options),
+        validateResource: (args, reportViolation) => {
+            const { allowedGrantors, allowUnknown } = allowedGrantorsConfig.read(options, args);
+            if (allowedGrantors.length === 0) return args.notApplicable("no allowed grantors configured");
+            const record = recordUnderValidation(args);
+            if (record.accesses.length > 0 && record.accesses.every((access) => access.grantedBy === undefined)) {
+                return args.notApplicable("the record does not attribute its access (give it attribution: true)");
+            }
+            for (const access of unapprovedGrantors(record.accesses, allowedGrantors, allowUnknown)) {
+                reportViolation(
+                    `Checkpoint ${access.checkpoint}: ${describeAccess(access)} was granted by ${access.grantedBy}, ` +
+                        `not an allowed grantor (allowed: ${allowedGrantors.join(", ")}).`,
+                );
+            }
+        },
+    };
+}
+
+/** All six policies with their defaults: what the repository's policy pack serves. */
 export function checkpointPolicies(): ResourceValidationPolicy[] {
     return [
         checkpointAllowedProjects(),
@@ -269,5 +313,6 @@ export function checkpointPolicies(): ResourceValidationPolicy[] {
         checkpointMaxProjects(),
         checkpointRequiredProjects(),
         checkpointNoUnmanagedAccess(),
+        checkpointAllowedGrantors(),
     ];
 }

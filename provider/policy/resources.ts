@@ -14,7 +14,7 @@
  */
 import { UnknownValueError } from "@pulumi/policy";
 import { z } from "zod";
-import { accessOfText } from "../resources/access-text";
+import { recordedAccessOfText } from "../resources/access-text";
 import { compare } from "../resources/listing";
 import {
     checkpointPermissionGrantType,
@@ -62,6 +62,11 @@ export interface ProjectAccess {
     readonly projectId: string;
     /** The permission id, `cp_…`: a record's always; a grant's once it exists (not in `validateResource`, whose props are inputs). */
     readonly permissionId?: string;
+    /**
+     * Who granted it, as a record with attribution names them (`mallory@acme.com (dashboard)`, `unknown`); absent
+     * without attribution, and for a grant (the stack grants it).
+     */
+    readonly grantedBy?: string;
 }
 
 /** A checkpoint's access, as a `CheckpointPermissions` resource recorded it. */
@@ -133,11 +138,11 @@ function knownProps(resource: PolicyResourceLike, keys: readonly string[]): Reco
 
 const nonEmpty = z.string().min(1);
 
-/** A record's access text (../resources/access-text.ts), read as each project with its permission id. */
+/** A record's access text (../resources/access-text.ts), read as each project with its permission id and grantor. */
 const AccessText = z.string().transform((text, context) => {
-    const access = accessOfText(text);
-    if (access === undefined) context.addIssue({ code: "custom", message: "not access text" });
-    return access ?? z.NEVER;
+    const recorded = recordedAccessOfText(text);
+    if (recorded === undefined) context.addIssue({ code: "custom", message: "not access text" });
+    return recorded ?? z.NEVER;
 });
 
 /** A record as its inputs hold it (`validateResource` is given the inputs). */
@@ -159,10 +164,14 @@ export function recordOf(resource: PolicyResourceLike): CheckpointRecord | undef
     const known = knownProps(resource, Object.keys(RecordProps.shape));
     const parsed = RecordProps.safeParse(known);
     if (!parsed.success) return undefined;
-    const { checkpoint, access } = parsed.data;
+    const { checkpoint, access: recorded } = parsed.data;
+    const { access, grantors } = recorded;
     const accesses = Object.keys(access)
         .sort(compare)
-        .map((projectId) => ({ checkpoint, projectId, permissionId: access[projectId]! }));
+        .map((projectId): ProjectAccess => {
+            const grantedBy = grantors[projectId];
+            return { checkpoint, projectId, permissionId: access[projectId]!, ...(grantedBy === undefined ? {} : { grantedBy }) };
+        });
     // A managed project still unknown (a grant's, during preview) leaves the list not known: `knownProps` left it out.
     const managedUnknown = Object.prototype.hasOwnProperty.call(resource.props, "managedProjects") && !("managedProjects" in known);
     const managed = ManagedProjects.safeParse(known["managedProjects"]);

@@ -2,6 +2,7 @@
  * The rules the policies apply, as pure functions over plain values, so users can build their own policies from
  * them and the tests can check them without any policy machinery.
  */
+import { grantorIdentity, UNKNOWN_GRANTOR } from "../resources/attribution";
 import { compare } from "../resources/listing";
 import type { CheckpointRecord, ProjectAccess } from "./resources";
 
@@ -42,11 +43,28 @@ export function allowedProjectsFor(
     return config.allowedProjects.length > 0 ? config.allowedProjects : undefined;
 }
 
-/** A short description of an access for violation messages: names the project and the permission when known. */
+/**
+ * A short description of an access for violation messages: names the project, the permission when known, and who
+ * granted it when the record says.
+ */
 export function describeAccess(access: ProjectAccess): string {
-    return access.permissionId === undefined
-        ? `project ${access.projectId} (granted by this stack)`
-        : `project ${access.projectId} (permission ${access.permissionId})`;
+    if (access.permissionId === undefined) return `project ${access.projectId} (granted by this stack)`;
+    const grantor = access.grantedBy === undefined ? "" : `, granted by ${access.grantedBy}`;
+    return `project ${access.projectId} (permission ${access.permissionId}${grantor})`;
+}
+
+/**
+ * The accesses granted by someone `allowed` does not list (by email, or user or service account id:
+ * `grantorIdentity`), an unknown grantor among them unless `allowUnknown`. Accesses that name no grantor (a record
+ * without attribution) are not judged.
+ */
+export function unapprovedGrantors<A extends ProjectAccess>(accesses: readonly A[], allowed: Iterable<string>, allowUnknown = false): A[] {
+    const allowedSet = new Set(allowed);
+    return accesses.filter(({ grantedBy }) => {
+        if (grantedBy === undefined) return false;
+        if (grantedBy === UNKNOWN_GRANTOR) return !allowUnknown;
+        return !allowedSet.has(grantorIdentity(grantedBy));
+    });
 }
 
 /**

@@ -108,8 +108,13 @@ export function digestAccess(text: AccessText): string {
 
 /** The access of a text, or `undefined` if it is not one: for readers that must not throw (policies, a program). */
 export function accessOfText(text: unknown): AccessByProject | undefined {
+    return recordedAccessOfText(text)?.access;
+}
+
+/** The access and grantors of a text, or `undefined` if it is not one: for readers that must not throw. */
+export function recordedAccessOfText(text: unknown): { access: AccessByProject; grantors: GrantorsByProject } | undefined {
     try {
-        return decodeAccess(text);
+        return decodeRecordedAccess(text);
     } catch (error) {
         if (error instanceof InvalidArgumentError) return undefined;
         throw error;

@@ -10,7 +10,7 @@
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
-import { accessOfText, decodeAccess, decodeRecordedAccess, digestAccess, encodeAccess } from "./access-text";
+import { accessOfText, decodeAccess, decodeRecordedAccess, digestAccess, encodeAccess, recordedAccessOfText } from "./access-text";
 import { attributionOf, grantorsByProject, UNKNOWN_GRANTOR } from "./attribution";
 import { checkFailures, type CheckFailure, type CheckResult } from "./check";
 import { accessByProject, compare } from "./listing";
@@ -191,7 +191,7 @@ async function liveAccess(client: CheckpointPermissionsClient, checkpoint: strin
 
 /** `access`, each project's grantor `unknown` in it replaced by the one `recorded` names for the same permission. */
 export function keepRecordedGrantors(recorded: AccessText, access: AccessText): AccessText {
-    const before = accessOfRecordedText(recorded);
+    const before = recordedAccessOfText(recorded);
     const now = decodeRecordedAccess(access);
     if (before === undefined || !Object.values(now.grantors).includes(UNKNOWN_GRANTOR)) return access;
     let kept = false;
@@ -227,16 +227,6 @@ function revokedBy(olds: Unchecked<RecordInputs>, news: Unchecked<RecordInputs>)
         if (permissionId !== undefined && permissionId === recorded[projectId]) revoking[projectId] = permissionId;
     }
     return revoking;
-}
-
-/** The access and grantors of a text, or `undefined` if it is not one (olds from state are not checked). */
-function accessOfRecordedText(text: string): ReturnType<typeof decodeRecordedAccess> | undefined {
-    try {
-        return decodeRecordedAccess(text);
-    } catch (error) {
-        if (error instanceof InvalidArgumentError) return undefined;
-        throw error;
-    }
 }
 
 function withoutProjects(access: AccessByProject, projects: AccessByProject): AccessByProject {

@@ -100,7 +100,7 @@ describe("the policy pack, served as the engine runs it", () => {
         pack?.kill();
     });
 
-    it("declares its five policies, their enforcement levels and config schemas", async () => {
+    it("declares its six policies, their enforcement levels and config schemas", async () => {
         const info = await unary<analyzer.AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
         expect(info.getName()).toBe("openai-checkpoint-permissions");
         const policies = info.getPoliciesList().map((p) => ({
@@ -114,6 +114,7 @@ describe("the policy pack, served as the engine runs it", () => {
             { name: "checkpoint-max-projects", enforcementLevel: ADVISORY, config: ["maxProjects"] },
             { name: "checkpoint-required-projects", enforcementLevel: ADVISORY, config: ["requiredProjects"] },
             { name: "checkpoint-no-unmanaged-access", enforcementLevel: ADVISORY, config: [] },
+            { name: "checkpoint-allowed-grantors", enforcementLevel: MANDATORY, config: ["allowUnknown", "allowedGrantors"] },
         ]);
     });
 

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
+import { encodeAccess } from "../../provider/resources/access-text";
 import {
+    checkpointAllowedGrantors,
     checkpointAllowedProjects,
     checkpointForbiddenProjects,
     checkpointMaxProjects,
@@ -319,13 +321,14 @@ describe("the policies together", () => {
         readFileSync(join(__dirname, "../../policy-pack/config.example.json"), "utf8"),
     ) as Record<string, unknown>;
 
-    it("are the five named policies with their default enforcement levels", () => {
+    it("are the six named policies with their default enforcement levels", () => {
         expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
             ["checkpoint-allowed-projects", "mandatory"],
             ["checkpoint-forbidden-projects", "mandatory"],
             ["checkpoint-max-projects", "advisory"],
             ["checkpoint-required-projects", "advisory"],
             ["checkpoint-no-unmanaged-access", "advisory"],
+            ["checkpoint-allowed-grantors", "mandatory"],
         ]);
     });
 
@@ -381,5 +384,35 @@ describe("the policies together", () => {
             ...configOf(policyNames.allowedProjects),
         });
         expect(allowed.messages).toEqual([expect.stringContaining("(allowed: proj_research)")]);
+    });
+});
+
+describe("checkpoint-allowed-grantors", () => {
+    const policy = checkpointAllowedGrantors();
+    const attributed = (grantors: Record<string, string>) =>
+        observation("attributed", {
+            ...recordA([]).props,
+            access: encodeAccess({ proj_a: "cp_1", proj_b: "cp_2" }, grantors),
+        });
+
+    it("fails access granted by someone not on the list, naming who granted it", async () => {
+        const record = attributed({ proj_a: "svc_ci (service account key key_ci)", proj_b: "mallory@acme.com (dashboard)" });
+        const outcome = await validateResource(policy, record, { allowedGrantors: ["svc_ci"] });
+        expect(outcome.messages).toEqual([
+            `Checkpoint ${checkpointA}: project proj_b (permission cp_2, granted by mallory@acme.com (dashboard)) was granted by ` +
+                "mallory@acme.com (dashboard), not an allowed grantor (allowed: svc_ci).",
+        ]);
+    });
+
+    it("fails a grantor the audit log cannot name, unless allowUnknown", async () => {
+        const record = attributed({ proj_a: "svc_ci (service account key key_ci)", proj_b: "unknown" });
+        expect((await validateResource(policy, record, { allowedGrantors: ["svc_ci"] })).messages).toEqual([expect.stringContaining("project proj_b")]);
+        expect((await validateResource(policy, record, { allowedGrantors: ["svc_ci"], allowUnknown: true })).violations).toEqual([]);
+    });
+
+    it("is not applicable without a list, or to a record without attribution", async () => {
+        const record = attributed({ proj_a: "mallory@acme.com (dashboard)", proj_b: "unknown" });
+        expect(await validateResource(policy, record)).toMatchObject({ violations: [], notApplicable: expect.stringMatching(/no allowed grantors/) });
+        expect(await validateResource(policy, recordA([]), { allowedGrantors: ["svc_ci"] })).toMatchObject({ notApplicable: expect.stringMatching(/attribution: true/) });
     });
 });
