@@ -20,7 +20,7 @@
  * CLI runs in a workspace (tools/engine/workspace.ts) that leaves the repository untouched.
  */
 import path from "node:path";
-import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
+import { startEmulator, type EmulatorOptions, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import { findEngine, sourceBuildBinDir, type Engine } from "../../tools/engine/engine";
 import { createWorkspace, type PulumiResult, type PulumiRunOptions, type Workspace } from "../../tools/engine/workspace";
 
@@ -44,6 +44,8 @@ export interface EngineStackOptions {
     readonly stackName?: string;
     /** The emulator's starting state. */
     readonly seed?: EmulatorSeed;
+    /** Who the emulator's admin key acts as, and whether its audit logging is on (default: a service account; on). */
+    readonly emulator?: Pick<EmulatorOptions, "adminKeyActor" | "auditLogging">;
     /** Stack config set before the test (plain values; use `setConfig(…, { secret: true })` for secrets). */
     readonly config?: Readonly<Record<string, string>>;
     /** Plugin directories to use instead of those the program's Pulumi.yaml names, by plugin name. */
@@ -102,7 +104,7 @@ export async function startEngineStack(options: EngineStackOptions): Promise<Eng
     const engine = await requireEngine();
     const programDir = options.programDir ?? path.join(FIXTURES_DIR, options.fixture);
     const shared = options.sharedWith;
-    const emulator = shared?.emulator ?? (await startEmulator({ host: "127.0.0.1", port: 0, ...(options.seed ? { seed: options.seed } : {}) }));
+    const emulator = shared?.emulator ?? (await startEmulator({ host: "127.0.0.1", port: 0, ...options.emulator, ...(options.seed ? { seed: options.seed } : {}) }));
     let workspace: Workspace | undefined;
     try {
         workspace = await createWorkspace({
