@@ -1,7 +1,7 @@
 /**
  * The stack a platform team runs: it records who may use each fine-tuned checkpoint (so a preview shows
  * access changed outside Pulumi, and CrossGuard policies can check it) and manages the grants listed in
- * config. With no `grants` it only reads.
+ * config. With no `grants` it only reads. With `attribution: true` each record also names who granted each access.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CheckpointPermissionGrant, CheckpointPermissions } from "pulumi-openai-checkpoint-permissions";
@@ -9,6 +9,7 @@ import { CheckpointPermissionGrant, CheckpointPermissions } from "pulumi-openai-
 const config = new pulumi.Config();
 const checkpoints = config.requireObject<string[]>("checkpoints");
 const grants = config.getObject<Record<string, string[]>>("grants") ?? {};
+const attribution = config.getBoolean("attribution") ?? false;
 
 const grantsByCheckpoint = new Map(
     Object.entries(grants).map(([checkpoint, projects]) => [
@@ -20,7 +21,7 @@ const managed = [...grantsByCheckpoint.values()].flat();
 
 // Each record waits for the grants on its checkpoint, so what it records includes them.
 const observed = checkpoints.map(
-    (checkpoint) => new CheckpointPermissions(shortName(checkpoint), { checkpoint }, { dependsOn: grantsByCheckpoint.get(checkpoint) ?? [] }),
+    (checkpoint) => new CheckpointPermissions(shortName(checkpoint), { checkpoint, attribution }, { dependsOn: grantsByCheckpoint.get(checkpoint) ?? [] }),
 );
 
 /** Which projects may use each checkpoint. */

@@ -2,12 +2,10 @@
  * The `CheckpointPermissions` record on the real engine, with examples/checkpoint-access as the program:
  * - the preview diff of a big checkpoint names the project added, removed or granted again, as lines of the
  *   record's access text marked `+` and `-`, with the two lines around them and nothing else;
- * - a stack whose grants leave the program converges in one `up` (`--expect-no-changes` passes right after).
+ * - a stack whose grants leave the program converges in one `up` (`--expect-no-changes` passes right after);
+ * - with attribution, the record names who granted each access, and the drift who shared a project.
  */
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmulatorSeed, RunningEmulator } from "../../provider/emulator";
 import { decodeAccess, encodeAccess } from "../../provider/resources/access-text";
@@ -52,14 +50,6 @@ function recordDiff(stdout: string): string[] {
         .slice(start, end < 0 ? undefined : end)
         .map((line) => line.trim().replace(/\s+:/g, ":").replace(/\s+/g, " "))
         .filter((line) => line !== "" && !/^\[(?:id|urn|provider)=/.test(line));
-}
-
-/** `pulumi stack import` of a checkpoint as `pulumi stack export` gives it. */
-async function importState(stack: EngineStack, state: StackExport): Promise<void> {
-    const file = path.join(await mkdtemp(path.join(tmpdir(), "record-state-")), "state.json");
-    await writeFile(file, JSON.stringify(state));
-    await stack.pulumi(["stack", "import", "--stack", stack.stackName, "--file", file]);
-    await rm(path.dirname(file), { recursive: true, force: true });
 }
 
 function recordsIn(state: StackExport) {
@@ -190,5 +180,36 @@ describe("a stack whose grants leave the program", () => {
         stack.emulator.revoke(SMALL, outside.id);
         const { stdout } = await stack.preview(["--diff"]);
         expect(recordDiff(stdout)).toContain(`- proj_eval ${outside.id}`);
+    });
+});
+
+describe("a stack that records who granted each access (attribution)", () => {
+    let stack: EngineStack;
+
+    beforeAll(async () => {
+        stack = await startEngineStack({
+            fixture: "record",
+            programDir: REPO_ROOT,
+            seed,
+            emulator: { adminKeyActor: { apiKey: { id: "key_ci", serviceAccount: { id: "svc_ci_pipeline" } } } },
+        });
+        await setPath(stack, "checkpoints[0]", SMALL);
+        await setPath(stack, `grants["${SMALL}"][0]`, "proj_a");
+        await stack.pulumi(["config", "set", "--stack", stack.stackName, "attribution", "true"]);
+        await stack.up();
+        await stack.preview(["--expect-no-changes"]);
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+    });
+
+    it("names the pipeline's key for the stack's grant, and the dashboard user for a project shared outside Pulumi", async () => {
+        const granted = stack.emulator.permissions(SMALL).find((p) => p.project_id === "proj_a")!;
+        const [record] = recordsIn(await stack.exportState());
+        expect(String(record?.inputs?.["access"])).toContain(`proj_a ${granted.id} by svc_ci_pipeline (service account key key_ci)\n`);
+        const intruder = stack.emulator.grant(SMALL, "proj_intruder", { actor: { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } } });
+        const { stdout } = await stack.preview(["--diff"]);
+        expect(recordDiff(stdout)).toContain(`+ proj_intruder ${intruder.id} by mallory@acme.com (dashboard)`);
+        expect(stdout).not.toContain("203.0.113.7");
     });
 });
