@@ -77,12 +77,7 @@ export class Attribution {
 
     /** Each permission with who granted it; `warn` hears once that audit logging is off, if it is. */
     async attribute(permissions: readonly CheckpointPermission[], warn?: AttributionWarning): Promise<AttributedPermission[]> {
-        if (permissions.length > 0) {
-            // A permission granted after the last listing began is not in it yet: the newest without an event says
-            // how far the listings must reach (one that old without an event has none).
-            const unattributed = permissions.filter((p) => !this.#events.has(p.id)).map((p) => p.createdAt);
-            await this.#cover(Math.min(...permissions.map((p) => p.createdAt)) - SLACK_SECONDS, Math.max(-Infinity, ...unattributed));
-        }
+        if (permissions.length > 0) await this.#cover(permissions);
         if (this.#off && !this.#warned && warn) {
             this.#warned = true;
             warn(`Attribution is unavailable: ${AUDIT_LOGGING_OFF.reason}. Every permission is attributed to unknown.`);
@@ -97,18 +92,21 @@ export class Attribution {
     }
 
     /**
-     * Lists the events from `since` to `until` that no listing has covered yet: the span before the first listing's,
-     * and the one since it began (a permission granted after it, by the stack's own grant say).
+     * Lists the events the permissions need that no listing has covered yet: the span before the first listing's
+     * (an older permission), and the one since the last listing began (a permission granted at or after it, by the
+     * stack's own grant say). Decided when the listings before have ended, so reads made at once share them.
      */
-    #cover(since: number, until: number): Promise<void> {
+    #cover(permissions: readonly CheckpointPermission[]): Promise<void> {
         this.#listing = this.#listing.then(async () => {
             if (this.#off) return;
+            const since = Math.min(...permissions.map((p) => p.createdAt)) - SLACK_SECONDS;
             const covered = this.#covered;
             const spans: Array<{ gte: number; lt?: number }> = [];
             if (covered === undefined) spans.push({ gte: since });
             else {
                 if (since < covered.since) spans.push({ gte: since, lt: covered.since });
-                if (until >= covered.until - SLACK_SECONDS) spans.push({ gte: covered.until - SLACK_SECONDS });
+                const missed = permissions.some((p) => !this.#events.has(p.id) && p.createdAt >= covered.until);
+                if (missed) spans.push({ gte: covered.until - SLACK_SECONDS });
             }
             if (spans.length === 0) return;
             const listedAt = this.now();

@@ -65,6 +65,15 @@ describe("attribution", () => {
         expect(auditRequests()[0]?.query["effective_at[gte]"]).toBeDefined();
     });
 
+    it("shares one listing between reads made at once (a program's records, read together)", async () => {
+        const { emulator, read, auditRequests } = await organization();
+        for (let i = 0; i < 20; i++) emulator.grant(OTHER, `proj_${i}`);
+        emulator.grant(CHECKPOINT, "proj_late", { actor: MALLORY });
+        const reads = await Promise.all([read(), read(OTHER), read(), read(OTHER)]);
+        expect(grantor(reads[0]["proj_late"])).toMatchObject({ kind: "dashboard" });
+        expect(auditRequests()).toHaveLength(1);
+    });
+
     it("with audit logging off, still reads, attributes every permission to unknown, and warns once", async () => {
         const { emulator, read, warnings } = await organization({ auditLogging: false });
         emulator.grant(CHECKPOINT, "proj_intruder", { actor: MALLORY });
