@@ -213,3 +213,27 @@ describe("a stack that records who granted each access (attribution)", () => {
         expect(stdout).not.toContain("203.0.113.7");
     });
 });
+
+describe("a stack that asks for attribution in an organization whose audit logging is off", () => {
+    let stack: EngineStack;
+
+    beforeAll(async () => {
+        stack = await startEngineStack({ fixture: "record", programDir: REPO_ROOT, seed, emulator: { auditLogging: false } });
+        await setPath(stack, "checkpoints[0]", SMALL);
+        await setPath(stack, "checkpoints[1]", BIG);
+        await stack.pulumi(["config", "set", "--stack", stack.stackName, "attribution", "true"]);
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+    });
+
+    it("previews and ups, says once that attribution is unavailable, and records every grantor as unknown", async () => {
+        const { stdout } = await stack.preview();
+        // One warning, for both records: the engine lists it once under Diagnostics.
+        const diagnostics = stdout.slice(stdout.indexOf("Diagnostics:"));
+        expect(diagnostics.match(/Attribution is unavailable: the organization's audit logging is off/g)).toHaveLength(1);
+        await stack.up();
+        const [record] = recordsIn(await stack.exportState()).filter((r) => r.inputs?.["checkpoint"] === SMALL);
+        expect(String(record?.inputs?.["access"]).trim().split("\n")).toEqual([expect.stringMatching(/^proj_eval cp_\w+ by unknown$/), expect.stringMatching(/^proj_research cp_\w+ by unknown$/)]);
+    });
+});
