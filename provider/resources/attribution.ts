@@ -118,7 +118,11 @@ export class Attribution {
                         if (id !== undefined && !this.#events.has(id)) this.#events.set(id, event);
                     }
                 }
-                this.#covered = { since: Math.min(since, covered?.since ?? since), until: Math.max(listedAt, covered?.until ?? listedAt) };
+                // Only a listing without an upper bound covers up to when it began; one of the span before the first
+                // leaves what was granted since the last open listing uncovered.
+                const open = spans.some((span) => span.lt === undefined);
+                const until = covered === undefined ? listedAt : open ? Math.max(listedAt, covered.until) : covered.until;
+                this.#covered = { since: Math.min(since, covered?.since ?? since), until };
             } catch (error) {
                 if (!(error instanceof AuditLogDisabledError)) throw error;
                 this.#off = true;

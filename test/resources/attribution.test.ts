@@ -111,3 +111,18 @@ describe("attribution over a program run", () => {
         expect(Number(second?.["effective_at[gte]"])).toBeGreaterThanOrEqual(Number(first?.["effective_at[gte]"]));
     });
 });
+
+describe("attribution over a program run, reads of older access in between", () => {
+    it("still lists the span since the last open listing for a permission granted before a read of older access", async () => {
+        const { emulator, client, read } = await organization();
+        emulator.grant(OTHER, "proj_intruder", { actor: MALLORY });
+        await read(OTHER);
+        // The stack's own grant; then, a second later, a record of older access lists only the span before the first
+        // listing, which must not count as covering the time since.
+        await client.permissions.create(OTHER, ["proj_pipeline"]);
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        await read();
+        const permissions = await read(OTHER);
+        expect(grantor(permissions["proj_pipeline"])).toMatchObject({ kind: "service-account-key", serviceAccountId: "svc_ci" });
+    });
+});
