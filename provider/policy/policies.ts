@@ -295,9 +295,9 @@ export function checkpointAllowedGrantors(options: PolicyOptions & Partial<Allow
             if (record.accesses.length > 0 && record.accesses.every((access) => access.grantedBy === undefined)) {
                 return args.notApplicable("the record does not attribute its access (give it attribution: true)");
             }
-            for (const access of unapprovedGrantors(record.accesses, allowedGrantors, allowUnknown)) {
+            for (const { grantedBy, ...access } of unapprovedGrantors(record.accesses, allowedGrantors, allowUnknown)) {
                 reportViolation(
-                    `Checkpoint ${access.checkpoint}: ${describeAccess(access)} was granted by ${access.grantedBy}, ` +
+                    `Checkpoint ${access.checkpoint}: ${describeAccess(access)} was granted by ${grantedBy}, ` +
                         `not an allowed grantor (allowed: ${allowedGrantors.join(", ")}).`,
                 );
             }

@@ -72,6 +72,6 @@ it("names the dashboard user who shared it in the drift, and the allowed-grantor
     const { stdout } = await stack.preview(policyArgs, { expectFailure: true });
     const violation = stdout.slice(stdout.indexOf("checkpoint-allowed-grantors"));
     expect(stdout).toMatch(/\[mandatory\]\s+checkpoint-allowed-grantors/);
-    expect(violation).toContain(`project proj_intruder (permission ${intruder.id}, granted by mallory@acme.com (dashboard))`);
+    expect(violation).toContain(`project proj_intruder (permission ${intruder.id}) was granted by mallory@acme.com (dashboard), not an allowed grantor`);
     await stack.destroy();
 });
