@@ -99,7 +99,8 @@ export class Attribution {
     #cover(permissions: readonly CheckpointPermission[]): Promise<void> {
         this.#listing = this.#listing.then(async () => {
             if (this.#off) return;
-            const since = Math.min(...permissions.map((p) => p.createdAt)) - SLACK_SECONDS;
+            // A loop, not Math.min(...): a listing holds up to 100,000 permissions, more arguments than a call takes.
+            const since = permissions.reduce((oldest, p) => Math.min(oldest, p.createdAt), Infinity) - SLACK_SECONDS;
             const covered = this.#covered;
             const spans: Array<{ gte: number; lt?: number }> = [];
             if (covered === undefined) spans.push({ gte: since });
