@@ -5,11 +5,9 @@
  * Dynamic providers cannot serve invokes, so the read happens in the program process, over the same
  * client the provider uses. Identical calls in one program run share one listing.
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { CheckpointPermissionsClient } from "../client";
+import type { CheckpointPermissionsClient } from "../client";
 import type { PermissionOrder } from "../api/types";
-import { clientOptions } from "../resources/settings";
 import {
     checkPermissionsQuery,
     readCheckpointPermissions,
@@ -17,6 +15,7 @@ import {
     type GetCheckpointPermissionsResult,
     type PermissionsQuery,
 } from "../resources/listing";
+import { clientForProgram, forgetProgramClient } from "./program-client";
 import { forgetFailures, programFailure, settledFailure } from "./program-errors";
 
 export type { GetCheckpointPermissionsArgs, GetCheckpointPermissionsResult };
@@ -31,8 +30,6 @@ export interface GetCheckpointPermissionsOutputArgs {
 
 /** Listings of this program run, by request; a failed read is forgotten so a later call tries again. */
 const listings = new Map<string, Promise<GetCheckpointPermissionsResult>>();
-/** The program's client, rebuilt only when its stack config changes (compared by a hash: the key is not kept in clear). */
-let programClient: { fingerprint: string; client: CheckpointPermissionsClient } | undefined;
 
 /**
  * Reads a checkpoint's permissions.
@@ -99,18 +96,6 @@ function list(client: CheckpointPermissionsClient, request: PermissionsQuery, pa
     });
 }
 
-function clientForProgram(): CheckpointPermissionsClient {
-    const options = clientOptions((key) => pulumi.runtime.getConfig(key));
-    const fingerprint = createHash("sha256").update(JSON.stringify([options.baseUrl ?? null, options.adminKey ?? null])).digest("hex");
-    if (programClient?.fingerprint !== fingerprint) {
-        programClient = {
-            fingerprint,
-            client: new CheckpointPermissionsClient({ ...options, logger: { debug: (m) => void pulumi.log.debug(m), warn: (m) => void pulumi.log.warn(m) } }),
-        };
-    }
-    return programClient.client;
-}
-
 function isPlain(args: GetCheckpointPermissionsOutputArgs): args is GetCheckpointPermissionsArgs {
     return Object.values(args).every((value) => value === undefined || typeof value === "string" || typeof value === "boolean");
 }
@@ -139,5 +124,5 @@ function dependenciesReady(dependsOn: unknown): pulumi.Output<unknown> {
 export function clearListingCache(): void {
     listings.clear();
     forgetFailures();
-    programClient = undefined;
+    forgetProgramClient();
 }

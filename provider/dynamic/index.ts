@@ -6,6 +6,14 @@ export {
     type GetCheckpointPermissionsOutputArgs,
     type GetCheckpointPermissionsResult,
 } from "./getCheckpointPermissions";
+export {
+    getSharedCheckpoints,
+    getSharedCheckpointsOutput,
+    type GetSharedCheckpointsArgs,
+    type GetSharedCheckpointsOutputArgs,
+    type GetSharedCheckpointsResult,
+} from "./getSharedCheckpoints";
+export type { SharedCheckpoint } from "../resources/discovery";
 export { CheckpointPermissions, type CheckpointPermissionsArgs } from "./checkpointPermissions";
 export { CheckpointPermissionGrant, type CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
 export { checkpointPermissionsType, checkpointPermissionGrantType } from "../resources/tokens";

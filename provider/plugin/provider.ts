@@ -16,12 +16,14 @@ import { InvalidArgumentError } from "../client/errors";
 import { checkFailure, type CheckFailure } from "../resources/check";
 import { grantOperations, type GrantOutputs } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
+import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../resources/discovery";
+import type { CheckpointPermissionsClient } from "../client";
 import type { ClientSource, ResourceOperations } from "../resources/operations";
 import { recordOperations, type RecordOutputs } from "../resources/record";
 import { configuredClient } from "../resources/settings";
 import { isUnknown } from "../resources/unknowns";
 import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../resources/tokens";
-import { declaredProperties, GET_PERMISSIONS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
+import { declaredProperties, GET_PERMISSIONS_TOKEN, GET_SHARED_CHECKPOINTS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
 import { redactSecrets, unwrapSecrets, urnType, wrapSecrets, type Unwrapped } from "./wire";
 
 /** The provider's settings as the engine configures them (secrets already unwrapped). */
@@ -57,6 +59,26 @@ const resources: Readonly<Record<string, PluginResource>> = {
     },
 };
 
+/** A function as this surface serves it: its arguments checked (before any request), then the read they make. */
+interface PluginFunction {
+    prepare(args: Record<string, unknown>): (client: CheckpointPermissionsClient) => Promise<object>;
+}
+
+function pluginFunction<Query>(check: (args: Record<string, unknown>) => Query, read: (client: CheckpointPermissionsClient, query: Query) => Promise<object>): PluginFunction {
+    return {
+        prepare(args) {
+            const query = check(args);
+            return (client) => read(client, query);
+        },
+    };
+}
+
+/** The table from function token to function. */
+const functions: Readonly<Record<string, PluginFunction>> = {
+    [GET_PERMISSIONS_TOKEN]: pluginFunction(checkPermissionsQuery, readCheckpointPermissions),
+    [GET_SHARED_CHECKPOINTS_TOKEN]: pluginFunction(checkSharedCheckpointsQuery, readSharedCheckpoints),
+};
+
 export class CheckpointPermissionsProvider implements provider.Provider {
     readonly version: string;
     readonly schema: string;
@@ -80,17 +102,18 @@ export class CheckpointPermissionsProvider implements provider.Provider {
     }
 
     async invoke(token: string, inputs: unknown): Promise<provider.InvokeResult> {
-        if (token !== GET_PERMISSIONS_TOKEN) throw new Error(`unknown function ${token}`);
+        const fn = functions[token];
+        if (!fn) throw new Error(`unknown function ${token}`);
         const args = unwrapSecrets(inputs);
         return withSecretsRedacted(args, async () => {
-            let query;
+            let read;
             try {
-                query = checkPermissionsQuery(args.values);
+                read = fn.prepare(args.values);
             } catch (error) {
                 if (error instanceof InvalidArgumentError) return { failures: redactFailures([checkFailure(error)], args) };
                 throw error;
             }
-            return { outputs: await readCheckpointPermissions(await this.#client(), query) };
+            return { outputs: await read(await this.#client()) };
         });
     }
 

@@ -10,10 +10,12 @@ import { ADMIN_KEY_ENV, BASE_URL_ENV, type ConfigKeys } from "../resources/setti
 
 export const PACKAGE_NAME = "openai-checkpoints";
 export const GET_PERMISSIONS_TOKEN = `${PACKAGE_NAME}:index:getCheckpointPermissions`;
+export const GET_SHARED_CHECKPOINTS_TOKEN = `${PACKAGE_NAME}:index:getSharedCheckpoints`;
 /** The Go SDK's module path: not fetched from anywhere, users point it at sdk/go of the npm package (README). */
 const GO_MODULE = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
 const PERMISSION_TOKEN = `${PACKAGE_NAME}:index:CheckpointPermission`;
 const GRANTOR_TOKEN = `${PACKAGE_NAME}:index:Grantor`;
+const SHARED_CHECKPOINT_TOKEN = `${PACKAGE_NAME}:index:SharedCheckpoint`;
 
 /** The plugin's settings: stack config of the default provider, or an explicit provider's arguments. */
 export const PLUGIN_CONFIG_KEYS: ConfigKeys = {
@@ -163,6 +165,30 @@ export function packageSchema(version: string) {
                     required: ["id", "checkpoint", "order", "permissions", "projectIds", "permissionsByProject", "permissionCount"],
                 },
             },
+            [GET_SHARED_CHECKPOINTS_TOKEN]: {
+                description:
+                    "Every checkpoint the organization shares: the checkpoints its audit log names (checkpoint.permission.created), " +
+                    "and `include`, each confirmed by its live listing.",
+                inputs: {
+                    properties: {
+                        include: {
+                            type: "array",
+                            items: { type: "string" },
+                            description: "Checkpoints to confirm besides those the audit log names, e.g. ones shared before audit logging began.",
+                        },
+                    },
+                    required: [],
+                },
+                outputs: {
+                    properties: {
+                        checkpoints: { type: "array", items: { $ref: `#/types/${SHARED_CHECKPOINT_TOKEN}` }, description: "Every checkpoint with at least one permission now, sorted." },
+                        checkpointIds: { type: "array", items: { type: "string" }, description: "The same checkpoints' ids, sorted." },
+                        auditLogging: { type: "boolean", description: "False when the organization's audit logging is off: then only `include` was confirmed." },
+                        candidateCount: { type: "integer", description: "How many checkpoints were confirmed by a listing." },
+                    },
+                    required: ["checkpoints", "checkpointIds", "auditLogging", "candidateCount"],
+                },
+            },
         },
         types: {
             [PERMISSION_TOKEN]: {
@@ -176,6 +202,16 @@ export function packageSchema(version: string) {
                     grantedAt: { type: "integer", description: "When, by the audit log, with `attribution`; null when unknown." },
                 },
                 required: ["id", "projectId", "createdAt"],
+            },
+            [SHARED_CHECKPOINT_TOKEN]: {
+                type: "object",
+                description: "A checkpoint the organization shares.",
+                properties: {
+                    checkpoint,
+                    projectIds: { type: "array", items: { type: "string" }, description: "The projects with access, sorted." },
+                    permissionCount: { type: "integer", description: "How many permissions there are." },
+                },
+                required: ["checkpoint", "projectIds", "permissionCount"],
             },
             [GRANTOR_TOKEN]: {
                 type: "object",

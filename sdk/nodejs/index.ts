@@ -20,6 +20,11 @@ export const getCheckpointPermissions: typeof import("./getCheckpointPermissions
 export const getCheckpointPermissionsOutput: typeof import("./getCheckpointPermissions").getCheckpointPermissionsOutput = null as any;
 utilities.lazyLoad(exports, ["getCheckpointPermissions","getCheckpointPermissionsOutput"], () => require("./getCheckpointPermissions"));
 
+export { GetSharedCheckpointsArgs, GetSharedCheckpointsResult, GetSharedCheckpointsOutputArgs } from "./getSharedCheckpoints";
+export const getSharedCheckpoints: typeof import("./getSharedCheckpoints").getSharedCheckpoints = null as any;
+export const getSharedCheckpointsOutput: typeof import("./getSharedCheckpoints").getSharedCheckpointsOutput = null as any;
+utilities.lazyLoad(exports, ["getSharedCheckpoints","getSharedCheckpointsOutput"], () => require("./getSharedCheckpoints"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { clearListingCache, getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/dynamic/getCheckpointPermissions";
+import { getSharedCheckpoints, getSharedCheckpointsOutput } from "../../provider/dynamic/getSharedCheckpoints";
 import { MissingAdminKeyError } from "../../provider/client";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
@@ -117,6 +118,18 @@ describe("getCheckpointPermissions", () => {
             expect(emulator.requests.filter((r) => r.path.endsWith("/organization/audit_logs"))).toHaveLength(1);
         } finally {
             emulator.revoke(CHECKPOINT, intruder.id);
+        }
+    });
+
+    it("getSharedCheckpoints finds every checkpoint the organization shares, from the audit log, confirmed live", async () => {
+        const granted = emulator.grant(CHECKPOINT, "proj_shared");
+        try {
+            const shared = await getSharedCheckpoints({ include: [BIG] });
+            expect(shared.checkpointIds).toEqual([BIG, CHECKPOINT].sort());
+            expect(shared.checkpoints.find((c) => c.checkpoint === CHECKPOINT)?.projectIds).toContain("proj_shared");
+            expect((await unwrap(getSharedCheckpointsOutput())).value?.checkpointIds).toEqual([CHECKPOINT]);
+        } finally {
+            emulator.revoke(CHECKPOINT, granted.id);
         }
     });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { CheckpointPermissionsProvider } from "../../provider/plugin/provider";
 import { conforming, type ConformingProvider } from "./conforming";
-import { GET_PERMISSIONS_TOKEN } from "../../provider/plugin/schema";
+import { GET_PERMISSIONS_TOKEN, GET_SHARED_CHECKPOINTS_TOKEN } from "../../provider/plugin/schema";
 import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../../provider/resources/tokens";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { encodeAccess } from "../../provider/resources/access-text";
@@ -61,6 +61,19 @@ describe("getCheckpointPermissions (invoke)", () => {
         });
         const failed = await plugin.invoke(GET_PERMISSIONS_TOKEN, { checkpoint: CHECKPOINT, attribution: "yes" });
         expect(failed.failures).toEqual([{ property: "attribution", reason: expect.stringMatching(/must be true or false/) }]);
+    });
+
+    it("finds every checkpoint the organization shares (getSharedCheckpoints), in the shape the schema declares", async () => {
+        emulator.grant(CHECKPOINT, "proj_new");
+        const { outputs } = await plugin.invoke(GET_SHARED_CHECKPOINTS_TOKEN, {});
+        expect(outputs).toEqual({
+            checkpoints: [{ checkpoint: CHECKPOINT, projectIds: ["proj_existing", "proj_new"], permissionCount: 2 }],
+            checkpointIds: [CHECKPOINT],
+            auditLogging: true,
+            candidateCount: 1,
+        });
+        const bad = await plugin.invoke(GET_SHARED_CHECKPOINTS_TOKEN, { include: "ft:x" });
+        expect(bad.failures).toEqual([{ property: "include", reason: expect.stringMatching(/must be a list of checkpoint ids/) }]);
     });
 
     it("answers bad arguments with a failure naming the argument, before any request", async () => {

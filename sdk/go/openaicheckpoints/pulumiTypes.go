@@ -269,10 +269,72 @@ func (o GrantorPtrOutput) UserId() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// A checkpoint the organization shares.
+type SharedCheckpoint struct {
+	// The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
+	Checkpoint string `pulumi:"checkpoint"`
+	// How many permissions there are.
+	PermissionCount int `pulumi:"permissionCount"`
+	// The projects with access, sorted.
+	ProjectIds []string `pulumi:"projectIds"`
+}
+
+// A checkpoint the organization shares.
+type SharedCheckpointOutput struct{ *pulumi.OutputState }
+
+func (SharedCheckpointOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SharedCheckpoint)(nil)).Elem()
+}
+
+func (o SharedCheckpointOutput) ToSharedCheckpointOutput() SharedCheckpointOutput {
+	return o
+}
+
+func (o SharedCheckpointOutput) ToSharedCheckpointOutputWithContext(ctx context.Context) SharedCheckpointOutput {
+	return o
+}
+
+// The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
+func (o SharedCheckpointOutput) Checkpoint() pulumi.StringOutput {
+	return o.ApplyT(func(v SharedCheckpoint) string { return v.Checkpoint }).(pulumi.StringOutput)
+}
+
+// How many permissions there are.
+func (o SharedCheckpointOutput) PermissionCount() pulumi.IntOutput {
+	return o.ApplyT(func(v SharedCheckpoint) int { return v.PermissionCount }).(pulumi.IntOutput)
+}
+
+// The projects with access, sorted.
+func (o SharedCheckpointOutput) ProjectIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v SharedCheckpoint) []string { return v.ProjectIds }).(pulumi.StringArrayOutput)
+}
+
+type SharedCheckpointArrayOutput struct{ *pulumi.OutputState }
+
+func (SharedCheckpointArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SharedCheckpoint)(nil)).Elem()
+}
+
+func (o SharedCheckpointArrayOutput) ToSharedCheckpointArrayOutput() SharedCheckpointArrayOutput {
+	return o
+}
+
+func (o SharedCheckpointArrayOutput) ToSharedCheckpointArrayOutputWithContext(ctx context.Context) SharedCheckpointArrayOutput {
+	return o
+}
+
+func (o SharedCheckpointArrayOutput) Index(i pulumi.IntInput) SharedCheckpointOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SharedCheckpoint {
+		return vs[0].([]SharedCheckpoint)[vs[1].(int)]
+	}).(SharedCheckpointOutput)
+}
+
 func init() {
 	pulumi.RegisterOutputType(CheckpointPermissionOutput{})
 	pulumi.RegisterOutputType(CheckpointPermissionArrayOutput{})
 	pulumi.RegisterOutputType(CheckpointPermissionMapOutput{})
 	pulumi.RegisterOutputType(GrantorOutput{})
 	pulumi.RegisterOutputType(GrantorPtrOutput{})
+	pulumi.RegisterOutputType(SharedCheckpointOutput{})
+	pulumi.RegisterOutputType(SharedCheckpointArrayOutput{})
 }

@@ -65,3 +65,21 @@ export interface Grantor {
     userId?: string;
 }
 
+/**
+ * A checkpoint the organization shares.
+ */
+export interface SharedCheckpoint {
+    /**
+     * The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
+     */
+    checkpoint: string;
+    /**
+     * How many permissions there are.
+     */
+    permissionCount: number;
+    /**
+     * The projects with access, sorted.
+     */
+    projectIds: string[];
+}
+

@@ -9,6 +9,7 @@ import typing
 from .checkpoint_permission_grant import *
 from .checkpoint_permissions import *
 from .get_checkpoint_permissions import *
+from .get_shared_checkpoints import *
 from .provider import *
 from . import outputs
 

@@ -18,6 +18,7 @@ from . import outputs
 __all__ = [
     'CheckpointPermission',
     'Grantor',
+    'SharedCheckpoint',
 ]
 
 @pulumi.output_type
@@ -182,5 +183,50 @@ class Grantor(dict):
         The user's id, `user-…`.
         """
         return pulumi.get(self, "user_id")
+
+
+@pulumi.output_type
+class SharedCheckpoint(dict):
+    """
+    A checkpoint the organization shares.
+    """
+    def __init__(__self__, *,
+                 checkpoint: _builtins.str,
+                 permission_count: _builtins.int,
+                 project_ids: Sequence[_builtins.str]):
+        """
+        A checkpoint the organization shares.
+
+        :param _builtins.str checkpoint: The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
+        :param _builtins.int permission_count: How many permissions there are.
+        :param Sequence[_builtins.str] project_ids: The projects with access, sorted.
+        """
+        pulumi.set(__self__, "checkpoint", checkpoint)
+        pulumi.set(__self__, "permission_count", permission_count)
+        pulumi.set(__self__, "project_ids", project_ids)
+
+    @_builtins.property
+    @pulumi.getter
+    def checkpoint(self) -> _builtins.str:
+        """
+        The fine-tuned model checkpoint, e.g. `ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100`.
+        """
+        return pulumi.get(self, "checkpoint")
+
+    @_builtins.property
+    @pulumi.getter(name="permissionCount")
+    def permission_count(self) -> _builtins.int:
+        """
+        How many permissions there are.
+        """
+        return pulumi.get(self, "permission_count")
+
+    @_builtins.property
+    @pulumi.getter(name="projectIds")
+    def project_ids(self) -> Sequence[_builtins.str]:
+        """
+        The projects with access, sorted.
+        """
+        return pulumi.get(self, "project_ids")
 
 

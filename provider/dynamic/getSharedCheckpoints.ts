@@ -1,0 +1,45 @@
+/**
+ * `getSharedCheckpoints`: every checkpoint the organization shares, found from its audit log and confirmed live
+ * (../resources/discovery.ts), read in the program during preview and update alike, as `getCheckpointPermissions` is.
+ * Record each one (`CheckpointPermissions`) and the pack polices the whole organization.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+    checkSharedCheckpointsQuery,
+    readSharedCheckpoints,
+    type GetSharedCheckpointsArgs,
+    type GetSharedCheckpointsResult,
+} from "../resources/discovery";
+import { clientForProgram } from "./program-client";
+import { programFailure } from "./program-errors";
+
+export type { GetSharedCheckpointsArgs, GetSharedCheckpointsResult };
+
+/** Arguments for {@link getSharedCheckpointsOutput}: the same, as Inputs. */
+export interface GetSharedCheckpointsOutputArgs {
+    include?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * Every checkpoint the organization shares: those the audit log names, and `include`, each confirmed by its live
+ * listing.
+ *
+ * ```ts
+ * const { checkpointIds } = await getSharedCheckpoints();
+ * ```
+ */
+export async function getSharedCheckpoints(args: GetSharedCheckpointsArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetSharedCheckpointsResult> {
+    let client;
+    try {
+        const query = checkSharedCheckpointsQuery(args);
+        client = clientForProgram();
+        return await readSharedCheckpoints(client, query, (level, message) => void pulumi.log[level](message, opts?.parent));
+    } catch (error) {
+        throw programFailure(error, client?.baseUrl);
+    }
+}
+
+/** The same from Inputs: unknown during a preview if its inputs are. */
+export function getSharedCheckpointsOutput(args: GetSharedCheckpointsOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetSharedCheckpointsResult> {
+    return pulumi.output(args).apply((plain) => getSharedCheckpoints({ ...(plain.include === undefined ? {} : { include: plain.include }) }, opts));
+}

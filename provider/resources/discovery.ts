@@ -1,0 +1,93 @@
+/**
+ * Every checkpoint the organization shares, surface-free: the read behind `getSharedCheckpoints`.
+ *
+ * The API has no listing of an organization's checkpoints. The audit log names every checkpoint that has had a
+ * permission created since audit logging was turned on (`checkpoint.permission.created`): those are the candidates,
+ * with any the caller knows from elsewhere (`include`, e.g. shared before audit logging began). Each candidate is
+ * confirmed by its live listing, all at once under the client's adaptive limiter: a checkpoint whose access was all
+ * revoked since, or that is gone, is not shared.
+ */
+import type { CheckpointPermissionsClient } from "../client";
+import { checkCheckpoint } from "../client/arguments";
+import { AuditLogDisabledError, InvalidArgumentError, NotFoundError } from "../client/errors";
+import { CREATED_EVENT } from "./attribution";
+import { compare, permissionsByProject, type ListingProgress } from "./listing";
+
+/** Arguments for `getSharedCheckpoints`. */
+export interface GetSharedCheckpointsArgs {
+    /** Checkpoints to confirm besides those the audit log names, e.g. ones shared before audit logging began. */
+    include?: string[];
+}
+
+/** One checkpoint the organization shares. */
+export interface SharedCheckpoint {
+    readonly checkpoint: string;
+    /** The projects with access, sorted. */
+    readonly projectIds: string[];
+    readonly permissionCount: number;
+}
+
+/** The organization's shared checkpoints at the time of the read. */
+export interface GetSharedCheckpointsResult {
+    /** Every checkpoint with at least one permission now, sorted. */
+    readonly checkpoints: SharedCheckpoint[];
+    /** The checkpoints sorted, as a list (what a program iterates to record each one). */
+    readonly checkpointIds: string[];
+    /** False when the organization's audit logging is off: then only `include` was confirmed. */
+    readonly auditLogging: boolean;
+    /** How many checkpoints were confirmed by a listing (the candidates). */
+    readonly candidateCount: number;
+}
+
+/** The arguments after their checks. */
+export interface SharedCheckpointsQuery {
+    readonly include: string[];
+}
+
+/** Checks the arguments, naming the bad one, before any request goes out. */
+export function checkSharedCheckpointsQuery(args: { readonly include?: unknown }): SharedCheckpointsQuery {
+    if (args.include === undefined) return { include: [] };
+    if (!Array.isArray(args.include)) throw new InvalidArgumentError("include", args.include, "must be a list of checkpoint ids");
+    return { include: args.include.map((checkpoint, i) => checkCheckpoint(checkpoint, `include[${i}]`)) };
+}
+
+/** Finds the candidates, confirms each by its listing, and shapes the result. */
+export async function readSharedCheckpoints(
+    client: CheckpointPermissionsClient,
+    query: SharedCheckpointsQuery,
+    progress?: ListingProgress,
+): Promise<GetSharedCheckpointsResult> {
+    const candidates = new Set(query.include);
+    let auditLogging = true;
+    try {
+        const { events } = await client.auditLogs.listAll({ eventTypes: [CREATED_EVENT] });
+        for (const event of events) {
+            const checkpoint = event.checkpointPermission?.checkpoint;
+            if (checkpoint) candidates.add(checkpoint);
+        }
+    } catch (error) {
+        if (!(error instanceof AuditLogDisabledError)) throw error;
+        auditLogging = false;
+        progress?.(
+            "warn",
+            "The organization's audit logging is off, so its shared checkpoints cannot be found: only the checkpoints given as `include` are confirmed. " +
+                "An owner turns audit logging on under Settings → Data controls.",
+        );
+    }
+    const confirmed = await Promise.all([...candidates].map((checkpoint) => shared(client, checkpoint)));
+    const checkpoints = confirmed.filter((c): c is SharedCheckpoint => c !== undefined).sort((a, b) => compare(a.checkpoint, b.checkpoint));
+    return { checkpoints, checkpointIds: checkpoints.map((c) => c.checkpoint), auditLogging, candidateCount: candidates.size };
+}
+
+/** A checkpoint's access now; `undefined` when it has none, or is gone (or not visible to this key). */
+async function shared(client: CheckpointPermissionsClient, checkpoint: string): Promise<SharedCheckpoint | undefined> {
+    try {
+        const { permissions } = await client.permissions.listAll(checkpoint);
+        if (permissions.length === 0) return undefined;
+        return { checkpoint, projectIds: permissionsByProject(permissions).map((p) => p.projectId), permissionCount: permissions.length };
+    } catch (error) {
+        // Gone, or an id the audit log names that is no checkpoint id this package accepts: nothing to confirm.
+        if (error instanceof NotFoundError || error instanceof InvalidArgumentError) return undefined;
+        throw error;
+    }
+}
