@@ -111,6 +111,9 @@ export function applyConditionChanges(current: EmulatorConditions, changes: Cond
     };
 }
 
+/** What the rate limit says of itself on every answer, as OpenAI does: `x-ratelimit-*-requests`. */
+export type RateLimitHeaders = Readonly<Record<string, string>>;
+
 export class RateLimitBucket {
     private tokens: number;
     private refilledAt: number;
@@ -123,25 +126,64 @@ export class RateLimitBucket {
         this.refilledAt = now();
     }
 
-    /** Lets one request through (undefined), or refuses it with the 429 OpenAI would answer. */
-    take(): ApiError | undefined {
+    /**
+     * Lets one request through, or refuses it with the 429 OpenAI would answer; either way with the headers
+     * the answer carries.
+     */
+    take(): { refusal: ApiError | undefined; headers: RateLimitHeaders } {
+        this.refill();
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return { refusal: undefined, headers: this.headers() };
+        }
+        const headers = this.headers();
+        return { refusal: rateLimited(this.limit, ((1 - this.tokens) * 1000) / this.limit.requestsPerSecond, headers), headers };
+    }
+
+    /** The headers for an answer that used none of the limit (a fault that answers by itself). */
+    peek(): RateLimitHeaders {
+        this.refill();
+        return this.headers();
+    }
+
+    private refill(): void {
         const now = this.now();
         const { requestsPerSecond, burst } = this.limit;
         this.tokens = Math.min(burst, this.tokens + ((now - this.refilledAt) * requestsPerSecond) / 1000);
         this.refilledAt = now;
-        if (this.tokens >= 1) {
-            this.tokens -= 1;
-            return undefined;
-        }
-        return rateLimited(this.limit, ((1 - this.tokens) * 1000) / requestsPerSecond);
     }
+
+    /**
+     * As OpenAI documents them: the requests allowed before the limit is exhausted (the burst), those left,
+     * and the time until the limit is back to its initial state (the bucket full), as a duration (`20ms`,
+     * `1.5s`, `6m0s`).
+     */
+    private headers(): RateLimitHeaders {
+        const { requestsPerSecond, burst } = this.limit;
+        return {
+            "x-ratelimit-limit-requests": String(burst),
+            "x-ratelimit-remaining-requests": String(Math.floor(this.tokens)),
+            "x-ratelimit-reset-requests": formatDuration(((burst - this.tokens) * 1000) / requestsPerSecond),
+        };
+    }
+}
+
+/** A duration as OpenAI's headers (and Go) write it: `0s`, `20ms`, `1.5s`, `6m0s`, `1h2m3s`; whole milliseconds, rounded up. */
+export function formatDuration(ms: number): string {
+    const total = Math.max(0, Math.ceil(ms));
+    if (total === 0) return "0s";
+    if (total < 1000) return `${total}ms`;
+    const hours = Math.floor(total / 3_600_000);
+    const minutes = Math.floor((total % 3_600_000) / 60_000);
+    const seconds = ((total % 60_000) / 1000).toFixed(3).replace(/\.?0+$/, "");
+    return `${hours > 0 ? `${hours}h` : ""}${hours > 0 || minutes > 0 ? `${minutes}m` : ""}${seconds}s`;
 }
 
 /**
  * OpenAI's 429 for too many requests: its message shape and `x-ratelimit-*` headers, `retry-after` in whole
  * seconds as HTTP has it, and the exact wait in `retry-after-ms`, which the official SDKs prefer.
  */
-function rateLimited(limit: Readonly<Required<RateLimit>>, waitMs: number): ApiError {
+function rateLimited(limit: Readonly<Required<RateLimit>>, waitMs: number, headers: RateLimitHeaders): ApiError {
     const wait = Math.max(1, Math.ceil(waitMs));
     const shown = wait < 1000 ? `${wait}ms` : `${(wait / 1000).toFixed(3).replace(/\.?0+$/, "")}s`;
     return new ApiError(
@@ -153,9 +195,7 @@ function rateLimited(limit: Readonly<Required<RateLimit>>, waitMs: number): ApiE
         {
             "retry-after": String(Math.ceil(wait / 1000)),
             "retry-after-ms": String(wait),
-            "x-ratelimit-limit-requests": String(limit.requestsPerSecond),
-            "x-ratelimit-remaining-requests": "0",
-            "x-ratelimit-reset-requests": shown,
+            ...headers,
         },
     );
 }

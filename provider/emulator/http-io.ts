@@ -63,6 +63,8 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
  */
 export class Responder {
     private answered = false;
+    /** Headers every answer carries (the rate limit's), under the answer's own. */
+    private extraHeaders: Record<string, string> = {};
 
     constructor(
         private readonly req: IncomingMessage,
@@ -70,6 +72,10 @@ export class Responder {
         readonly requestId: string,
         private readonly onOutcome: (status: number) => void = () => {},
     ) {}
+
+    addHeaders(headers: Readonly<Record<string, string>>): void {
+        Object.assign(this.extraHeaders, headers);
+    }
 
     json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
         this.raw(status, JSON.stringify(body), headers);
@@ -86,6 +92,7 @@ export class Responder {
         this.onOutcome(status);
         if (this.res.destroyed) return;
         this.res.writeHead(status, {
+            ...this.extraHeaders,
             ...headers,
             "content-type": "application/json",
             "content-length": String(Buffer.byteLength(text)),

@@ -296,7 +296,11 @@ class Emulator implements RunningEmulator, ControlTarget {
         // The rate limit counts a request when it arrives, as a front end does; a fault that answers by itself
         // stands in front of it.
         const answersItself = fault?.kind === "status" || fault?.kind === "reset" || fault?.kind === "malformed";
-        const refusal = answersItself ? undefined : this.bucket?.take();
+        const taken = answersItself ? undefined : this.bucket?.take();
+        // Every answer says where the limit stands, whatever it is (an error, a fault's status).
+        const limitHeaders = taken?.headers ?? this.bucket?.peek();
+        if (limitHeaders) responder.addHeaders(limitHeaders);
+        const refusal = taken?.refusal;
         const delayMs = this.standing.latencyMs + (fault && "delayMs" in fault ? (fault.delayMs ?? 0) : 0);
         if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.closing.signal });
         if (refusal) return responder.error(refusal);

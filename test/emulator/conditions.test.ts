@@ -6,6 +6,7 @@ import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidConditionsError, startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { parseCliArgs, UsageError } from "../../provider/emulator/cli-args";
+import { formatDuration } from "../../provider/emulator/conditions";
 import { call, expectError, permissionsUrl } from "./support/http";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::Limited";
@@ -35,6 +36,48 @@ describe("rate limit", () => {
         expect(refused.headers.get("retry-after")).toBe(String(Math.ceil(retryAfterMs / 1000)));
         expect(refused.headers.get("x-ratelimit-remaining-requests")).toBe("0");
         expect(emulator.requests.map((r) => r.status)).toEqual([200, 200, 429]);
+    });
+
+    it("says on every answer where the limit stands: x-ratelimit-limit, -remaining and -reset-requests, as OpenAI documents them", async () => {
+        // 0.01 a second: the bucket does not visibly refill during the test, however slow the machine.
+        emulator = await startEmulator({ seed, rateLimit: { requestsPerSecond: 0.01, burst: 3 } });
+        const url = permissionsUrl(emulator, CHECKPOINT);
+        const answers = [await call(url), await call(url), await call(url), await call(url)];
+        expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+        expect(answers.map((a) => a.headers.get("x-ratelimit-limit-requests"))).toEqual(["3", "3", "3", "3"]);
+        expect(answers.map((a) => a.headers.get("x-ratelimit-remaining-requests"))).toEqual(["2", "1", "0", "0"]);
+        // The time until the limit is back to its initial state (a full bucket), as a duration: 100 s per request used.
+        const resets = answers.map((a) => a.headers.get("x-ratelimit-reset-requests")!);
+        for (const reset of resets) expect(reset).toMatch(/^(\d+m)?\d+(\.\d+)?s$/);
+        expect(resets[0]).toMatch(/^1m40(\.\d+)?s$/);
+        expect(resets[2]).toMatch(/^(4m59\.\d+|5m0)s$/);
+        // An error answer carries them too (a fault answering by itself uses none of the limit).
+        emulator.inject({ kind: "status", status: 503 });
+        const failed = await call(url);
+        expect(failed.status).toBe(503);
+        expect(failed.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+        expect(failed.headers.get("x-ratelimit-limit-requests")).toBe("3");
+    });
+
+    it("writes durations as OpenAI's headers do", () => {
+        expect([0, 0.2, 20, 999, 1000, 1500, 59_999, 60_000, 360_000, 3_723_000].map(formatDuration)).toEqual([
+            "0s",
+            "1ms",
+            "20ms",
+            "999ms",
+            "1s",
+            "1.5s",
+            "59.999s",
+            "1m0s",
+            "6m0s",
+            "1h2m3s",
+        ]);
+    });
+
+    it("sends no rate-limit headers without a rate limit", async () => {
+        emulator = await startEmulator({ seed });
+        const answer = await call(permissionsUrl(emulator, CHECKPOINT));
+        expect(answer.headers.get("x-ratelimit-remaining-requests")).toBeNull();
     });
 
     it("does not limit the control endpoints, and lifts or sets the limit through them", async () => {
