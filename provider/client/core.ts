@@ -32,7 +32,7 @@ import { MAX_REQUEUES_AFTER_BACK_OFF, RequestLimiter, sharedLimiter, type Permit
 import { checkNonNegativeInteger, checkPositiveInteger } from "./arguments";
 import { DEFAULT_MAX_RESPONSE_BYTES, resolveListingLimits, type ListingLimits } from "./limits";
 import { redact, redactUrl } from "./redact";
-import { DEFAULT_MAX_RETRIES, retryDelayMs, shouldRetryStatus, type HeaderLookup } from "./retry";
+import { DEFAULT_MAX_RETRIES, requestQuota, retryDelayMs, shouldRetryStatus, type HeaderLookup } from "./retry";
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -176,6 +176,9 @@ export class OpenAIClient {
             }
 
             const { status, header, text } = outcome;
+            // Where the API's rate limit stands lets the limiter pace before it refuses; malformed, it is ignored.
+            const quota = requestQuota(header);
+            if (quota) permit.quota(quota);
             const requestId = this.requestIdOf(header);
             if (status >= 200 && status < 300) {
                 permit.succeeded();

@@ -49,6 +49,7 @@ export {
 } from "./limiter";
 export type { AcquireOptions, Permit, RequestLimiterOptions, Turn } from "./limiter";
 export { DEFAULT_MAX_RETRIES } from "./retry";
+export type { RequestQuota } from "./retry";
 export { MAX_PAGE_SIZE, MAX_CHECKPOINT_ID_LENGTH, MAX_ID_LENGTH, MAX_FILTER_VALUES } from "./arguments";
 export { DEFAULT_LISTING_LIMITS, DEFAULT_MAX_RESPONSE_BYTES } from "./limits";
 export type { ListingLimits, ListingLimitName } from "./limits";

@@ -14,10 +14,16 @@
  *   Requests sent before that back-off and answered 429 after it belong to the same event: they do not
  *   lower the cap again, and go out again without using a retry. Every request then waits until the
  *   API's `retry-after` has passed; then requests that used a retry go first, then those sent again.
+ * - Where the API says how many requests it will still accept (OpenAI's `x-ratelimit-remaining-requests` and
+ *   `-reset-requests`, given to `Permit.quota`), the limiter spends that allowance, less the requests already in
+ *   flight, and once it is spent holds every request until the reset, instead of sending them to be refused
+ *   with 429. After the reset it lets out at most `x-ratelimit-limit-requests` before an answer says more.
+ *   Answers without those headers change nothing.
  * - It never passes the ceiling (256 by default, `setMaxRequestsInFlight`), which is also how many
  *   connections the limiter's HTTP pool may open.
  */
 import { InvalidArgumentError } from "./errors";
+import type { RequestQuota } from "./retry";
 
 /** The default ceiling of the process-wide limiter. */
 export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
@@ -61,6 +67,8 @@ export interface Permit {
     rateLimited(delayMs: number): { alreadyBackedOff: boolean };
     /** Any other end: an error, another status. */
     release(): void;
+    /** What the answer said of the API's request quota; called, if at all, before the permit is ended. */
+    quota(quota: RequestQuota): void;
 }
 
 interface Waiter {
@@ -106,6 +114,14 @@ export class RequestLimiter {
     /** Waiters in the queues that have not given up (a waiter who gives up stays queued, skipped when reached). */
     private waiting = 0;
     private pausedUntil = 0;
+    /**
+     * Requests the API will still accept before `quotaResetAt`, by its latest answer, less those let out since.
+     * Infinite while no answer said. Spent before the reset, requests wait for it.
+     */
+    private quotaLeft = Number.POSITIVE_INFINITY;
+    private quotaResetAt = 0;
+    /** `x-ratelimit-limit-requests`: the allowance after a reset. */
+    private quotaLimit = Number.POSITIVE_INFINITY;
     private pauseTimer: NodeJS.Timeout | undefined;
     /** One queue per turn, served in this order. */
     private readonly queues: Record<Turn, Fifo<Waiter>> = { retry: new Fifo(), requeue: new Fifo(), new: new Fifo() };
@@ -202,7 +218,39 @@ export class RequestLimiter {
             release: () => {
                 if (finish()) this.giveBack();
             },
+            quota: (quota) => {
+                if (!done) this.onQuota(quota);
+            },
         };
+    }
+
+    /**
+     * The requests in flight besides this one may have reached the API after it: they are counted against
+     * what it says is left.
+     */
+    private onQuota({ limit, remaining, resetMs }: RequestQuota): void {
+        const others = this.inFlight - 1;
+        this.quotaLeft = Math.max(0, remaining - others);
+        this.quotaLimit = limit;
+        this.quotaResetAt = performance.now() + Math.min(Math.max(resetMs, 0), MAX_PAUSE_MS);
+    }
+
+    /**
+     * How long requests wait for the API's quota: 0 when they may go. Spent, it waits for the reset; past
+     * the reset, the allowance is the limit again. Spent after a reset, it waits for an answer in flight to
+     * say more (Infinity), or, with nothing in flight to say it, lets requests go.
+     */
+    private quotaWaitMs(now: number): number {
+        if (this.quotaLeft > 0) return 0;
+        if (now < this.quotaResetAt) return this.quotaResetAt - now;
+        if (this.quotaResetAt > 0) {
+            this.quotaLeft = this.quotaLimit;
+            this.quotaResetAt = 0;
+            return 0;
+        }
+        if (this.inFlight > 0) return Number.POSITIVE_INFINITY;
+        this.quotaLeft = Number.POSITIVE_INFINITY;
+        return 0;
     }
 
     private onAccepted(): void {
@@ -238,16 +286,25 @@ export class RequestLimiter {
     }
 
     private drain(): void {
-        const wait = this.pausedUntil - performance.now();
+        const now = performance.now();
+        const wait = this.pausedUntil - now;
         if (wait > 0) {
             if (this.queuedCount > 0) this.wakeIn(wait);
             return;
         }
         while (this.inFlight < this.cap) {
+            if (this.queuedCount === 0) return;
+            const quotaWait = this.quotaWaitMs(now);
+            if (quotaWait > 0) {
+                // An answer in flight wakes it otherwise (it ends a permit, which drains).
+                if (Number.isFinite(quotaWait)) this.wakeIn(quotaWait);
+                return;
+            }
             const waiter = this.queues.retry.shift() ?? this.queues.requeue.shift() ?? this.queues.new.shift();
             if (waiter === undefined) return;
             if (waiter.cancelled) continue;
             this.waiting--;
+            this.quotaLeft--;
             waiter.grant(this.grant());
         }
     }

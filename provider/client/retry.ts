@@ -45,3 +45,39 @@ function serverRequestedDelayMs(header: HeaderLookup, now: number): number | und
     const date = Date.parse(after);
     return Number.isNaN(date) ? undefined : date - now;
 }
+
+/** What the API says of its request rate limit on an answer: OpenAI's `x-ratelimit-*-requests` headers. */
+export interface RequestQuota {
+    /** Requests allowed before the limit is exhausted. */
+    limit: number;
+    /** Requests left. */
+    remaining: number;
+    /** Milliseconds until the limit is back to its initial state. */
+    resetMs: number;
+}
+
+const DURATION = /^(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|ns))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g;
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, ns: 0.000001 };
+
+/** A duration as OpenAI writes it (`20ms`, `1.5s`, `6m0s`), in milliseconds; undefined if malformed. */
+export function parseDurationMs(text: string): number | undefined {
+    const value = text.trim();
+    if (!DURATION.test(value)) return undefined;
+    let ms = 0;
+    for (const [, amount, unit] of value.matchAll(DURATION_PART)) ms += Number(amount) * UNIT_MS[unit!]!;
+    return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The answer's request quota, or undefined when the headers are missing or any of them is malformed. */
+export function requestQuota(header: HeaderLookup): RequestQuota | undefined {
+    const limit = header("x-ratelimit-limit-requests")?.trim();
+    const remaining = header("x-ratelimit-remaining-requests")?.trim();
+    const reset = header("x-ratelimit-reset-requests");
+    if (limit === undefined || remaining === undefined || reset === undefined) return undefined;
+    if (!/^\d+$/.test(limit) || !/^\d+$/.test(remaining)) return undefined;
+    const resetMs = parseDurationMs(reset);
+    const [limitCount, remainingCount] = [Number(limit), Number(remaining)];
+    if (resetMs === undefined || !Number.isSafeInteger(limitCount) || !Number.isSafeInteger(remainingCount) || limitCount < 1) return undefined;
+    return { limit: limitCount, remaining: remainingCount, resetMs };
+}

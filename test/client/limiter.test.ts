@@ -1,8 +1,8 @@
 /**
  * The limiter on its own: how many requests it lets out, how the cap grows and backs off, the pause after a
- * 429 and who goes first when it ends. The same behaviour over real requests is in concurrency.test.ts.
+ * 429 and who goes first when it ends, and the hold while the API's request quota is spent. The same behaviour over real requests is in concurrency.test.ts.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
     DEFAULT_INITIAL_REQUESTS_IN_FLIGHT,
     DEFAULT_MAX_REQUESTS_IN_FLIGHT,
@@ -212,5 +212,46 @@ describe("RequestLimiter", () => {
         expect(() => new RequestLimiter(2.5)).toThrow(/maxRequestsInFlight.*2\.5/);
         expect(() => new RequestLimiter(8, { initial: -1 })).toThrow(/initial.*-1/);
         expect(() => sharedLimiter.setMax(Number.NaN)).toThrow(/maxRequestsInFlight/);
+    });
+});
+
+describe("RequestLimiter pacing", () => {
+    it("holds every request once the API says none are left, until the reset; then lets out at most the limit until an answer says more", async () => {
+        const limiter = new RequestLimiter(10, { initial: 10 });
+        const first = await limiter.acquire();
+        first.quota({ limit: 3, remaining: 0, resetMs: 20 });
+        first.succeeded();
+        const { granted, all } = ask(limiter, 5);
+        await settle();
+        // Places are free, but the API said it would refuse them.
+        expect(granted).toHaveLength(0);
+        expect(limiter.queuedCount).toBe(5);
+        await vi.waitFor(() => expect(granted).toHaveLength(3));
+        await settle();
+        expect(granted).toHaveLength(3);
+        // Their answers say nothing of the quota: once none is in flight, nothing holds the rest back.
+        granted.forEach((permit) => permit.release());
+        await all;
+        expect(granted).toHaveLength(5);
+        granted.slice(3).forEach((permit) => permit.release());
+    });
+
+    it("counts the requests already in flight against what is left", async () => {
+        const limiter = new RequestLimiter(10, { initial: 10 });
+        const out = ask(limiter, 4);
+        await out.all;
+        // 5 left, but 3 others went out and may not be counted yet: 2 more.
+        out.granted[0]!.quota({ limit: 100, remaining: 5, resetMs: 60_000 });
+        out.granted[0]!.succeeded();
+        const { granted } = ask(limiter, 5);
+        await settle();
+        expect(granted).toHaveLength(2);
+        expect(limiter.queuedCount).toBe(3);
+        // A later answer with room lets the rest out.
+        out.granted[1]!.quota({ limit: 100, remaining: 90, resetMs: 500 });
+        out.granted[1]!.succeeded();
+        await settle();
+        expect(granted).toHaveLength(5);
+        [...out.granted.slice(2), ...granted].forEach((permit) => permit.release());
     });
 });
