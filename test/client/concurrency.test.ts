@@ -43,15 +43,14 @@ async function listAll(client: CheckpointPermissionsClient, checkpoints = CHECKP
 }
 
 describe("many listings at once", () => {
-    it("under a rate limit, every listing of 200 checkpoints succeeds and the cap comes down", async () => {
-        // 100 requests a second with 20 ms latency: the first burst of 100 passes, the rest are refused until
-        // the client slows down to what the limit allows.
+    it("under a rate limit, every listing of 200 checkpoints succeeds, paced by the API's rate-limit headers", async () => {
+        // 100 requests a second with 20 ms latency: the answers say how many requests remain and when the limit
+        // resets, and the limiter holds requests until then instead of sending them to be refused.
         const running = await manyCheckpoints({ latencyMs: 20, rateLimit: { requestsPerSecond: 100 } });
         const limiter = new RequestLimiter(256);
         const counts = await listAll(clientOf(running, { limiter }));
         expect(counts).toEqual(CHECKPOINTS.map(() => PERMISSIONS_EACH));
-        expect(running.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
-        expect(limiter.allowedInFlight).toBeLessThan(64);
+        expect(running.requests.filter((r) => r.status === 429).length).toBeLessThanOrEqual(running.requests.length / 10);
         expect(limiter.activeCount).toBe(0);
     });
 
