@@ -141,11 +141,6 @@ export function checkEffectiveAt(value: unknown, argument = "effectiveAt"): Effe
     return range;
 }
 
-export function checkBoolean(value: unknown, argument: string): boolean {
-    if (typeof value !== "boolean") throw new InvalidArgumentError(argument, value, "must be true or false");
-    return value;
-}
-
 /** A list of project ids to grant: at least one; duplicates are folded, since granting twice means once. */
 export function checkProjectIds(value: unknown, argument = "projectIds"): string[] {
     if (!Array.isArray(value)) throw new InvalidArgumentError(argument, value, "must be an array of project ids");
@@ -168,6 +163,11 @@ export function checkLimit(value: unknown, argument = "limit"): number {
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
         throw new InvalidArgumentError(argument, value, `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
     }
+    return value;
+}
+
+export function checkBoolean(value: unknown, argument: string): boolean {
+    if (typeof value !== "boolean") throw new InvalidArgumentError(argument, value, "must be true or false");
     return value;
 }
 

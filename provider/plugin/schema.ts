@@ -238,10 +238,23 @@ export function packageSchema(version: string) {
     };
 }
 
+interface DeclaredProperties {
+    readonly inputs: ReadonlySet<string>;
+    readonly outputs: ReadonlySet<string>;
+}
+
+/** By resource token, worked out once: every answer of the plugin is filtered by them. */
+const declared = new Map<string, DeclaredProperties>();
+
 /** The properties the schema declares for a resource: its inputs (and the outputs a preview hands back as inputs) and its outputs. */
-export function declaredProperties(token: string): { readonly inputs: ReadonlySet<string>; readonly outputs: ReadonlySet<string> } {
-    const resource = (packageSchema("").resources as Record<string, { inputProperties: Properties; properties: Properties } | undefined>)[token];
-    if (!resource) throw new Error(`the schema declares no resource ${token}`);
-    const outputs = Object.keys(resource.properties);
-    return { inputs: new Set([...Object.keys(resource.inputProperties), ...outputs]), outputs: new Set(outputs) };
+export function declaredProperties(token: string): DeclaredProperties {
+    let properties = declared.get(token);
+    if (!properties) {
+        const resource = (packageSchema("").resources as Record<string, { inputProperties: Properties; properties: Properties } | undefined>)[token];
+        if (!resource) throw new Error(`the schema declares no resource ${token}`);
+        const outputs = Object.keys(resource.properties);
+        properties = { inputs: new Set([...Object.keys(resource.inputProperties), ...outputs]), outputs: new Set(outputs) };
+        declared.set(token, properties);
+    }
+    return properties;
 }

@@ -9,9 +9,10 @@
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint } from "../client/arguments";
-import { AuditLogDisabledError, InvalidArgumentError, NotFoundError } from "../client/errors";
+import { AuditLogDisabledError, InvalidArgumentError } from "../client/errors";
 import { CREATED_EVENT } from "./attribution";
-import { compare, permissionsByProject, type ListingProgress } from "./listing";
+import { compare, listIfPresent, permissionsByProject, type ListingProgress } from "./listing";
+import type { CheckpointPermission } from "./types";
 
 /** Arguments for `getSharedCheckpoints`. */
 export interface GetSharedCheckpointsArgs {
@@ -81,13 +82,14 @@ export async function readSharedCheckpoints(
 
 /** A checkpoint's access now; `undefined` when it has none, or is gone (or not visible to this key). */
 async function shared(client: CheckpointPermissionsClient, checkpoint: string): Promise<SharedCheckpoint | undefined> {
+    let permissions: CheckpointPermission[] | undefined;
     try {
-        const { permissions } = await client.permissions.listAll(checkpoint);
-        if (permissions.length === 0) return undefined;
-        return { checkpoint, projectIds: permissionsByProject(permissions).map((p) => p.projectId), permissionCount: permissions.length };
+        permissions = await listIfPresent(client, checkpoint);
     } catch (error) {
-        // Gone, or an id the audit log names that is no checkpoint id this package accepts: nothing to confirm.
-        if (error instanceof NotFoundError || error instanceof InvalidArgumentError) return undefined;
+        // An id the audit log names that is no checkpoint id this package accepts: nothing to confirm.
+        if (error instanceof InvalidArgumentError) return undefined;
         throw error;
     }
+    if (permissions === undefined || permissions.length === 0) return undefined;
+    return { checkpoint, projectIds: permissionsByProject(permissions).map((p) => p.projectId), permissionCount: permissions.length };
 }

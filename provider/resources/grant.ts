@@ -10,6 +10,7 @@ import { checkCheckpoint, checkPermissionId, checkProjectId } from "../client/ar
 import { InvalidResponseError, NotFoundError } from "../client/errors";
 import { checkFailures } from "./check";
 import type { ResourceOperations } from "./operations";
+import { listIfPresent } from "./listing";
 import type { CheckpointPermission } from "./types";
 import { isUnknown } from "./unknowns";
 
@@ -98,14 +99,7 @@ async function findPermission(client: CheckpointPermissionsClient, { checkpoint,
 
 /** `pulumi import`: the grant behind one permission of a checkpoint, adopted; none when there is no such permission. */
 async function importPermission(client: CheckpointPermissionsClient, checkpoint: string, permissionId: string) {
-    let permissions: CheckpointPermission[];
-    try {
-        ({ permissions } = await client.permissions.listAll(checkpoint));
-    } catch (error) {
-        if (error instanceof NotFoundError) return undefined;
-        throw error;
-    }
-    const permission = permissions.find((p) => p.id === permissionId);
+    const permission = (await listIfPresent(client, checkpoint))?.find((p) => p.id === permissionId);
     if (!permission) return undefined;
     const inputs = { checkpoint, projectId: permission.projectId };
     return { inputs, outputs: grantOutputs(inputs, permission, true) };

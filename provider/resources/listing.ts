@@ -4,8 +4,8 @@
  * and the one rule for a project's access that the function, the record and the policies all follow.
  */
 import type { CheckpointPermissionsClient } from "../client";
-import { checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
-import { InvalidArgumentError } from "../client/errors";
+import { checkBoolean, checkCheckpoint, checkOrder, checkProjectId } from "../client/arguments";
+import { NotFoundError } from "../client/errors";
 import type { PermissionOrder } from "../api/types";
 import { attributionOf, type Grantor } from "./attribution";
 import type { AccessByProject, CheckpointPermission } from "./types";
@@ -72,11 +72,6 @@ export function checkPermissionsQuery(args: { readonly [K in keyof GetCheckpoint
     };
 }
 
-function checkBoolean(value: unknown, argument: string): boolean {
-    if (typeof value !== "boolean") throw new InvalidArgumentError(argument, value, "must be true or false");
-    return value;
-}
-
 /** Lists every permission the query matches and shapes the result. */
 export async function readCheckpointPermissions(
     client: CheckpointPermissionsClient,
@@ -107,6 +102,16 @@ export async function readCheckpointPermissions(
         permissionsByProject: Object.fromEntries(held.map((p) => [p.projectId, p])),
         permissionCount: permissions.length,
     };
+}
+
+/** Every permission of a checkpoint, or `undefined` when the checkpoint is gone (or not visible to this key). */
+export async function listIfPresent(client: CheckpointPermissionsClient, checkpoint: string): Promise<CheckpointPermission[] | undefined> {
+    try {
+        return (await client.permissions.listAll(checkpoint)).permissions;
+    } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+    }
 }
 
 /**

@@ -8,14 +8,14 @@
  * revoke, so the stack converges in one `up`.
  */
 import type { CheckpointPermissionsClient } from "../client";
-import { checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
-import { InvalidArgumentError, NotFoundError } from "../client/errors";
+import { checkBoolean, checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
+import { InvalidArgumentError } from "../client/errors";
 import { accessOfText, decodeAccess, decodeRecordedAccess, digestAccess, encodeAccess, recordedAccessOfText } from "./access-text";
 import { attributionOf, grantorsByProject, UNKNOWN_GRANTOR } from "./attribution";
 import { checkFailures, type CheckFailure, type CheckResult } from "./check";
-import { accessByProject, compare } from "./listing";
+import { accessByProject, compare, listIfPresent } from "./listing";
 import type { ResourceOperations, Unchecked } from "./operations";
-import type { AccessByProject, AccessText, CheckpointPermission } from "./types";
+import type { AccessByProject, AccessText } from "./types";
 import { isUnknown, UNKNOWN_STRING } from "./unknowns";
 
 // The record's shapes on both surfaces (the dynamic provider adds `__provider`): what its operations take and give,
@@ -177,13 +177,8 @@ function recordOutputs(inputs: RecordInputs, form: RecordOutputsForm): RecordOut
  * checkpoint is gone (or not visible).
  */
 async function liveAccess(client: CheckpointPermissionsClient, checkpoint: string, attribution: boolean): Promise<string | undefined> {
-    let permissions: CheckpointPermission[];
-    try {
-        ({ permissions } = await client.permissions.listAll(checkpoint));
-    } catch (error) {
-        if (error instanceof NotFoundError) return undefined;
-        throw error;
-    }
+    const permissions = await listIfPresent(client, checkpoint);
+    if (permissions === undefined) return undefined;
     if (!attribution) return encodeAccess(accessByProject(permissions));
     const attributed = await attributionOf(client).attribute(permissions);
     return encodeAccess(accessByProject(attributed), grantorsByProject(attributed));
@@ -191,9 +186,11 @@ async function liveAccess(client: CheckpointPermissionsClient, checkpoint: strin
 
 /** `access`, each project's grantor `unknown` in it replaced by the one `recorded` names for the same permission. */
 export function keepRecordedGrantors(recorded: AccessText, access: AccessText): AccessText {
+    // Every check runs this, a no-change preview of a record of 10,000 permissions too: parse only when it can matter.
+    if (!access.includes(` by ${UNKNOWN_GRANTOR}\n`)) return access;
     const before = recordedAccessOfText(recorded);
     const now = decodeRecordedAccess(access);
-    if (before === undefined || !Object.values(now.grantors).includes(UNKNOWN_GRANTOR)) return access;
+    if (before === undefined) return access;
     let kept = false;
     for (const [projectId, grantor] of Object.entries(now.grantors)) {
         const earlier = before.grantors[projectId];
@@ -256,9 +253,9 @@ function checkAccess(value: unknown, argument: string): void {
 /** An id that `checkProjectId` and `checkPermissionId` accept, by construction: letters, digits, `-` and `_`, at most 64. */
 const WELL_FORMED_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_ID_LENGTH - 1}}$`);
 
-/** `attribution`: a flag. */
+/** `attribution`: a flag, absent for no. */
 function checkFlag(value: unknown, argument: string): void {
-    if (value !== undefined && typeof value !== "boolean") throw new InvalidArgumentError(argument, value, "must be true or false");
+    if (value !== undefined) checkBoolean(value, argument);
 }
 
 /** `managedProjects`: a list of project ids (an item not known yet is checked when it is). */

@@ -5,10 +5,9 @@
  * - a stack whose grants leave the program converges in one `up` (`--expect-no-changes` passes right after);
  * - with attribution, the record names who granted each access, and the drift who shared a project.
  */
-import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmulatorSeed, RunningEmulator } from "../../provider/emulator";
-import { decodeAccess, encodeAccess } from "../../provider/resources/access-text";
+import type { EmulatorSeed } from "../../provider/emulator";
+import { decodeAccess } from "../../provider/resources/access-text";
 import { checkpointPermissionGrantType, checkpointPermissionsType } from "../../provider/resources/tokens";
 import { REPO_ROOT } from "../../tools/engine/engine";
 import { startEngineStack, type EngineStack, type StackExport } from "./harness";

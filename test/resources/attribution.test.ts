@@ -2,7 +2,7 @@
  * Who granted each permission (provider/resources/attribution.ts), read from the emulator's audit log over
  * loopback, through the listing every surface runs (readCheckpointPermissions with `attribution`).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CheckpointPermissionsClient } from "../../provider/client";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { readCheckpointPermissions, type ListedPermission } from "../../provider/resources/listing";
@@ -18,9 +18,19 @@ const CI_ACCOUNT = { apiKey: { id: "key_ci", serviceAccount: { id: "svc_ci" } } 
 
 let emulators: RunningEmulator[] = [];
 afterEach(async () => {
+    vi.useRealTimers();
     await Promise.all(emulators.map((emulator) => emulator.close()));
     emulators = [];
 });
+
+/**
+ * Moves the clock the emulator stamps events with, and the one a listing's start is read from, past the next
+ * second (both read `Date`; only `Date` is faked, so requests and their timers run as ever).
+ */
+function laterByASecond(): void {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 1_100);
+}
 
 async function organization(options: { auditLogging?: boolean } = {}) {
     const emulator = await startEmulator({ seed, adminKeyActor: CI_ACCOUNT, ...options });
@@ -98,7 +108,7 @@ describe("attribution over a program run", () => {
         const { emulator, client, read, auditRequests } = await organization();
         await read();
         // The stack's own grant, later in the same run: its event is newer than the first listing.
-        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        laterByASecond();
         await client.permissions.create(CHECKPOINT, ["proj_pipeline"]);
         emulator.grant(CHECKPOINT, "proj_intruder", { actor: MALLORY });
         const permissions = await read();
@@ -120,7 +130,7 @@ describe("attribution over a program run, reads of older access in between", () 
         // The stack's own grant; then, a second later, a record of older access lists only the span before the first
         // listing, which must not count as covering the time since.
         await client.permissions.create(OTHER, ["proj_pipeline"]);
-        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        laterByASecond();
         await read();
         const permissions = await read(OTHER);
         expect(grantor(permissions["proj_pipeline"])).toMatchObject({ kind: "service-account-key", serviceAccountId: "svc_ci" });
