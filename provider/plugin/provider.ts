@@ -7,11 +7,16 @@
  *
  * Ids: a grant is `<checkpoint>/<permission id>` (what `pulumi import` takes); a record is its checkpoint.
  *
+ * The component `SharedCheckpointRecords` is constructed here (the engine's Construct), with this provider's client
+ * and the plugin's record: its records go back through the engine, to this provider.
+ *
  * Every answer has the shape the package schema declares (./schema.ts; test/support/schema-conformance.ts checks
  * it), because each SDK decodes it by that declaration: no absent value sent as a key, no property the schema does
  * not name. A value that came secret goes back secret, and no message repeats it.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
+import { SharedCheckpointRecordsComponent, type RecordingSurface } from "../components/shared-checkpoint-records";
 import { InvalidArgumentError } from "../client/errors";
 import { checkFailure, type CheckFailure } from "../resources/check";
 import { grantOperations, type GrantOutputs } from "../resources/grant";
@@ -22,7 +27,7 @@ import type { ClientSource, ResourceOperations } from "../resources/operations";
 import { recordOperations, type RecordOutputs } from "../resources/record";
 import { configuredClient } from "../resources/settings";
 import { isUnknown } from "../resources/unknowns";
-import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../resources/tokens";
+import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
 import { declaredProperties, GET_PERMISSIONS_TOKEN, GET_SHARED_CHECKPOINTS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
 import { redactSecrets, unwrapSecrets, urnType, wrapSecrets, type Unwrapped } from "./wire";
 
@@ -117,6 +122,28 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         });
     }
 
+    async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
+        if (type !== sharedCheckpointRecordsType) throw new Error(`unknown component type ${type}`);
+        const component = new SharedCheckpointRecordsComponent(this.#recording(), name, inputs, options);
+        const { checkpointIds, checkpoints, auditLogging } = component;
+        return { urn: component.urn, state: { checkpointIds, checkpoints, auditLogging } };
+    }
+
+    /** How the component reads with this provider's client, and records with the plugin's record. */
+    #recording(): RecordingSurface {
+        const version = this.version;
+        const client = this.#client;
+        return {
+            async discover(include, parent) {
+                const query = checkSharedCheckpointsQuery({ include });
+                return readSharedCheckpoints(await client(), query, (level, message) => void pulumi.log[level](message, parent));
+            },
+            record: (name, { checkpoint, attribution }, opts) =>
+                // Only what the schema declares: `attribution` absent, not false, as a YAML record would send it.
+                new PluginRecord(name, { checkpoint, ...(attribution ? { attribution } : {}) }, { ...opts, version }),
+        };
+    }
+
     async check(urn: string, olds: unknown, news: unknown): Promise<provider.CheckResult> {
         const { operations, declared } = this.resource(urn);
         const args = unwrapSecrets(news);
@@ -185,6 +212,13 @@ export class CheckpointPermissionsProvider implements provider.Provider {
                 return Object.fromEntries(Object.entries(values).filter(([key]) => properties[part].has(key)));
             },
         };
+    }
+}
+
+/** The plugin's record, registered from a component: the engine sends it to this package's provider. */
+class PluginRecord extends pulumi.CustomResource {
+    constructor(name: string, args: { checkpoint: string; attribution?: boolean }, opts: pulumi.CustomResourceOptions) {
+        super(pluginCheckpointPermissionsType, name, args, opts);
     }
 }
 

@@ -5,7 +5,7 @@
  *
  * The name is not `openai`: other packages already use that one.
  */
-import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType } from "../resources/tokens";
+import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
 import { ADMIN_KEY_ENV, BASE_URL_ENV, type ConfigKeys } from "../resources/settings";
 
 export const PACKAGE_NAME = "openai-checkpoints";
@@ -89,6 +89,19 @@ const permissionsResult: Properties = {
     permissionCount: { type: "integer", description: "How many permissions there are." },
 };
 
+const includeProperty: PropertySpec = {
+    type: "array",
+    items: { type: "string" },
+    description: "Checkpoints to confirm besides those the audit log names, e.g. ones shared before audit logging began.",
+};
+
+/** What `getSharedCheckpoints` and `SharedCheckpointRecords` say of the organization. */
+const sharedCheckpointsResult: Properties = {
+    checkpoints: { type: "array", items: { $ref: `#/types/${SHARED_CHECKPOINT_TOKEN}` }, description: "Every checkpoint with at least one permission now, sorted." },
+    checkpointIds: { type: "array", items: { type: "string" }, description: "The same checkpoints' ids, sorted." },
+    auditLogging: { type: "boolean", description: "False when the organization's audit logging is off: then only `include` was confirmed." },
+};
+
 /** The package schema for `version` (the npm package's version: the plugin and its SDKs ship together). */
 export function packageSchema(version: string) {
     return {
@@ -142,6 +155,20 @@ export function packageSchema(version: string) {
                 },
                 required: ["checkpoint", "access"],
             },
+            [sharedCheckpointRecordsType]: {
+                isComponent: true,
+                description:
+                    "Every checkpoint the organization shares, each recorded as a `CheckpointPermissions`: the checkpoints " +
+                    "its audit log names (checkpoint.permission.created) and `include`, confirmed live. A checkpoint first " +
+                    "shared later is a new record in the next preview, and the policy pack checks it like the others.",
+                inputProperties: {
+                    include: includeProperty,
+                    attribution: { ...recordInputs["attribution"], description: "Record who granted each project's access (each record's `attribution`)." },
+                },
+                requiredInputs: [],
+                properties: sharedCheckpointsResult,
+                required: ["checkpointIds", "checkpoints", "auditLogging"],
+            },
         },
         functions: {
             [GET_PERMISSIONS_TOKEN]: {
@@ -169,21 +196,10 @@ export function packageSchema(version: string) {
                 description:
                     "Every checkpoint the organization shares: the checkpoints its audit log names (checkpoint.permission.created), " +
                     "and `include`, each confirmed by its live listing.",
-                inputs: {
-                    properties: {
-                        include: {
-                            type: "array",
-                            items: { type: "string" },
-                            description: "Checkpoints to confirm besides those the audit log names, e.g. ones shared before audit logging began.",
-                        },
-                    },
-                    required: [],
-                },
+                inputs: { properties: { include: includeProperty }, required: [] },
                 outputs: {
                     properties: {
-                        checkpoints: { type: "array", items: { $ref: `#/types/${SHARED_CHECKPOINT_TOKEN}` }, description: "Every checkpoint with at least one permission now, sorted." },
-                        checkpointIds: { type: "array", items: { type: "string" }, description: "The same checkpoints' ids, sorted." },
-                        auditLogging: { type: "boolean", description: "False when the organization's audit logging is off: then only `include` was confirmed." },
+                        ...sharedCheckpointsResult,
                         candidateCount: { type: "integer", description: "How many checkpoints were confirmed by a listing." },
                     },
                     required: ["checkpoints", "checkpointIds", "auditLogging", "candidateCount"],

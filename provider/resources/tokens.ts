@@ -1,6 +1,6 @@
 /**
- * The type tokens of the two resources, one name each: what the engine, state and CrossGuard call them. The same
- * resources on the two surfaces have the same properties, under two tokens.
+ * The type tokens, one name each: what the engine, state and CrossGuard call them. The same resources on the two
+ * surfaces have the same properties, under two tokens; the component has one.
  */
 
 /** `CheckpointPermissions`, a dynamic resource: the Node.js SDK builds the token from the module `openai` and the type. */
@@ -11,3 +11,8 @@ export const checkpointPermissionGrantType = "pulumi-nodejs:dynamic/openai:Check
 export const pluginCheckpointPermissionsType = "openai-checkpoints:index:CheckpointPermissions";
 /** `CheckpointPermissionGrant` served by the native provider plugin. */
 export const pluginCheckpointPermissionGrantType = "openai-checkpoints:index:CheckpointPermissionGrant";
+/**
+ * `SharedCheckpointRecords`, the component recording every checkpoint the organization shares: one token on both
+ * surfaces (a TypeScript component is registered in the program, the plugin's is constructed by the plugin).
+ */
+export const sharedCheckpointRecordsType = "openai-checkpoints:index:SharedCheckpointRecords";

@@ -30,6 +30,11 @@ export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
+export { SharedCheckpointRecordsArgs } from "./sharedCheckpointRecords";
+export type SharedCheckpointRecords = import("./sharedCheckpointRecords").SharedCheckpointRecords;
+export const SharedCheckpointRecords: typeof import("./sharedCheckpointRecords").SharedCheckpointRecords = null as any;
+utilities.lazyLoad(exports, ["SharedCheckpointRecords"], () => require("./sharedCheckpointRecords"));
+
 
 // Export sub-modules:
 import * as config from "./config";
@@ -48,6 +53,8 @@ const _module = {
                 return new CheckpointPermissionGrant(name, <any>undefined, { urn })
             case "openai-checkpoints:index:CheckpointPermissions":
                 return new CheckpointPermissions(name, <any>undefined, { urn })
+            case "openai-checkpoints:index:SharedCheckpointRecords":
+                return new SharedCheckpointRecords(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -1,18 +1,22 @@
 /**
- * The whole organization in a stack (examples/organization-audit) on the real engine: every checkpoint the
- * organization shares is found from its audit log and recorded; a checkpoint first shared later appears in the next
- * preview as a new record naming the project and who shared it, and the shipped pack fails it when the project is
- * forbidden. With audit logging off, the stack previews with a clear message and covers the included checkpoints.
+ * The whole organization in a stack (examples/organization-audit, in TypeScript and in YAML on the plugin) on the
+ * real engine: `SharedCheckpointRecords` records every checkpoint the organization shares; a checkpoint first shared
+ * later appears in the next preview as a new record naming the project and who shared it, and the shipped pack fails
+ * it when the project is forbidden. With audit logging off, the stack previews with a clear message and covers the
+ * included checkpoints.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordNames } from "../../provider/components/shared-checkpoint-records";
 import type { EmulatorSeed } from "../../provider/emulator";
+import { checkpointPermissionsType, pluginCheckpointPermissionsType } from "../../provider/resources/tokens";
 import { REPO_ROOT } from "../../tools/engine/engine";
+import { assertStateConforms } from "../support/schema-conformance";
 import { startEngineStack, type EngineStack } from "./harness";
 
-const PROGRAM = path.join(REPO_ROOT, "examples", "organization-audit");
+const EXAMPLE = path.join(REPO_ROOT, "examples", "organization-audit");
 const SHARED = "ft:gpt-4o-mini-2024-07-18:acme::Support:ckpt-step-100";
 const LATER = "ft:gpt-4o-mini-2024-07-18:acme::Triage:ckpt-step-300";
 const OLD = "ft:gpt-4o-mini-2024-07-18:acme::Legacy:ckpt-step-10";
@@ -25,63 +29,87 @@ const seed: EmulatorSeed = {
     },
 };
 const MALLORY = { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } };
+/** The record's name in the example, whose component is `acme`. */
+const recordName = (checkpoint: string) => recordNames("acme", [checkpoint]).get(checkpoint)!;
 
-async function auditStack(name: string, auditLogging: boolean): Promise<EngineStack> {
-    const stack = await startEngineStack({ fixture: name, programDir: PROGRAM, seed, emulator: { auditLogging } });
+const forms = [
+    { form: "TypeScript", dir: "typescript", recordType: checkpointPermissionsType },
+    { form: "YAML on the plugin", dir: "yaml", recordType: pluginCheckpointPermissionsType },
+];
+
+async function auditStack(name: string, dir: string, auditLogging: boolean): Promise<EngineStack> {
+    const stack = await startEngineStack({ fixture: name, programDir: path.join(EXAMPLE, dir), seed, emulator: { auditLogging } });
     await stack.pulumi(["config", "set", "--stack", stack.stackName, "--path", "include[0]", OLD]);
     return stack;
 }
 
-describe("a stack that records every checkpoint the organization shares", () => {
-    let stack: EngineStack;
-    let policyDir: string;
-    let policyArgs: string[];
+/** Each shared checkpoint's projects, from the stack's `sharedCheckpoints` output. */
+function projectsOf(outputs: Record<string, unknown>): Record<string, string[]> {
+    const shared = outputs["sharedCheckpoints"];
+    // TypeScript exports a map; YAML the component's `checkpoints` list as is.
+    if (!Array.isArray(shared)) return shared as Record<string, string[]>;
+    return Object.fromEntries((shared as Array<{ checkpoint: string; projectIds: string[] }>).map((c) => [c.checkpoint, c.projectIds]));
+}
 
-    beforeAll(async () => {
-        stack = await auditStack("organization-audit", true);
-        stack.emulator.grant(SHARED, "proj_support");
-        policyDir = await mkdtemp(path.join(tmpdir(), "organization-audit-policy-"));
-        await writeFile(path.join(policyDir, "config.json"), JSON.stringify({ "checkpoint-forbidden-projects": { forbiddenProjects: ["proj_contractor"] } }));
-        policyArgs = ["--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", path.join(policyDir, "config.json")];
-    });
-    afterAll(async () => {
-        await stack?.dispose();
-        if (policyDir) await rm(policyDir, { recursive: true, force: true });
+describe.each(forms)("the organization audit in $form", ({ dir, recordType }) => {
+    describe("a stack that records every checkpoint the organization shares", () => {
+        let stack: EngineStack;
+        let policyDir: string;
+        let policyArgs: string[];
+
+        beforeAll(async () => {
+            stack = await auditStack(`organization-audit-${dir}`, dir, true);
+            stack.emulator.grant(SHARED, "proj_support");
+            policyDir = await mkdtemp(path.join(tmpdir(), "organization-audit-policy-"));
+            await writeFile(path.join(policyDir, "config.json"), JSON.stringify({ "checkpoint-forbidden-projects": { forbiddenProjects: ["proj_contractor"] } }));
+            policyArgs = ["--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", path.join(policyDir, "config.json")];
+        });
+        afterAll(async () => {
+            await stack?.dispose();
+            if (policyDir) await rm(policyDir, { recursive: true, force: true });
+        });
+
+        it("records the checkpoints the audit log names and the included ones, and nothing else", async () => {
+            await stack.up();
+            const outputs = await stack.outputs();
+            expect(projectsOf(outputs)).toEqual({ [OLD]: ["proj_research"], [SHARED]: ["proj_support"] });
+            expect(outputs["auditLogging"]).toBe(true);
+            const state = await stack.exportState();
+            const records = (state.deployment.resources ?? []).filter((r) => r.type === recordType).map((r) => r.urn.split("::").at(-1));
+            expect(records.sort()).toEqual([recordName(OLD), recordName(SHARED)].sort());
+            assertStateConforms(state);
+            await stack.preview([...policyArgs, "--expect-no-changes"]);
+        });
+
+        it("shows a checkpoint first shared later as a new record naming the project and who shared it, and the pack fails it", async () => {
+            const share = stack.emulator.grant(LATER, "proj_contractor", { actor: MALLORY });
+            const { stdout } = await stack.preview(["--diff"]);
+            expect(stdout).toContain(`+ ${recordType}: (create)`);
+            expect(stdout).toContain(`proj_contractor ${share.id} by mallory@acme.com (dashboard)`);
+            const failed = await stack.preview(policyArgs, { expectFailure: true });
+            expect(failed.stdout).toMatch(/\[mandatory\]\s+checkpoint-forbidden-projects/);
+            expect(failed.stdout.slice(failed.stdout.indexOf("checkpoint-forbidden-projects"))).toContain(`Checkpoint ${LATER}: project proj_contractor`);
+            await stack.destroy();
+            // Forgetting the records revokes nothing.
+            expect(stack.emulator.permissions(LATER).map((p) => p.project_id)).toEqual(["proj_contractor"]);
+        });
     });
 
-    it("records the checkpoints the audit log names and the included ones, and nothing else", async () => {
-        await stack.up();
-        expect((await stack.outputs())["sharedCheckpoints"]).toEqual({ [OLD]: ["proj_research"], [SHARED]: ["proj_support"] });
-        await stack.preview([...policyArgs, "--expect-no-changes"]);
-    });
+    describe("the same stack in an organization whose audit logging is off", () => {
+        let stack: EngineStack;
 
-    it("shows a checkpoint first shared later as a new record naming the project and who shared it, and the pack fails it", async () => {
-        const share = stack.emulator.grant(LATER, "proj_contractor", { actor: MALLORY });
-        const { stdout } = await stack.preview(["--diff"]);
-        expect(stdout).toMatch(/\+ pulumi-nodejs:dynamic\/openai:CheckpointPermissions: \(create\)/);
-        expect(stdout).toContain(`proj_contractor ${share.id} by mallory@acme.com (dashboard)`);
-        const failed = await stack.preview(policyArgs, { expectFailure: true });
-        expect(failed.stdout).toMatch(/\[mandatory\]\s+checkpoint-forbidden-projects/);
-        expect(failed.stdout.slice(failed.stdout.indexOf("checkpoint-forbidden-projects"))).toContain(`Checkpoint ${LATER}: project proj_contractor`);
-        await stack.destroy();
-    });
-});
+        beforeAll(async () => {
+            stack = await auditStack(`organization-audit-${dir}-off`, dir, false);
+        });
+        afterAll(async () => {
+            await stack?.dispose();
+        });
 
-describe("the same stack in an organization whose audit logging is off", () => {
-    let stack: EngineStack;
-
-    beforeAll(async () => {
-        stack = await auditStack("organization-audit-off", false);
-    });
-    afterAll(async () => {
-        await stack?.dispose();
-    });
-
-    it("previews with a clear message, covering the included checkpoints", async () => {
-        const { stdout } = await stack.preview();
-        expect(stdout).toMatch(/audit logging is off, so its shared checkpoints cannot be found: only the checkpoints given as `include` are confirmed/);
-        const name = (checkpoint: string) => checkpoint.replace(/^ft:/, "").replace(/:/g, "-");
-        expect(stdout).toMatch(new RegExp(`\\+\\s+pulumi-nodejs:dynamic/openai:CheckpointPermissions\\s+${name(OLD)}\\s+create`));
-        expect(stdout).not.toContain(name(SHARED));
+        it("previews with a clear message, covering the included checkpoints", async () => {
+            const { stdout } = await stack.preview();
+            expect(stdout).toMatch(/audit logging is off, so its shared checkpoints cannot be found: only the checkpoints given as `include` are confirmed/);
+            expect(stdout).toMatch(new RegExp(`\\+\\s+${recordType.replace(/[/:]/g, "\\$&")}\\s+${recordName(OLD)}\\s+create`));
+            expect(stdout).not.toContain(recordName(SHARED));
+        });
     });
 });

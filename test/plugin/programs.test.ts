@@ -1,7 +1,8 @@
 /**
- * The YAML programs users copy (the README's blocks and examples/yaml-checkpoint-access) against the plugin's schema:
- * every type, function and property they name exists, required inputs are given, and the plugin folder they point
- * at is the one the npm package ships. (The example also runs on the engine: test/e2e/yaml-plugin.test.ts.)
+ * The YAML programs users copy (the README's blocks and the YAML examples) against the plugin's schema: every type,
+ * function and property they name exists, required inputs are given, and the plugin folder they point at is the one
+ * the npm package ships. (The examples also run on the engine: test/e2e/yaml-plugin.test.ts,
+ * test/e2e/organization-audit.test.ts.)
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -29,7 +30,14 @@ const programs: Array<{ name: string; program: YamlProgram }> = [
     ...["Which one? Dynamic resources or the plugin", "The plugin: YAML, Python and Go"].flatMap((section) =>
         readmeBlocks(section, "yaml").map((block, i) => ({ name: `README "${section}" yaml block ${i + 1}`, program: parse(block) as YamlProgram })),
     ),
-    { name: "examples/yaml-checkpoint-access", program: parse(readFileSync(path.join(root, "examples/yaml-checkpoint-access/Pulumi.yaml"), "utf8")) as YamlProgram },
+    // The section's other block is a CI workflow.
+    ...readmeBlocks("Audit the whole organization", "yaml")
+        .filter((block) => block.includes("resources:"))
+        .map((block) => ({ name: `README "Audit the whole organization" program`, program: parse(block) as YamlProgram })),
+    ...["examples/yaml-checkpoint-access", "examples/organization-audit/yaml"].map((dir) => ({
+        name: dir,
+        program: parse(readFileSync(path.join(root, dir, "Pulumi.yaml"), "utf8")) as YamlProgram,
+    })),
 ];
 
 /** A schema member's input names and required inputs. */

@@ -25,6 +25,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &CheckpointPermissionGrant{}
 	case "openai-checkpoints:index:CheckpointPermissions":
 		r = &CheckpointPermissions{}
+	case "openai-checkpoints:index:SharedCheckpointRecords":
+		r = &SharedCheckpointRecords{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

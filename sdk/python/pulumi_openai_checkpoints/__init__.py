@@ -11,6 +11,7 @@ from .checkpoint_permissions import *
 from .get_checkpoint_permissions import *
 from .get_shared_checkpoints import *
 from .provider import *
+from .shared_checkpoint_records import *
 from . import outputs
 
 # Make subpackages available:
@@ -29,7 +30,8 @@ _utilities.register(
   "fqn": "pulumi_openai_checkpoints",
   "classes": {
    "openai-checkpoints:index:CheckpointPermissionGrant": "CheckpointPermissionGrant",
-   "openai-checkpoints:index:CheckpointPermissions": "CheckpointPermissions"
+   "openai-checkpoints:index:CheckpointPermissions": "CheckpointPermissions",
+   "openai-checkpoints:index:SharedCheckpointRecords": "SharedCheckpointRecords"
   }
  }
 ]

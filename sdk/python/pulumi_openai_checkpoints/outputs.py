@@ -190,6 +190,25 @@ class SharedCheckpoint(dict):
     """
     A checkpoint the organization shares.
     """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "permissionCount":
+            suggest = "permission_count"
+        elif key == "projectIds":
+            suggest = "project_ids"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in SharedCheckpoint. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        SharedCheckpoint.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        SharedCheckpoint.__key_warning(key)
+        return super().get(key, default)
+
     def __init__(__self__, *,
                  checkpoint: _builtins.str,
                  permission_count: _builtins.int,
