@@ -10,11 +10,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordNames } from "../../provider/components/shared-checkpoint-records";
-import type { EmulatorSeed } from "../../provider/emulator";
+import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import { checkpointPermissionsType, pluginCheckpointPermissionsType } from "../../provider/resources/tokens";
 import { REPO_ROOT } from "../../tools/engine/engine";
+import { stringify } from "yaml";
 import { assertStateConforms } from "../support/schema-conformance";
 import { startEngineStack, type EngineStack } from "./harness";
+import { REPOSITORY_PLUGIN_DIR } from "./yaml-plugin-suite";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "organization-audit");
 const SHARED = "ft:gpt-4o-mini-2024-07-18:acme::Support:ckpt-step-100";
@@ -111,5 +113,59 @@ describe.each(forms)("the organization audit in $form", ({ dir, recordType }) =>
             expect(stdout).toMatch(new RegExp(`\\+\\s+${recordType.replace(/[/:]/g, "\\$&")}\\s+${recordName(OLD)}\\s+create`));
             expect(stdout).not.toContain(recordName(SHARED));
         });
+    });
+});
+
+describe("two organizations' audits in one YAML stack, the second through an explicit provider", () => {
+    const PARTNER_KEY = "sk-admin-partner-organization-key";
+    const PARTNER_SHARED = "ft:gpt-4o-mini-2024-07-18:partner::Claims:ckpt-step-50";
+    let partner: RunningEmulator;
+    let dir: string;
+    let stack: EngineStack;
+
+    beforeAll(async () => {
+        partner = await startEmulator({ adminKey: PARTNER_KEY, seed: { checkpoints: { [PARTNER_SHARED]: { owner_project_id: "proj_partner" } } } });
+        partner.grant(PARTNER_SHARED, "proj_partner_eval");
+        dir = await mkdtemp(path.join(tmpdir(), "organization-audit-two-"));
+        const program = {
+            name: "organization-audit-two",
+            runtime: "yaml",
+            plugins: { providers: [{ name: "openai-checkpoints", path: REPOSITORY_PLUGIN_DIR }] },
+            config: { partnerAdminKey: { type: "string", secret: true }, partnerBaseUrl: { type: "string" } },
+            resources: {
+                partnerProvider: { type: "pulumi:providers:openai-checkpoints", properties: { adminKey: "${partnerAdminKey}", baseUrl: "${partnerBaseUrl}" } },
+                acme: { type: "openai-checkpoints:index:SharedCheckpointRecords" },
+                partner: { type: "openai-checkpoints:index:SharedCheckpointRecords", options: { provider: "${partnerProvider}" } },
+            },
+            outputs: { acme: "${acme.checkpointIds}", partner: "${partner.checkpointIds}" },
+        };
+        await writeFile(path.join(dir, "Pulumi.yaml"), stringify(program));
+        stack = await startEngineStack({ fixture: "organization-audit-two", programDir: dir, seed });
+        stack.emulator.grant(SHARED, "proj_support");
+        await stack.setConfig("partnerAdminKey", PARTNER_KEY, { secret: true });
+        await stack.setConfig("partnerBaseUrl", partner.baseUrl);
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+        await partner?.close();
+        if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("reads each organization with its own key, and its records refresh through the same provider", async () => {
+        await stack.up();
+        expect(await stack.outputs()).toEqual({ acme: [SHARED], partner: [PARTNER_SHARED] });
+        const state = await stack.exportState();
+        assertStateConforms(state);
+        const partnerRecord = (state.deployment.resources ?? []).find((r) => r.urn.endsWith(`::${recordNames("partner", [PARTNER_SHARED]).get(PARTNER_SHARED)}`));
+        expect(partnerRecord?.["provider"]).toMatch(/::partnerProvider::/);
+        // A share in the partner's organization is drift of the partner's record only.
+        partner.grant(PARTNER_SHARED, "proj_partner_intruder");
+        const { stdout } = await stack.preview(["--diff"]);
+        expect(stdout).toMatch(/\+ proj_partner_intruder cp_/);
+        await stack.refresh();
+        await stack.preview(["--expect-no-changes"]);
+        // The explicit provider's key is a secret input: encrypted in state, like every provider's.
+        const { stdout: exported } = await stack.pulumi(["stack", "export", "--stack", stack.stackName]);
+        expect(exported).not.toContain(PARTNER_KEY);
     });
 });
