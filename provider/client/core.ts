@@ -1,8 +1,8 @@
 /**
  * The client core: one place that sends a request to OpenAI and turns the answer into a value or a typed
- * error. It owns authentication, the keep-alive connection pool, the process-wide cap on requests in
- * flight, timeouts, retries and response validation. Resource modules (checkpoint-permissions.ts) only
- * say which path, which body and which schema.
+ * error. It owns authentication, the keep-alive connection pool, the cap on requests in flight (by default
+ * one per organization: default-limiters.ts), timeouts, retries and response validation. Resource modules
+ * (checkpoint-permissions.ts) only say which path, which body and which schema.
  */
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
@@ -28,7 +28,8 @@ import {
     type APIErrorDetails,
 } from "./errors";
 import { ErrorWire } from "../api/model";
-import { MAX_REQUEUES_AFTER_BACK_OFF, RequestLimiter, sharedLimiter, type Permit, type Turn } from "./limiter";
+import { MAX_REQUEUES_AFTER_BACK_OFF, RequestLimiter, type Permit, type Turn } from "./limiter";
+import { defaultLimiter, organizationDigest } from "./default-limiters";
 import { checkNonNegativeInteger, checkPositiveInteger } from "./arguments";
 import { DEFAULT_MAX_RESPONSE_BYTES, resolveListingLimits, type ListingLimits } from "./limits";
 import { redact, redactUrl } from "./redact";
@@ -59,7 +60,10 @@ export interface ClientOptions {
     maxResponseBytes?: number;
     /** Bounds on every listing: pages, permissions, a deadline, and how often progress is reported (`DEFAULT_LISTING_LIMITS`). */
     listingLimits?: Partial<ListingLimits>;
-    /** Caps requests in flight, adapting to 429s. Default: the process-wide limiter (see `setMaxRequestsInFlight`). */
+    /**
+     * Caps requests in flight, adapting to 429s. Default: the organization's limiter, shared by every client of
+     * the same admin key and base URL (see `setMaxRequestsInFlight`).
+     */
     limiter?: RequestLimiter;
     /** The undici dispatcher (connection pool). Default: a keep-alive pool per limiter, as large as its ceiling. */
     dispatcher?: Dispatcher;
@@ -92,7 +96,8 @@ export interface PreparedRequest {
  * checkpoints reuses warm connections. The pool follows the limiter: it may open as many connections as the
  * limiter's ceiling, so a request the limiter lets out never queues for a connection, and it opens them only
  * as the cap grows. (Unbounded, it would open extra connections when a request goes out in the moment
- * before the previous one's connection is marked free.)
+ * before the previous one's connection is marked free.) Weakly held, a pool goes with its limiter: one the
+ * default limiters forget takes no connection with it beyond the keep-alive timeout.
  */
 const pools = new WeakMap<RequestLimiter, { agent: Agent; connections: number }>();
 function sharedDispatcher(limiter: RequestLimiter): Agent {
@@ -117,7 +122,9 @@ export class OpenAIClient {
     // console.log/util.inspect, not serialized by JSON.stringify, and not captured by Pulumi's closure
     // serializer by accident.
     readonly #adminKey: string;
-    readonly #limiter: RequestLimiter;
+    readonly #limiter: RequestLimiter | undefined;
+    /** The digest of the base URL and key that the default limiters know this client's organization by. */
+    readonly #organization: string;
     readonly #dispatcher: Dispatcher | undefined;
     readonly #logger: ClientLogger | undefined;
 
@@ -131,9 +138,20 @@ export class OpenAIClient {
         this.timeoutMs = checkPositiveInteger("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         this.maxResponseBytes = checkPositiveInteger("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
         this.listingLimits = resolveListingLimits(options.listingLimits);
-        this.#limiter = options.limiter ?? sharedLimiter;
+        this.#limiter = options.limiter;
+        this.#organization = organizationDigest(this.baseUrl, this.#adminKey);
         this.#dispatcher = options.dispatcher;
         this.#logger = options.logger;
+    }
+
+    /**
+     * The limiter this client's requests wait for: the `limiter` option, else the default limiter of its
+     * organization, shared by every client of the same admin key and base URL.
+     */
+    get limiter(): RequestLimiter {
+        // Looked up each time rather than kept: a client that outlives its organization's limiter (the
+        // registry forgets one past MAX_DEFAULT_LIMITERS) joins the organization's next one, as its other clients do.
+        return this.#limiter ?? defaultLimiter(this.#organization);
     }
 
     /** Redacts the configured key and anything key-shaped; for messages built outside the client. */
@@ -161,11 +179,12 @@ export class OpenAIClient {
         for (let attempt = 0, requeues = 0, turn: Turn = "new"; ; ) {
             if (options.signal?.aborted) throw new APIUserAbortError(req.method, req.path);
             const retriesLeft = this.maxRetries - attempt;
-            const permit = await this.acquire(req, turn, options.signal);
+            const limiter = this.limiter;
+            const permit = await this.acquire(limiter, req, turn, options.signal);
             turn = "retry";
             let outcome: Outcome;
             try {
-                outcome = await this.attempt(req, url, timeoutMs, options.signal);
+                outcome = await this.attempt(req, url, timeoutMs, options.signal, limiter);
             } catch (error) {
                 permit.release();
                 if (error instanceof APIUserAbortError || retriesLeft <= 0 || !(error instanceof APIConnectionError)) throw error;
@@ -211,9 +230,9 @@ export class OpenAIClient {
     }
 
     /** A place in flight from the limiter; a caller who aborts while waiting gets APIUserAbortError. */
-    private async acquire(req: PreparedRequest, turn: Turn, signal: AbortSignal | undefined): Promise<Permit> {
+    private async acquire(limiter: RequestLimiter, req: PreparedRequest, turn: Turn, signal: AbortSignal | undefined): Promise<Permit> {
         try {
-            return await this.#limiter.acquire({ turn, signal });
+            return await limiter.acquire({ turn, signal });
         } catch (error) {
             if (signal?.aborted) throw new APIUserAbortError(req.method, req.path);
             throw error;
@@ -229,7 +248,8 @@ export class OpenAIClient {
         return url.toString();
     }
 
-    private async attempt(req: PreparedRequest, url: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<Outcome> {
+    /** One request, over the pool of the limiter that let it out. */
+    private async attempt(req: PreparedRequest, url: string, timeoutMs: number, signal: AbortSignal | undefined, limiter: RequestLimiter): Promise<Outcome> {
         const timeout = new AbortController();
         const timer = setTimeout(() => timeout.abort(), timeoutMs);
         const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
@@ -244,7 +264,7 @@ export class OpenAIClient {
                 },
                 body: req.body === undefined ? undefined : JSON.stringify(req.body),
                 signal: combined,
-                dispatcher: this.#dispatcher ?? sharedDispatcher(this.#limiter),
+                dispatcher: this.#dispatcher ?? sharedDispatcher(limiter),
             });
             const headers = response.headers;
             const header: HeaderLookup = (name) => {

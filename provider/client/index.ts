@@ -40,14 +40,13 @@ export type { ListingOptions, ListingProgress } from "./paging";
 export * from "./errors";
 export {
     RequestLimiter,
-    setMaxRequestsInFlight,
-    sharedLimiter,
     DEFAULT_MAX_REQUESTS_IN_FLIGHT,
     DEFAULT_INITIAL_REQUESTS_IN_FLIGHT,
     MAX_PAUSE_MS,
     MAX_REQUEUES_AFTER_BACK_OFF,
 } from "./limiter";
 export type { AcquireOptions, Permit, RequestLimiterOptions, Turn } from "./limiter";
+export { MAX_DEFAULT_LIMITERS, setMaxRequestsInFlight } from "./default-limiters";
 export { DEFAULT_MAX_RETRIES } from "./retry";
 export type { RequestQuota } from "./retry";
 export { MAX_PAGE_SIZE, MAX_CHECKPOINT_ID_LENGTH, MAX_ID_LENGTH, MAX_FILTER_VALUES } from "./arguments";

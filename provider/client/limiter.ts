@@ -1,5 +1,6 @@
 /**
- * How many requests the process lets out at once, adapting to what the API accepts.
+ * How many requests a limiter lets out at once, adapting to what the API accepts. A client's default limiter is
+ * its organization's (default-limiters.ts): a rate limit belongs to one admin key against one base URL.
  *
  * Reading hundreds of checkpoints is bound by latency: the more requests in flight, the sooner it is done,
  * until the API's rate limit answers 429. So the cap works like TCP's congestion window:
@@ -19,13 +20,13 @@
  *   flight, and once it is spent holds every request until the reset, instead of sending them to be refused
  *   with 429. After the reset it lets out at most `x-ratelimit-limit-requests` before an answer says more.
  *   Answers without those headers change nothing.
- * - It never passes the ceiling (256 by default, `setMaxRequestsInFlight`), which is also how many
- *   connections the limiter's HTTP pool may open.
+ * - It never passes the ceiling (256 by default; `setMaxRequestsInFlight` sets it for the default limiters),
+ *   which is also how many connections the limiter's HTTP pool may open.
  */
 import { InvalidArgumentError } from "./errors";
 import type { RequestQuota } from "./retry";
 
-/** The default ceiling of the process-wide limiter. */
+/** The ceiling of every default limiter unless `setMaxRequestsInFlight` says otherwise. */
 export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
 /** Where a limiter's cap starts unless told otherwise (lowered to the ceiling). */
 export const DEFAULT_INITIAL_REQUESTS_IN_FLIGHT = 64;
@@ -324,12 +325,4 @@ function checkCap(name: string, value: number): number {
         throw new InvalidArgumentError(name, value, "must be a positive integer");
     }
     return value;
-}
-
-/** The process-wide limiter every client uses unless given its own. */
-export const sharedLimiter = new RequestLimiter(DEFAULT_MAX_REQUESTS_IN_FLIGHT);
-
-/** Sets the ceiling of the process-wide limiter (default 256), and so how many connections its pool may open. */
-export function setMaxRequestsInFlight(max: number): void {
-    sharedLimiter.setMax(max);
 }

@@ -69,7 +69,7 @@ describe("many listings at once", () => {
         await listAll(client, CHECKPOINTS.slice(0, 40));
         expect(running.connectionsAccepted).toBeLessThanOrEqual(4);
 
-        // What setMaxRequestsInFlight does to the shared limiter: the pool used to stay at 16 connections.
+        // What setMaxRequestsInFlight does to the default limiters: the pool used to stay at 16 connections.
         limiter.setMax(64);
         const before = running.connectionsAccepted;
         await listAll(client);

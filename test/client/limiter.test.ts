@@ -6,9 +6,10 @@ import { describe, expect, it, vi } from "vitest";
 import {
     DEFAULT_INITIAL_REQUESTS_IN_FLIGHT,
     DEFAULT_MAX_REQUESTS_IN_FLIGHT,
+    CheckpointPermissionsClient,
     InvalidArgumentError,
     RequestLimiter,
-    sharedLimiter,
+    setMaxRequestsInFlight,
     type AcquireOptions,
     type Permit,
 } from "../../provider/client";
@@ -53,7 +54,8 @@ describe("RequestLimiter", () => {
     });
 
     it("starts high, below a ceiling that leaves room to grow; a lower ceiling or start is honoured", () => {
-        expect(sharedLimiter.maxInFlight).toBe(DEFAULT_MAX_REQUESTS_IN_FLIGHT);
+        const client = new CheckpointPermissionsClient({ adminKey: "sk-admin-limiter-test", baseUrl: "http://127.0.0.1:9/v1" });
+        expect(client.limiter.maxInFlight).toBe(DEFAULT_MAX_REQUESTS_IN_FLIGHT);
         expect(new RequestLimiter(DEFAULT_MAX_REQUESTS_IN_FLIGHT).allowedInFlight).toBe(DEFAULT_INITIAL_REQUESTS_IN_FLIGHT);
         expect(DEFAULT_INITIAL_REQUESTS_IN_FLIGHT).toBeLessThan(DEFAULT_MAX_REQUESTS_IN_FLIGHT);
         expect(new RequestLimiter(8).allowedInFlight).toBe(8);
@@ -211,7 +213,7 @@ describe("RequestLimiter", () => {
         expect(() => new RequestLimiter(0)).toThrow(InvalidArgumentError);
         expect(() => new RequestLimiter(2.5)).toThrow(/maxRequestsInFlight.*2\.5/);
         expect(() => new RequestLimiter(8, { initial: -1 })).toThrow(/initial.*-1/);
-        expect(() => sharedLimiter.setMax(Number.NaN)).toThrow(/maxRequestsInFlight/);
+        expect(() => setMaxRequestsInFlight(Number.NaN)).toThrow(/maxRequestsInFlight/);
     });
 });
 

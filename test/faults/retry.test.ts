@@ -13,7 +13,7 @@ const OVERLOADED = JSON.stringify({ error: { message: "The server is overloaded 
 
 /**
  * The wait the client announces before retrying a 503 carrying `headers`. (A 503, not a 429: a 429 also
- * pauses the process-wide limiter, which has tests of its own.)
+ * pauses the client's limiter, which has tests of its own.)
  */
 async function announcedWaitMs(headers: Record<string, string>): Promise<number> {
     const server = await serve((_req, res) => sendJson(res, 503, OVERLOADED, headers));
