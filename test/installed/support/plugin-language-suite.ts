@@ -8,6 +8,7 @@
  * A suite, not a test file: the language is the parameter (./python-plugin.test.ts, ./go-plugin.test.ts). The steps
  * build on each other (one stack, in order): preview, up, no changes, drift, refresh, import, the two organizations,
  * destroy. After each, what `pulumi stack export` holds for the package's resources must match the plugin's schema.
+ * Then `SharedCheckpointRecords` from the SDK, as a program of its own in the same project.
  *
  * - Python: Pulumi's Python SDK from PyPI (PYTHON_SDK) in a virtual environment cached outside the repository; each
  *   project gets a virtual environment of its own (`venv`, which the example's Pulumi.yaml names) that sees the
@@ -280,7 +281,103 @@ export function pluginLanguageSuite(language: PluginLanguage): void {
         });
     });
 
+    organizationAudit(language, () => project!);
     if (language === "python") readmePythonBlock(() => project!);
+}
+
+/** `SharedCheckpointRecords` from the language's SDK (README, "Audit the whole organization"). */
+const ORGANIZATION_AUDIT_PROGRAM: Record<PluginLanguage, { file: string; runtime: unknown; source: string }> = {
+    python: {
+        file: "__main__.py",
+        runtime: { name: "python", options: { virtualenv: "../venv" } },
+        source: [
+            "import pulumi",
+            "import pulumi_openai_checkpoints as openai_checkpoints",
+            "",
+            'acme = openai_checkpoints.SharedCheckpointRecords("acme", attribution=True)',
+            'pulumi.export("checkpointIds", acme.checkpoint_ids)',
+            'pulumi.export("auditLogging", acme.audit_logging)',
+            "",
+        ].join("\n"),
+    },
+    go: {
+        file: "main.go",
+        runtime: "go",
+        source: [
+            "package main",
+            "",
+            "import (",
+            '\t"github.com/pulumi-openai-checkpoint-permissions/sdk/go/openaicheckpoints"',
+            '\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"',
+            ")",
+            "",
+            "func main() {",
+            "\tpulumi.Run(func(ctx *pulumi.Context) error {",
+            '\t\tacme, err := openaicheckpoints.NewSharedCheckpointRecords(ctx, "acme", &openaicheckpoints.SharedCheckpointRecordsArgs{Attribution: pulumi.Bool(true)})',
+            "\t\tif err != nil {",
+            "\t\t\treturn err",
+            "\t\t}",
+            '\t\tctx.Export("checkpointIds", acme.CheckpointIds)',
+            '\t\tctx.Export("auditLogging", acme.AuditLogging)',
+            "\t\treturn nil",
+            "\t})",
+            "}",
+            "",
+        ].join("\n"),
+    },
+};
+
+/**
+ * The whole organization from the language's SDK: the plugin constructs the component, which records each shared
+ * checkpoint; a checkpoint shared later is a new record in the next preview, naming who shared it. A program of its
+ * own in the same user project (Go: a package of the project's module; Python: the project's virtual environment).
+ */
+function organizationAudit(language: PluginLanguage, userProject: () => UserProject): void {
+    describe("SharedCheckpointRecords, from the SDK", () => {
+        const SHARED = "ft:gpt-4o-mini-2024-07-18:acme::Audit1";
+        const LATER = "ft:gpt-4o-mini-2024-07-18:acme::Audit2";
+        let emulator: RunningEmulator;
+        let stack: Stack;
+        let dir: string;
+
+        beforeAll(async () => {
+            emulator = await startEmulator({
+                seed: { checkpoints: { [SHARED]: { owner_project_id: "proj_owner" }, [LATER]: { owner_project_id: "proj_owner" } } },
+            });
+            emulator.grant(SHARED, "proj_support");
+            dir = await mkdtemp(path.join(userProject().dir, "organization-audit-"));
+            const program = ORGANIZATION_AUDIT_PROGRAM[language];
+            await writeFile(path.join(dir, program.file), program.source);
+            const plugins = { providers: [{ name: PLUGIN_PACKAGE, path: "../node_modules/pulumi-openai-checkpoint-permissions/plugin" }] };
+            await writeFile(path.join(dir, "Pulumi.yaml"), stringifyYaml({ name: `organization-audit-${language}`, runtime: program.runtime, plugins }));
+            const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: language === "go" ? GO_ENV : {} });
+            stack = await initStack(workspace, "dev");
+            await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
+            await stack.setConfig(`${PLUGIN_PACKAGE}:adminKey`, emulator.adminKey, true);
+        });
+        afterAll(async () => {
+            await stack?.workspace.dispose();
+            await emulator?.close();
+            if (dir) await rm(dir, { recursive: true, force: true });
+        });
+
+        it("records every shared checkpoint, and shows one shared later as a new record naming who shared it", async () => {
+            await stack.up();
+            expect(await stack.outputs()).toEqual({ checkpointIds: [SHARED], auditLogging: true });
+            const state = await stack.conformingState();
+            const records = (state.deployment.resources ?? []).filter((r) => r.type === `${PLUGIN_PACKAGE}:index:CheckpointPermissions`);
+            expect(records.map((r) => r.id)).toEqual([SHARED]);
+
+            const share = emulator.grant(LATER, "proj_contractor", { actor: { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } } });
+            const { stdout } = await stack.preview(["--diff"]);
+            expect(stdout).toContain(`+ ${PLUGIN_PACKAGE}:index:CheckpointPermissions: (create)`);
+            expect(stdout).toContain(`proj_contractor ${share.id} by mallory@acme.com (dashboard)`);
+
+            await stack.destroy();
+            // Forgetting the records revokes nothing.
+            expect(projects(emulator, SHARED)).toEqual(["proj_support"]);
+        });
+    });
 }
 
 /** The README's Python block (section "Which one? Dynamic resources or the plugin") as a program of its own. */
