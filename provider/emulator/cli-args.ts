@@ -5,9 +5,10 @@
 import { parseArgs } from "node:util";
 import { checkAdminKey } from "./auth";
 import { parseConditionChanges, type ConditionOptions } from "./conditions";
+import { checkGenerateSeedOptions, InvalidGenerateSeedOptionsError, type GenerateSeedOptions } from "./generated-seed";
 
 export const CLI_USAGE =
-    "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>] [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>]";
+    "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json> | --generate checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]] [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>]";
 
 /** A command-line mistake; the message names the flag (and its value, unless the value is secret). */
 export class UsageError extends Error {
@@ -23,6 +24,8 @@ export interface CliOptions {
     /** Undefined: the emulator's default key. */
     readonly adminKey: string | undefined;
     readonly seedFile: string | undefined;
+    /** A generated organization instead of a seed file (`generateSeed`'s options). */
+    readonly generate: GenerateSeedOptions | undefined;
     /** The emulator's standing latency and rate limit. */
     readonly conditions: ConditionOptions;
 }
@@ -33,6 +36,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         host?: string;
         "admin-key"?: string;
         seed?: string;
+        generate?: string;
         "latency-ms"?: string;
         "rate-limit"?: string;
         "rate-limit-burst"?: string;
@@ -47,6 +51,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
                 host: { type: "string" },
                 "admin-key": { type: "string" },
                 seed: { type: "string" },
+                generate: { type: "string" },
                 "latency-ms": { type: "string" },
                 "rate-limit": { type: "string" },
                 "rate-limit-burst": { type: "string" },
@@ -79,7 +84,49 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
 
     if (values.seed === "") throw new UsageError("Invalid --seed value '': expected a path to a JSON seed file");
-    return { port, host, adminKey, seedFile: values.seed, conditions: conditionsFrom(values) };
+    if (values.seed !== undefined && values.generate !== undefined) throw new UsageError("--seed and --generate cannot be used together: the seed is one or the other");
+    const generate = values.generate === undefined ? undefined : generateFrom(values.generate);
+    return { port, host, adminKey, seedFile: values.seed, generate, conditions: conditionsFrom(values) };
+}
+
+const GENERATE_KEYS = ["checkpoints", "permissions", "events", "audit-logging"] as const;
+
+/** `checkpoints=500,permissions=20,events=10000,audit-logging=off` as `generateSeed`'s options, checked by its rules. */
+function generateFrom(text: string): GenerateSeedOptions {
+    const fail = (why: string) => new UsageError(`Invalid --generate value '${text}': ${why}`);
+    const given = new Map<string, string>();
+    for (const pair of text.split(",")) {
+        const [key = "", value, extra] = pair.split("=");
+        if (value === undefined || extra !== undefined) throw fail(`expected key=value pairs separated by commas, got '${pair}'`);
+        if (!(GENERATE_KEYS as readonly string[]).includes(key)) throw fail(`unknown key '${key}' (expected ${GENERATE_KEYS.join(", ")})`);
+        if (given.has(key)) throw fail(`${key} is given twice`);
+        given.set(key, value);
+    }
+    const count = (key: string): number | undefined => {
+        const value = given.get(key);
+        if (value === undefined) return undefined;
+        if (!/^\d+$/.test(value)) throw fail(`${key} must be a whole number, got '${value}'`);
+        return Number(value);
+    };
+    const logging = given.get("audit-logging");
+    if (logging !== undefined && logging !== "on" && logging !== "off") throw fail(`audit-logging must be on or off, got '${logging}'`);
+    const checkpoints = count("checkpoints");
+    const permissions = count("permissions");
+    if (checkpoints === undefined || permissions === undefined) throw fail("checkpoints and permissions are required");
+    const events = count("events");
+    const options: GenerateSeedOptions = {
+        checkpoints,
+        permissions,
+        ...(events === undefined ? {} : { events }),
+        ...(logging === undefined ? {} : { auditLogging: logging === "on" }),
+    };
+    try {
+        checkGenerateSeedOptions(options);
+    } catch (error) {
+        if (!(error instanceof InvalidGenerateSeedOptionsError)) throw error;
+        throw fail(error.message.replace(/^generateSeed: /, ""));
+    }
+    return options;
 }
 
 function conditionsFrom(values: { "latency-ms"?: string; "rate-limit"?: string; "rate-limit-burst"?: string }): ConditionOptions {

@@ -2,7 +2,8 @@
 /**
  * Runs the emulator in the foreground:
  *
- *     npm run emulator -- --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json>]
+ *     npm run emulator -- --port <n> [--host 127.0.0.1] [--admin-key <key>]
+ *         [--seed <file.json> | --generate checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]]
  *         [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>]
  *
  * Prints exactly one line, `OpenAI emulator listening on http://<host>:<port>/v1`, so a parent process can
@@ -10,6 +11,7 @@
  * unusable seed exit 2; a port that cannot be bound exits 1; SIGINT/SIGTERM close the server and exit 0.
  */
 import { CLI_USAGE, parseCliArgs, type CliOptions } from "./cli-args";
+import { generateSeed } from "./generated-seed";
 
 function fail(message: string): void {
     process.stderr.write(`emulator: ${message}\n`);
@@ -28,9 +30,10 @@ async function main(): Promise<number> {
     const { loadSeedFile } = await import("./seed");
     const { startEmulator } = await import("./server");
 
-    let seed;
+    // The generator's options were checked with the flags: only a seed file can fail here.
+    let seed = options.generate === undefined ? undefined : generateSeed(options.generate);
     try {
-        seed = options.seedFile === undefined ? undefined : await loadSeedFile(options.seedFile);
+        if (options.seedFile !== undefined) seed = await loadSeedFile(options.seedFile);
     } catch (error) {
         fail(`Invalid --seed file: ${(error as Error).message}`);
         return 2;

@@ -17,6 +17,8 @@ export { DEFAULT_ADMIN_KEY_ACTOR, DEFAULT_DASHBOARD_ACTOR, DEFAULT_OWNER } from 
 export { DEFAULT_PROJECT_ID, InvalidActorError } from "./organization";
 export { loadSeedFile, parseSeed, EmulatorSeedError } from "./seed";
 export type { EmulatorSeed } from "./seed";
+export { generateSeed, InvalidGenerateSeedOptionsError, MAX_GENERATED_EVENTS, MAX_GENERATED_PERMISSIONS } from "./generated-seed";
+export type { GenerateSeedOptions } from "./generated-seed";
 export { InvalidFaultError } from "./faults";
 export { InvalidConditionsError } from "./conditions";
 export type { ConditionChanges, ConditionOptions, EmulatorConditions, RateLimit } from "./conditions";

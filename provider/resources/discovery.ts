@@ -4,8 +4,8 @@
  * The API has no listing of an organization's checkpoints. The audit log names every checkpoint that has had a
  * permission created since audit logging was turned on (`checkpoint.permission.created`): those are the candidates,
  * with any the caller knows from elsewhere (`include`, e.g. shared before audit logging began). Each candidate is
- * confirmed by its live listing, all at once under the client's adaptive limiter: a checkpoint whose access was all
- * revoked since, or that is gone, is not shared.
+ * confirmed by its live listing, all at once under the client's adaptive limiter, each as soon as it is known: a
+ * checkpoint whose access was all revoked since, or that is gone, is not shared.
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint } from "../client/arguments";
@@ -52,22 +52,36 @@ export function checkSharedCheckpointsQuery(args: { readonly include?: unknown }
     return { include: args.include.map((checkpoint, i) => checkCheckpoint(checkpoint, `include[${i}]`)) };
 }
 
-/** Finds the candidates, confirms each by its listing, and shapes the result. */
+/**
+ * Finds the candidates, confirms each by its listing, and shapes the result. A candidate's listing starts as soon as
+ * the candidate is known, while the audit log's later pages are still to come: those come one after another, and
+ * waiting for the last of them would leave the API's rate limit half unused meanwhile. Nothing the read starts
+ * outlives it: it ends once every listing has.
+ */
 export async function readSharedCheckpoints(
     client: CheckpointPermissionsClient,
     query: SharedCheckpointsQuery,
     progress?: ListingProgress,
 ): Promise<GetSharedCheckpointsResult> {
-    const candidates = new Set(query.include);
+    const confirming = new Map<string, Promise<Confirmation>>();
+    const confirm = (checkpoint: string): void => {
+        // Settled at once into a value, so a listing that fails while the audit log is still paging is no unhandled rejection.
+        if (!confirming.has(checkpoint)) confirming.set(checkpoint, shared(client, checkpoint).then((found) => ({ found }), (error: unknown) => ({ error })));
+    };
+    query.include.forEach(confirm);
     let auditLogging = true;
     try {
-        const { events } = await client.auditLogs.listAll({ eventTypes: [CREATED_EVENT] });
-        for (const event of events) {
-            const checkpoint = event.checkpointPermission?.checkpoint;
-            if (checkpoint) candidates.add(checkpoint);
+        for await (const page of client.auditLogs.pages({ eventTypes: [CREATED_EVENT] })) {
+            for (const event of page.data) {
+                const checkpoint = event.checkpointPermission?.checkpoint;
+                if (checkpoint) confirm(checkpoint);
+            }
         }
     } catch (error) {
-        if (!(error instanceof AuditLogDisabledError)) throw error;
+        if (!(error instanceof AuditLogDisabledError)) {
+            await Promise.all(confirming.values());
+            throw error;
+        }
         auditLogging = false;
         progress?.(
             "warn",
@@ -75,10 +89,15 @@ export async function readSharedCheckpoints(
                 "An owner turns audit logging on under Settings → Data controls.",
         );
     }
-    const confirmed = await Promise.all([...candidates].map((checkpoint) => shared(client, checkpoint)));
-    const checkpoints = confirmed.filter((c): c is SharedCheckpoint => c !== undefined).sort((a, b) => compare(a.checkpoint, b.checkpoint));
-    return { checkpoints, checkpointIds: checkpoints.map((c) => c.checkpoint), auditLogging, candidateCount: candidates.size };
+    const confirmations = await Promise.all(confirming.values());
+    const failed = confirmations.find((c) => "error" in c);
+    if (failed) throw failed.error;
+    const checkpoints = confirmations.flatMap((c) => (c.found === undefined ? [] : [c.found])).sort((a, b) => compare(a.checkpoint, b.checkpoint));
+    return { checkpoints, checkpointIds: checkpoints.map((c) => c.checkpoint), auditLogging, candidateCount: confirming.size };
 }
+
+/** How a candidate's confirmation ended: shared or not (`found`), or the error its listing ended with. */
+type Confirmation = { readonly found: SharedCheckpoint | undefined; readonly error?: never } | { readonly error: unknown; readonly found?: never };
 
 /** A checkpoint's access now; `undefined` when it has none, or is gone (or not visible to this key). */
 async function shared(client: CheckpointPermissionsClient, checkpoint: string): Promise<SharedCheckpoint | undefined> {

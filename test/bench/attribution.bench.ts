@@ -13,6 +13,7 @@
 import path from "node:path";
 import { checkpointPermissionsType } from "../../provider/resources/tokens";
 import { startEngineStack, type EngineStack } from "../e2e/harness";
+import { median } from "./median";
 
 const FIXTURE = path.join(__dirname, "fixtures", "records");
 const RECORDS = 50;
@@ -31,12 +32,6 @@ async function stackOf(name: string, attribution: boolean, sharedWith?: EngineSt
     const settings = ["kind=record", `attribution=${attribution}`, ...checkpoints.map((checkpoint, i) => `checkpoints[${i}]=${checkpoint}`)];
     await stack.pulumi(["config", "set-all", "--stack", name, "--path", ...settings.flatMap((setting) => ["--plaintext", setting])]);
     return stack;
-}
-
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** A no-change preview's time and the requests it sent, by endpoint. */

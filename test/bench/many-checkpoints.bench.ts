@@ -13,6 +13,7 @@
 import OpenAI from "openai";
 import { startEmulator, type RateLimit, type RunningEmulator } from "../../provider/emulator";
 import { CheckpointPermissionsClient, DEFAULT_MAX_REQUESTS_IN_FLIGHT, RequestLimiter } from "../../provider/client";
+import { median } from "./median";
 
 const CHECKPOINTS = Array.from({ length: 200 }, (_, i) => `ft:gpt-4o-mini-2024-07-18:acme::Bench${i}`);
 const PERMISSIONS_EACH = 50;
@@ -75,12 +76,6 @@ interface Sample {
     failed: number;
     requests: number;
     rateLimited: number;
-}
-
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export default async function run(): Promise<void> {

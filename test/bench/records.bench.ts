@@ -22,6 +22,7 @@ import path from "node:path";
 import type { EmulatorSeed } from "../../provider/emulator";
 import { checkpointPermissionsType } from "../../provider/resources/tokens";
 import { startEngineStack, type EngineStack } from "../e2e/harness";
+import { median } from "./median";
 
 const FIXTURE = path.join(__dirname, "fixtures", "records");
 const FEW = 10;
@@ -66,12 +67,6 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
     const start = performance.now();
     await run();
     return performance.now() - start;
-}
-
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 interface Comparison {

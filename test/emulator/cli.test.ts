@@ -6,7 +6,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCliArgs, UsageError } from "../../provider/emulator/cli-args";
-import { call, encodeCheckpoint, expectError, expectList } from "./support/http";
+import { call, encodeCheckpoint, expectAuditLog, expectError, expectList } from "./support/http";
 
 const REPO = path.resolve(__dirname, "../..");
 const CLI = path.join(REPO, "provider/emulator/cli.ts");
@@ -93,6 +93,19 @@ describe.concurrent("the emulator CLI", { timeout: SPAWN_TIMEOUT }, () => {
         expect(cli.stderr()).toContain("Invalid --port value 'abc'");
     });
 
+    it("serves a generated organization with --generate", async () => {
+        const cli = runCli(["--port", "0", "--generate", "checkpoints=3,permissions=2,events=10"]);
+        try {
+            const [, baseUrl] = LISTENING.exec(await firstLine(cli)) ?? [];
+            const events = expectAuditLog(await call(`${baseUrl}/organization/audit_logs?limit=100`));
+            expect(events.data).toHaveLength(10);
+            const checkpoint = "ft:gpt-4o-mini-2024-07-18:acme::Gen000003";
+            expect(expectList(await call(`${baseUrl}/fine_tuning/checkpoints/${encodeCheckpoint(checkpoint)}/permissions`)).data).toHaveLength(2);
+        } finally {
+            cli.child.kill("SIGKILL");
+        }
+    });
+
     it("exits 2 for an invalid seed, naming the file and the field", async () => {
         const seed = path.join(dir, "bad-seed.json");
         await writeFile(seed, JSON.stringify({ checkpoints: { "ft:x": { owner_project_id: "proj_o", permissions: [{}] } } }));
@@ -131,6 +144,30 @@ describe("CLI flags", () => {
     ])("rejects %j, naming %s", (args, named) => {
         expect(() => parseCliArgs(args)).toThrow(UsageError);
         expect(() => parseCliArgs(args)).toThrow(named);
+    });
+
+    it("reads --generate as generateSeed's options", () => {
+        expect(parseCliArgs(["--port", "0", "--generate", "checkpoints=500,permissions=20,events=10000"]).generate).toEqual({ checkpoints: 500, permissions: 20, events: 10_000 });
+        expect(parseCliArgs(["--port", "0", "--generate", "permissions=2,checkpoints=1,audit-logging=off"]).generate).toEqual({ checkpoints: 1, permissions: 2, auditLogging: false });
+        expect(parseCliArgs(["--port", "0"]).generate).toBeUndefined();
+    });
+
+    it.each([
+        ["checkpoints=5", "checkpoints and permissions are required"],
+        ["checkpoints=5,permissions=x", "permissions must be a whole number, got 'x'"],
+        ["checkpoints=5,permissions=2,colour=red", "unknown key 'colour'"],
+        ["checkpoints=5,permissions", "expected key=value pairs separated by commas, got 'permissions'"],
+        ["checkpoints=5,checkpoints=6,permissions=1", "checkpoints is given twice"],
+        ["checkpoints=5,permissions=2,audit-logging=no", "audit-logging must be on or off, got 'no'"],
+        ["checkpoints=0,permissions=2", "checkpoints must be a positive integer, got 0"],
+        ["checkpoints=5,permissions=2,events=9", "events must be at least checkpoints × permissions (10)"],
+    ])("rejects --generate %j, saying %s", (value, why) => {
+        expect(() => parseCliArgs(["--port", "0", "--generate", value])).toThrow(UsageError);
+        expect(() => parseCliArgs(["--port", "0", "--generate", value])).toThrow(`Invalid --generate value '${value}': ${why}`);
+    });
+
+    it("rejects --generate with --seed", () => {
+        expect(() => parseCliArgs(["--port", "0", "--seed", "s.json", "--generate", "checkpoints=1,permissions=1"])).toThrow("--seed and --generate cannot be used together");
     });
 
     it.each(["sk-proj-topsecret", "sk-admin top secret"])("rejects the admin key %j without echoing it", (key) => {

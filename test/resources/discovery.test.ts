@@ -3,8 +3,8 @@
  * over loopback and confirmed by each checkpoint's live listing.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { CheckpointPermissionsClient } from "../../provider/client";
-import { startEmulator, type RunningEmulator } from "../../provider/emulator";
+import { BadRequestError, CheckpointPermissionsClient } from "../../provider/client";
+import { generateSeed, startEmulator, type Fault, type RunningEmulator } from "../../provider/emulator";
 import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../../provider/resources/discovery";
 
 const A = "ft:gpt-4o-mini-2024-07-18:acme::A";
@@ -70,5 +70,46 @@ describe("getSharedCheckpoints", () => {
     it("names a bad included checkpoint before any request", async () => {
         expect(() => checkSharedCheckpointsQuery({ include: [A, " "] })).toThrow(/include\[1\]: must not be empty/);
         expect(() => checkSharedCheckpointsQuery({ include: A })).toThrow(/include: must be a list of checkpoint ids/);
+    });
+
+    describe("confirming while the audit log pages", () => {
+        // 150 created events, newest first in pages of 100: the first names Gen000030 to Gen000011, the second the rest.
+        const paged = generateSeed({ checkpoints: 30, permissions: 5 });
+        const onFirstPage = 20;
+        const isListing = (r: { path: string }) => r.path.startsWith("/v1/fine_tuning/checkpoints/");
+        const isAuditLog = (r: { path: string }) => r.path === "/v1/organization/audit_logs";
+
+        /** The second page of the audit log is held back 300 ms (then answered, or refused), so what the read does before it has time to show. */
+        async function pagedOrganization(secondPage: Fault = { kind: "latency", delayMs: 300 }) {
+            const emulator = await startEmulator({ seed: paged });
+            emulators.push(emulator);
+            const client = new CheckpointPermissionsClient({ adminKey: emulator.adminKey, baseUrl: emulator.baseUrl });
+            emulator.inject({ kind: "latency", delayMs: 0, match: { operation: "list-audit-logs" } });
+            emulator.inject({ ...secondPage, match: { operation: "list-audit-logs" } });
+            return { emulator, read: () => readSharedCheckpoints(client, checkSharedCheckpointsQuery({})) };
+        }
+
+        it("confirms the checkpoints a page names before the next page comes", async () => {
+            const { emulator, read } = await pagedOrganization();
+            expect((await read()).checkpointIds).toHaveLength(30);
+            const answered = emulator.requests; // in the order they were answered
+            const secondPage = answered.findIndex((r, i) => isAuditLog(r) && i > answered.findIndex(isAuditLog));
+            expect(answered.slice(0, secondPage).filter(isListing)).toHaveLength(onFirstPage);
+        });
+
+        it("fails with a listing's error once the audit log and every other listing have ended", async () => {
+            const { emulator, read } = await pagedOrganization();
+            emulator.inject({ kind: "status", status: 400, message: "refused for the test", match: { operation: "list", pathIncludes: "Gen000030" } });
+            await expect(read()).rejects.toThrow(BadRequestError);
+            expect(emulator.requests.filter(isAuditLog)).toHaveLength(2);
+            expect(emulator.requests.filter(isListing)).toHaveLength(30);
+        });
+
+        it("fails with the audit log's error once the listings it started have ended", async () => {
+            const { emulator, read } = await pagedOrganization({ kind: "status", status: 400, delayMs: 300, message: "refused for the test" });
+            await expect(read()).rejects.toThrow("400 refused for the test [GET /organization/audit_logs");
+            // Logged as they are answered: every listing page 1 started had ended when the read failed.
+            expect(emulator.requests.filter(isListing)).toHaveLength(onFirstPage);
+        });
     });
 });

@@ -112,10 +112,14 @@ export interface AuditLogBody {
 }
 
 /** A 200 page of the audit log, checked against the spec. */
-export async function auditLogs(emulator: RunningEmulator, query: Record<string, string | string[]> = {}): Promise<AuditLogBody> {
-    const reply = await call(adminUrl(emulator, "audit_logs", query));
+export function expectAuditLog(reply: Reply): AuditLogBody {
     expect(reply.status, reply.text).toBe(200);
     expect(reply.headers.get("x-request-id")).toMatch(REQUEST_ID);
     assertSchema("ListAuditLogsResponse", reply.json);
     return reply.json as AuditLogBody;
+}
+
+/** A page of the emulator's audit log, checked against the spec. */
+export async function auditLogs(emulator: RunningEmulator, query: Record<string, string | string[]> = {}): Promise<AuditLogBody> {
+    return expectAuditLog(await call(adminUrl(emulator, "audit_logs", query)));
 }
