@@ -5,6 +5,7 @@
  */
 import { main } from "@pulumi/pulumi/provider";
 import { handleConfigure } from "./configure";
+import { engineLog } from "./engine-log";
 import { CheckpointPermissionsProvider } from "./provider";
 
 export { CheckpointPermissionsProvider, parseGrantId, type PluginSettings } from "./provider";
@@ -20,7 +21,7 @@ export function packageVersion(): string {
  * would not hand Configure to the provider.
  */
 export async function serve(args: string[] = process.argv.slice(2)): Promise<void> {
-    const plugin = new CheckpointPermissionsProvider(packageVersion());
+    const plugin = new CheckpointPermissionsProvider(packageVersion(), engineLog(args));
     const configure = handleConfigure((settings) => plugin.configure(settings));
     await main(plugin, args);
     configure.assertServed();

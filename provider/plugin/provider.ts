@@ -22,13 +22,14 @@ import { checkFailure, type CheckFailure } from "../resources/check";
 import { grantOperations, type GrantOutputs } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
 import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../resources/discovery";
-import type { CheckpointPermissionsClient } from "../client";
+import type { CheckpointPermissionsClient, ClientLogger } from "../client";
 import type { ClientSource, ResourceOperations } from "../resources/operations";
 import { recordOperations, type RecordOutputs } from "../resources/record";
 import { configuredClient } from "../resources/settings";
 import { isUnknown } from "../resources/unknowns";
 import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
 import { declaredProperties, GET_PERMISSIONS_TOKEN, GET_SHARED_CHECKPOINTS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
+import type { EngineLog } from "./engine-log";
 import { redactSecrets, unwrapSecrets, urnType, wrapSecrets, type Unwrapped } from "./wire";
 
 /** The provider's settings as the engine configures them (secrets already unwrapped). */
@@ -87,11 +88,15 @@ const functions: Readonly<Record<string, PluginFunction>> = {
 export class CheckpointPermissionsProvider implements provider.Provider {
     readonly version: string;
     readonly schema: string;
-    #client: ClientSource = configuredClient(() => undefined, PLUGIN_CONFIG_KEYS);
+    /** Where the client's warnings go (audit logging off, a listing that repeated itself). */
+    readonly #logger: ClientLogger;
+    #client: ClientSource;
 
-    constructor(version: string) {
+    constructor(version: string, log?: EngineLog) {
         this.version = version;
         this.schema = JSON.stringify(packageSchema(version));
+        this.#logger = { debug: () => undefined, ...(log ? { warn: (message: string) => log.warn(message) } : {}) };
+        this.#client = configuredClient(() => undefined, PLUGIN_CONFIG_KEYS, this.#logger);
     }
 
     /**
@@ -100,10 +105,14 @@ export class CheckpointPermissionsProvider implements provider.Provider {
      */
     configure(settings: PluginSettings): void {
         const byKey: Record<string, unknown> = { [PLUGIN_CONFIG_KEYS.adminKey]: settings.adminKey, [PLUGIN_CONFIG_KEYS.baseUrl]: settings.baseUrl };
-        this.#client = configuredClient((key) => {
-            const value = byKey[key];
-            return typeof value === "string" && !isUnknown(value) ? value : undefined;
-        }, PLUGIN_CONFIG_KEYS);
+        this.#client = configuredClient(
+            (key) => {
+                const value = byKey[key];
+                return typeof value === "string" && !isUnknown(value) ? value : undefined;
+            },
+            PLUGIN_CONFIG_KEYS,
+            this.#logger,
+        );
     }
 
     async invoke(token: string, inputs: unknown): Promise<provider.InvokeResult> {

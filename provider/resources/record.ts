@@ -180,7 +180,8 @@ async function liveAccess(client: CheckpointPermissionsClient, checkpoint: strin
     const permissions = await listIfPresent(client, checkpoint);
     if (permissions === undefined) return undefined;
     if (!attribution) return encodeAccess(accessByProject(permissions));
-    const attributed = await attributionOf(client).attribute(permissions);
+    // Audit logging off: the client's logger hears it once (the plugin's sends it to the engine).
+    const attributed = await attributionOf(client).attribute(permissions, (message) => client.log("warn", message));
     return encodeAccess(accessByProject(attributed), grantorsByProject(attributed));
 }
 

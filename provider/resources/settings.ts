@@ -14,7 +14,7 @@
  *
  * This module imports nothing from @pulumi/pulumi, and the client only when it is first used.
  */
-import type { CheckpointPermissionsClient, ClientOptions } from "../client";
+import type { CheckpointPermissionsClient, ClientLogger, ClientOptions } from "../client";
 import type { ClientSource } from "./operations";
 
 export const ADMIN_KEY_CONFIG = "openai:adminKey";
@@ -46,10 +46,16 @@ export function clientOptions(config: ConfigLookup, keys: ConfigKeys = PROGRAM_C
     };
 }
 
-/** The client of a surface's configuration, made on first use (one per configuration: two providers, two organizations). */
-export function configuredClient(config: ConfigLookup, keys: ConfigKeys = PROGRAM_CONFIG_KEYS): ClientSource {
+/**
+ * The client of a surface's configuration, made on first use (one per configuration: two providers, two organizations),
+ * its warnings going to `logger`.
+ */
+export function configuredClient(config: ConfigLookup, keys: ConfigKeys = PROGRAM_CONFIG_KEYS, logger?: ClientLogger): ClientSource {
     let client: Promise<CheckpointPermissionsClient> | undefined;
-    return () => (client ??= import("../client").then(({ CheckpointPermissionsClient }) => new CheckpointPermissionsClient(clientOptions(config, keys))));
+    return () =>
+        (client ??= import("../client").then(
+            ({ CheckpointPermissionsClient }) => new CheckpointPermissionsClient({ ...clientOptions(config, keys), ...(logger ? { logger } : {}) }),
+        ));
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,12 +1,13 @@
 /**
  * Who granted it, on the real engine: a YAML stack on the plugin records a checkpoint with attribution, the stack's
  * own key granting through the pipeline. A grant made in the dashboard by someone else shows in `preview --diff`
- * naming her, and `checkpoint-allowed-grantors` fails the preview naming her; the stack's own grant passes.
+ * naming her, and `checkpoint-allowed-grantors` fails the preview naming her; the stack's own grant passes. In an
+ * organization whose audit logging is off, the plugin warns once, as a TypeScript program does.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { EmulatorSeed } from "../../provider/emulator";
 import { REPO_ROOT } from "../../tools/engine/engine";
@@ -74,4 +75,27 @@ it("names the dashboard user who shared it in the drift, and the allowed-grantor
     expect(stdout).toMatch(/\[mandatory\]\s+checkpoint-allowed-grantors/);
     expect(violation).toContain(`project proj_intruder (permission ${intruder.id}) was granted by mallory@acme.com (dashboard), not an allowed grantor`);
     await stack.destroy();
+});
+
+describe("in an organization whose audit logging is off", () => {
+    let offDir: string;
+    let off: EngineStack;
+
+    beforeAll(async () => {
+        offDir = await mkdtemp(path.join(tmpdir(), "yaml-attribution-off-"));
+        await writeFile(path.join(offDir, "Pulumi.yaml"), program);
+        off = await startEngineStack({ fixture: "yaml-attribution-off", programDir: offDir, seed, emulator: { auditLogging: false } });
+    });
+    afterAll(async () => {
+        await off?.dispose();
+        if (offDir) await rm(offDir, { recursive: true, force: true });
+    });
+
+    it("warns once that attribution is unavailable, and records every grantor as unknown", async () => {
+        const { stdout } = await off.up();
+        // The engine's summary of the update's diagnostics: each warning once.
+        const diagnostics = stdout.slice(stdout.indexOf("Diagnostics:"), stdout.indexOf("Outputs:"));
+        expect(diagnostics.match(/warning: Attribution is unavailable: the organization's audit logging is off/g)).toHaveLength(1);
+        expect((await off.outputs())["recorded"]).toMatch(/^proj_eval cp_\S+ by unknown\nproj_research cp_\S+ by unknown\n$/);
+    });
 });
