@@ -6,9 +6,9 @@
  * the log), and runs the repository's stack (Pulumi.yaml → examples/checkpoint-access) with `attribution: true` on a
  * local backend, its admin key acting as the pipeline: preview and up under the policy pack, a table of who may use
  * each checkpoint and who granted it, then a grant made in the dashboard by someone else, the drift diff naming her
- * and the policy violations that follow, and a clean-up. With OPENAI_ADMIN_KEY (and OPENAI_CHECKPOINTS, a
- * comma-separated list) it reads that organization instead (OPENAI_BASE_URL, default the real API): read-only,
- * nothing is granted or revoked; the records go to a throw-away local backend.
+ * and the policy violations that follow, and a clean-up. With OPENAI_ADMIN_KEY it reads that organization instead
+ * (OPENAI_BASE_URL, default the real API), the checkpoints it shares (or those OPENAI_CHECKPOINTS lists, comma-separated):
+ * read-only, nothing is granted or revoked; the records go to a throw-away local backend.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,6 +16,7 @@ import { CheckpointPermissionsClient } from "../../provider/client";
 import { startEmulator, type EmulatorActor, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import { checkpointPermissionsType, recordOf } from "../../provider/policy";
 import { UNKNOWN_GRANTOR } from "../../provider/resources/attribution";
+import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../../provider/resources/discovery";
 import { findEngine, REPO_ROOT } from "../engine/engine";
 import { createWorkspace, type Workspace } from "../engine/workspace";
 import { diffBlock, planLines, policyFindings } from "./preview-text";
@@ -68,11 +69,9 @@ interface Target {
 async function target(): Promise<Target> {
     const adminKey = process.env["OPENAI_ADMIN_KEY"];
     if (adminKey) {
-        const checkpoints = (process.env["OPENAI_CHECKPOINTS"] ?? "").split(",").map((c) => c.trim()).filter(Boolean);
-        if (checkpoints.length === 0) {
-            throw new Error("OPENAI_ADMIN_KEY is set, so the demo reads your organization: name the checkpoints to read in OPENAI_CHECKPOINTS (comma-separated).");
-        }
         const baseUrl = process.env["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1";
+        const named = (process.env["OPENAI_CHECKPOINTS"] ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+        const checkpoints = named.length > 0 ? named : await sharedCheckpoints(adminKey, baseUrl);
         step(`OPENAI_ADMIN_KEY is set: reading ${checkpoints.length} checkpoint(s) of the organization at ${baseUrl}, read-only (nothing is granted or revoked)`);
         return { adminKey, baseUrl, checkpoints, grants: {} };
     }
@@ -86,6 +85,19 @@ async function target(): Promise<Target> {
     grants[newGrant] = [...(grants[newGrant] ?? []), RESEARCH];
     const pipeline = serviceAccountOf(seed.organization?.admin_key_actor);
     return { adminKey: emulator.adminKey, baseUrl: emulator.baseUrl, checkpoints, grants, emulator, newGrant, ...(pipeline === undefined ? {} : { pipeline }) };
+}
+
+/** Every checkpoint the organization shares, as `getSharedCheckpoints` finds them, when none are named. */
+async function sharedCheckpoints(adminKey: string, baseUrl: string): Promise<string[]> {
+    step(`OPENAI_CHECKPOINTS is not set: finding every checkpoint the organization shares, from its audit log (getSharedCheckpoints)`);
+    const client = new CheckpointPermissionsClient({ adminKey, baseUrl });
+    const { checkpointIds } = await readSharedCheckpoints(client, checkSharedCheckpointsQuery({}), (level, message) => {
+        if (level === "warn") show([message]);
+    });
+    if (checkpointIds.length === 0) {
+        throw new Error("The organization's audit log names no checkpoint shared now: name the checkpoints to read in OPENAI_CHECKPOINTS (comma-separated).");
+    }
+    return checkpointIds;
 }
 
 /** The service account id of an admin key's actor as a seed gives it (`{api_key: {service_account: {id}}}`). */
