@@ -9,14 +9,18 @@
  */
 import type {
     EnforcementLevel,
+    Policies,
     PolicyConfigSchema,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
 import {
     accessOf,
+    auditLoggingOf,
     isCheckpointPermissionGrant,
+    isSharedCheckpointRecords,
     isCheckpointPermissions,
     recordOf,
     type CheckpointRecord,
@@ -42,6 +46,7 @@ export const policyNames = {
     requiredProjects: "checkpoint-required-projects",
     noUnmanagedAccess: "checkpoint-no-unmanaged-access",
     allowedGrantors: "checkpoint-allowed-grantors",
+    auditLogging: "checkpoint-audit-logging",
 } as const;
 
 /** Options every factory takes: the enforcement level when the pack's config does not set one. */
@@ -305,8 +310,34 @@ export function checkpointAllowedGrantors(options: PolicyOptions & Partial<Allow
     };
 }
 
-/** All six policies with their defaults: what the repository's policy pack serves. */
-export function checkpointPolicies(): ResourceValidationPolicy[] {
+/**
+ * `checkpoint-audit-logging`: every `SharedCheckpointRecords` in the stack found its organization's audit logging on.
+ * Off, the checkpoints the organization shares cannot be found, and only its `include` is recorded: an audit that
+ * passes all the other policies would cover only what someone listed. A stack policy, because `auditLogging` is the
+ * component's output, which only `validateStack` is given.
+ */
+export function checkpointAuditLogging(options: PolicyOptions = {}): StackValidationPolicy {
+    return {
+        name: policyNames.auditLogging,
+        description: "The organization's audit logging is on, so SharedCheckpointRecords finds every checkpoint it shares.",
+        enforcementLevel: options.enforcementLevel ?? "mandatory",
+        validateStack: (args, reportViolation) => {
+            const components = args.resources.filter(isSharedCheckpointRecords);
+            if (components.length === 0) return args.notApplicable("the stack has no SharedCheckpointRecords");
+            for (const component of components) {
+                if (auditLoggingOf(component) !== false) continue;
+                reportViolation(
+                    `SharedCheckpointRecords ${component.name}: the organization's audit logging is off, so the checkpoints it ` +
+                        "shares cannot be found, and only those in `include` are recorded. An owner turns it on under Settings → Data controls.",
+                    component.urn,
+                );
+            }
+        },
+    };
+}
+
+/** All seven policies with their defaults: what the repository's policy pack serves. */
+export function checkpointPolicies(): Policies {
     return [
         checkpointAllowedProjects(),
         checkpointForbiddenProjects(),
@@ -314,5 +345,6 @@ export function checkpointPolicies(): ResourceValidationPolicy[] {
         checkpointRequiredProjects(),
         checkpointNoUnmanagedAccess(),
         checkpointAllowedGrantors(),
+        checkpointAuditLogging(),
     ];
 }

@@ -21,10 +21,18 @@ import {
     checkpointPermissionsType,
     pluginCheckpointPermissionGrantType,
     pluginCheckpointPermissionsType,
+    sharedCheckpointRecordsType,
 } from "../resources/tokens";
 import { isUnknown } from "../resources/unknowns";
 
-export { isUnknown, checkpointPermissionGrantType, checkpointPermissionsType, pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType };
+export {
+    isUnknown,
+    checkpointPermissionGrantType,
+    checkpointPermissionsType,
+    pluginCheckpointPermissionGrantType,
+    pluginCheckpointPermissionsType,
+    sharedCheckpointRecordsType,
+};
 
 /** Every token a `CheckpointPermissions` has: the dynamic resource's and the plugin's, with the same properties. */
 export const checkpointPermissionsTypes: ReadonlySet<string> = new Set([checkpointPermissionsType, pluginCheckpointPermissionsType]);
@@ -214,4 +222,19 @@ export function accessOf(resource: PolicyResourceLike): ProjectAccess[] | undefi
     if (record) return [...record.accesses];
     const grant = grantOf(resource);
     return grant ? [grant] : undefined;
+}
+
+/** True for a `SharedCheckpointRecords` component (one token on both surfaces). */
+export function isSharedCheckpointRecords(resource: PolicyResourceLike): boolean {
+    return resource.type === sharedCheckpointRecordsType;
+}
+
+/**
+ * Whether a `SharedCheckpointRecords` found its organization's audit logging on (its `auditLogging` output, which
+ * `validateStack` is given), or `undefined` if it is another type or the value is unknown or malformed.
+ */
+export function auditLoggingOf(resource: PolicyResourceLike): boolean | undefined {
+    if (!isSharedCheckpointRecords(resource)) return undefined;
+    const { auditLogging } = knownProps(resource, ["auditLogging"]);
+    return typeof auditLogging === "boolean" ? auditLogging : undefined;
 }

@@ -3,7 +3,7 @@
  * real engine: `SharedCheckpointRecords` records every checkpoint the organization shares; a checkpoint first shared
  * later appears in the next preview as a new record naming the project and who shared it, and the shipped pack fails
  * it when the project is forbidden. With audit logging off, the stack previews with a clear message and covers the
- * included checkpoints.
+ * included checkpoints, and the pack's checkpoint-audit-logging fails it.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -112,6 +112,12 @@ describe.each(forms)("the organization audit in $form", ({ dir, recordType }) =>
             expect(stdout).toMatch(/audit logging is off, so its shared checkpoints cannot be found: only the checkpoints given as `include` are confirmed/);
             expect(stdout).toMatch(new RegExp(`\\+\\s+${recordType.replace(/[/:]/g, "\\$&")}\\s+${recordName(OLD)}\\s+create`));
             expect(stdout).not.toContain(recordName(SHARED));
+        });
+
+        it("fails the shipped pack's checkpoint-audit-logging: an audit of `include` alone is no audit of the organization", async () => {
+            const { stdout } = await stack.preview(["--policy-pack", path.join(REPO_ROOT, "policy-pack")], { expectFailure: true });
+            expect(stdout).toMatch(/\[mandatory\]\s+checkpoint-audit-logging/);
+            expect(stdout).toContain("SharedCheckpointRecords acme: the organization's audit logging is off");
         });
     });
 });

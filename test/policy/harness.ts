@@ -1,7 +1,8 @@
 /**
  * Builds validation arguments the way @pulumi/policy's analyzer server does (props wrapped in its
  * unknown-checking proxy, config without `enforcementLevel`, `notApplicable` that throws) and runs a policy's
- * `validateResource` with a violation collector; `stackArgs` builds what `validateStack` is given. No engine, no CLI.
+ * `validateResource` with a violation collector; `stackArgs` builds what `validateStack` is given, and `validateStack` runs
+ * a stack policy with it. No engine, no CLI.
  */
 import type {
     PolicyResource,
@@ -9,6 +10,7 @@ import type {
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
 import { encodeAccess } from "../../provider/resources/access-text";
@@ -17,6 +19,7 @@ import {
     checkpointPermissionsType,
     pluginCheckpointPermissionGrantType,
     pluginCheckpointPermissionsType,
+    sharedCheckpointRecordsType,
 } from "../../provider/policy";
 
 /** @pulumi/policy's internals the server uses on every resource; not in its typings. */
@@ -121,6 +124,9 @@ export const pluginGrant = (name: string, props: Props): TestResource => ({
     props: pluginProps(props),
 });
 
+/** `SharedCheckpointRecords`, as `validateStack` is given it: its outputs. */
+export const sharedCheckpointRecords = (name: string, props: Props): TestResource => ({ type: sharedCheckpointRecordsType, name, props });
+
 export function urnOf(name: string, type: string): string {
     return `urn:pulumi:dev::checkpoints::${type}::${name}`;
 }
@@ -189,6 +195,11 @@ async function collect(run: (report: (message: string, urn?: string) => void) =>
         return { violations, messages: violations.map((v) => v.message), notApplicable: error.reason ?? "" };
     }
     return { violations, messages: violations.map((v) => v.message) };
+}
+
+export function validateStack(policy: StackValidationPolicy, resources: readonly TestResource[], config: object = {}): Promise<Outcome> {
+    const args = stackArgs(resources, config);
+    return collect((report) => policy.validateStack(args, report));
 }
 
 export function validateResource(

@@ -6,6 +6,7 @@ import { encodeAccess } from "../../provider/resources/access-text";
 import {
     checkpointAllowedGrantors,
     checkpointAllowedProjects,
+    checkpointAuditLogging,
     checkpointForbiddenProjects,
     checkpointMaxProjects,
     checkpointNoUnmanagedAccess,
@@ -22,9 +23,11 @@ import {
     permissionsProps,
     pluginGrant,
     pluginObservation,
+    sharedCheckpointRecords,
     unknownString,
     unknownValues,
     validateResource,
+    validateStack,
 } from "./harness";
 
 /** proj_a (cp_1) and proj_b (cp_2) have access to checkpoint A. */
@@ -315,6 +318,32 @@ describe("on the native plugin's resources (openai-checkpoints:index:*)", () => 
     });
 });
 
+describe(policyNames.auditLogging, () => {
+    const policy = checkpointAuditLogging();
+
+    it("is mandatory, and not applicable to a stack without SharedCheckpointRecords", async () => {
+        expect(policy.enforcementLevel).toBe("mandatory");
+        const outcome = await validateStack(policy, [observedA, otherResource]);
+        expect(outcome.notApplicable).toMatch(/no SharedCheckpointRecords/);
+    });
+
+    it("reports each component that found its organization's audit logging off, on the component", async () => {
+        const off = sharedCheckpointRecords("partner", { auditLogging: false });
+        const outcome = await validateStack(policy, [sharedCheckpointRecords("acme", { auditLogging: true }), off, observedA]);
+        expect(outcome.violations).toEqual([
+            {
+                message: expect.stringMatching(/^SharedCheckpointRecords partner: the organization's audit logging is off, so the checkpoints it shares cannot be found, and only those in `include` are recorded\./),
+                urn: expect.stringContaining("::partner"),
+            },
+        ]);
+    });
+
+    it("says nothing while the component's read is unknown (preview), or of a malformed value", async () => {
+        const outcome = await validateStack(policy, [sharedCheckpointRecords("acme", { auditLogging: unknownValues.boolean }), sharedCheckpointRecords("b", { auditLogging: "no" })]);
+        expect(outcome.violations).toEqual([]);
+    });
+});
+
 describe("the policies together", () => {
     const policies = checkpointPolicies();
     const configExample = JSON.parse(
@@ -329,13 +358,15 @@ describe("the policies together", () => {
             ["checkpoint-required-projects", "advisory"],
             ["checkpoint-no-unmanaged-access", "advisory"],
             ["checkpoint-allowed-grantors", "mandatory"],
+            ["checkpoint-audit-logging", "mandatory"],
         ]);
     });
 
     it("report nothing on a stack with no config whose record waits for its grants", async () => {
-        const resources = [recordA(["proj_a", "proj_b"]), grantTo("proj_a"), grantTo("proj_b")];
+        const resources = [recordA(["proj_a", "proj_b"]), grantTo("proj_a"), grantTo("proj_b"), sharedCheckpointRecords("acme", { auditLogging: true })];
         for (const policy of policies) {
-            for (const resource of resources) expect((await validateResource(policy, resource)).violations, policy.name).toEqual([]);
+            if ("validateStack" in policy) expect((await validateStack(policy, resources)).violations, policy.name).toEqual([]);
+            else for (const resource of resources) expect((await validateResource(policy, resource)).violations, policy.name).toEqual([]);
         }
     });
 
