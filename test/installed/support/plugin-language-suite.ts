@@ -327,6 +327,39 @@ const ORGANIZATION_AUDIT_PROGRAM: Record<PluginLanguage, { file: string; runtime
     },
 };
 
+/** A program of its own beside the example, in the same user project: what it is made of. */
+interface ProgramBeside {
+    /** Its folder's prefix, under the user project. */
+    readonly prefix: string;
+    readonly file: string;
+    readonly source: string;
+    /** Pulumi.yaml, less the plugin folder (`plugins`) unless given. */
+    readonly project: Record<string, unknown>;
+    readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Writes the program in a folder of its own in the user project and makes a stack `dev` of it on the plugin, with
+ * `emulator`'s URL and key as the default provider's config. The folder goes with `dispose`.
+ */
+async function stackBeside(userProject: UserProject, emulator: RunningEmulator, program: ProgramBeside): Promise<{ stack: Stack; dispose(): Promise<void> }> {
+    const dir = await mkdtemp(path.join(userProject.dir, program.prefix));
+    await writeFile(path.join(dir, program.file), program.source);
+    const plugins = { providers: [{ name: PLUGIN_PACKAGE, path: "../node_modules/pulumi-openai-checkpoint-permissions/plugin" }] };
+    await writeFile(path.join(dir, "Pulumi.yaml"), stringifyYaml({ plugins, ...program.project }));
+    const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: program.env ?? {} });
+    const stack = await initStack(workspace, "dev");
+    await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
+    await stack.setConfig(`${PLUGIN_PACKAGE}:adminKey`, emulator.adminKey, true);
+    return {
+        stack,
+        async dispose() {
+            await workspace.dispose();
+            await rm(dir, { recursive: true, force: true });
+        },
+    };
+}
+
 /**
  * The whole organization from the language's SDK: the plugin constructs the component, which records each shared
  * checkpoint; a checkpoint shared later is a new record in the next preview, naming who shared it. A program of its
@@ -338,27 +371,25 @@ function organizationAudit(language: PluginLanguage, userProject: () => UserProj
         const LATER = "ft:gpt-4o-mini-2024-07-18:acme::Audit2";
         let emulator: RunningEmulator;
         let stack: Stack;
-        let dir: string;
+        let dispose: (() => Promise<void>) | undefined;
 
         beforeAll(async () => {
             emulator = await startEmulator({
                 seed: { checkpoints: { [SHARED]: { owner_project_id: "proj_owner" }, [LATER]: { owner_project_id: "proj_owner" } } },
             });
             emulator.grant(SHARED, "proj_support");
-            dir = await mkdtemp(path.join(userProject().dir, "organization-audit-"));
             const program = ORGANIZATION_AUDIT_PROGRAM[language];
-            await writeFile(path.join(dir, program.file), program.source);
-            const plugins = { providers: [{ name: PLUGIN_PACKAGE, path: "../node_modules/pulumi-openai-checkpoint-permissions/plugin" }] };
-            await writeFile(path.join(dir, "Pulumi.yaml"), stringifyYaml({ name: `organization-audit-${language}`, runtime: program.runtime, plugins }));
-            const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: language === "go" ? GO_ENV : {} });
-            stack = await initStack(workspace, "dev");
-            await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
-            await stack.setConfig(`${PLUGIN_PACKAGE}:adminKey`, emulator.adminKey, true);
+            ({ stack, dispose } = await stackBeside(userProject(), emulator, {
+                prefix: "organization-audit-",
+                file: program.file,
+                source: program.source,
+                project: { name: `organization-audit-${language}`, runtime: program.runtime },
+                ...(language === "go" ? { env: GO_ENV } : {}),
+            }));
         });
         afterAll(async () => {
-            await stack?.workspace.dispose();
+            await dispose?.();
             await emulator?.close();
-            if (dir) await rm(dir, { recursive: true, force: true });
         });
 
         it("records every shared checkpoint, and shows one shared later as a new record naming who shared it", async () => {
@@ -386,36 +417,28 @@ function readmePythonBlock(userProject: () => UserProject): void {
         const READMEBLOCK_CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::Readme1";
         let emulator: RunningEmulator;
         let stack: Stack;
-        let workspaceRoot: string;
+        let dispose: (() => Promise<void>) | undefined;
 
         beforeAll(async () => {
             emulator = await startEmulator({
                 seed: { checkpoints: { [READMEBLOCK_CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } },
             });
-            // Beside the example, in the same user project: its own folder, and the project's virtual environment.
-            const dir = await mkdtemp(path.join(userProject().dir, "readme-block-"));
-            workspaceRoot = dir;
-            await writeFile(path.join(dir, "__main__.py"), readmeBlock("Which one? Dynamic resources or the plugin", "python"));
             // "with the same `plugins` section in Pulumi.yaml": the README's YAML program's, from this folder.
             const yamlProgram = parseYaml(readmeBlock("Which one? Dynamic resources or the plugin", "yaml")) as { plugins: { providers: Array<{ path: string }> } };
             for (const provider of yamlProgram.plugins.providers) provider.path = path.posix.join("..", provider.path);
-            const pulumiYaml = {
-                name: "readme-python-block",
-                runtime: { name: "python", options: { virtualenv: "../venv" } },
-                plugins: yamlProgram.plugins,
-            };
-            await writeFile(path.join(dir, "Pulumi.yaml"), stringifyYaml(pulumiYaml));
-            const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: {} });
-            stack = await initStack(workspace, "dev");
+            // Beside the example, in the same user project: its own folder, and the project's virtual environment.
+            ({ stack, dispose } = await stackBeside(userProject(), emulator, {
+                prefix: "readme-block-",
+                file: "__main__.py",
+                source: readmeBlock("Which one? Dynamic resources or the plugin", "python"),
+                project: { name: "readme-python-block", runtime: { name: "python", options: { virtualenv: "../venv" } }, plugins: yamlProgram.plugins },
+            }));
             await stack.setConfig("checkpoint", READMEBLOCK_CHECKPOINT);
             await stack.setConfig("projectId", "proj_eval");
-            await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
-            await stack.setConfig(`${PLUGIN_PACKAGE}:adminKey`, emulator.adminKey, true);
         });
         afterAll(async () => {
-            await stack?.workspace.dispose();
+            await dispose?.();
             await emulator?.close();
-            if (workspaceRoot) await rm(workspaceRoot, { recursive: true, force: true });
         });
 
         it("previews, ups (granting the project and recording it), and destroys (revoking it)", async () => {
