@@ -25,17 +25,25 @@ interface EngineParts {
     readonly WARNING: number;
 }
 
-/** The engine's log for a plugin started with `args`. */
-export function engineLog(args: readonly string[], parts: EngineParts | undefined = engineParts()): EngineLog {
+/**
+ * The engine's log for a plugin started with `args`. The SDK's gRPC code is found, and the connection made, on the
+ * first warning: most runs have none, and the plugin's start-up is on every command's path.
+ */
+export function engineLog(args: readonly string[], parts: () => EngineParts | undefined = engineParts): EngineLog {
     const address = engineAddress(args);
-    if (address === undefined || parts === undefined) return stderrLog;
-    const engine = new parts.EngineClient(address, parts.credentials.createInsecure());
+    if (address === undefined) return stderrLog;
+    let engine: { parts: EngineParts; client: InstanceType<EngineParts["EngineClient"]> } | null | undefined;
     return {
         warn(message) {
-            const request = new parts.LogRequest();
-            request.setSeverity(parts.WARNING);
+            if (engine === undefined) {
+                const found = parts();
+                engine = found ? { parts: found, client: new found.EngineClient(address, found.credentials.createInsecure()) } : null;
+            }
+            if (engine === null) return stderrLog.warn(message);
+            const request = new engine.parts.LogRequest();
+            request.setSeverity(engine.parts.WARNING);
             request.setMessage(message);
-            engine.log(request, (error) => {
+            engine.client.log(request, (error) => {
                 if (error) stderrLog.warn(message);
             });
         },
