@@ -3,7 +3,8 @@
  * shaped like the functions Pulumi's code generator writes.
  *
  * Dynamic providers cannot serve invokes, so the read happens in the program process, over the same
- * client the provider uses. Identical calls in one program run share one listing.
+ * client the provider uses. Identical calls in one program run share one listing; the next run lists again
+ * (./program-run.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckpointPermissionsClient } from "../client";
@@ -15,8 +16,9 @@ import {
     type GetCheckpointPermissionsResult,
     type PermissionsQuery,
 } from "../resources/listing";
-import { clientForProgram, forgetProgramClient } from "./program-client";
-import { forgetFailures, programFailure, settledFailure } from "./program-errors";
+import { clientForProgram } from "./program-client";
+import { programFailure, settledFailure } from "./program-errors";
+import { perProgramRun } from "./program-run";
 
 export type { GetCheckpointPermissionsArgs, GetCheckpointPermissionsResult };
 
@@ -29,7 +31,7 @@ export interface GetCheckpointPermissionsOutputArgs {
 }
 
 /** Listings of this program run, by request; a failed read is forgotten so a later call tries again. */
-const listings = new Map<string, Promise<GetCheckpointPermissionsResult>>();
+const programListings = perProgramRun(() => new Map<string, Promise<GetCheckpointPermissionsResult>>());
 
 /**
  * Reads a checkpoint's permissions.
@@ -64,6 +66,7 @@ function readPermissions(
     if (settled) return Promise.reject(settled);
     if (!shareListing) return list(client, request, opts?.parent);
     const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order, request.attribution]);
+    const listings = programListings();
     let listing = listings.get(key);
     if (!listing) {
         listing = list(client, request, opts?.parent);
@@ -115,14 +118,4 @@ function dependenciesReady(dependsOn: unknown): pulumi.Output<unknown> {
     if (pulumi.Resource.isInstance(dependsOn)) return dependsOn.urn;
     if (pulumi.Output.isInstance(dependsOn)) return (dependsOn as pulumi.Output<unknown>).apply(dependenciesReady);
     return pulumi.output(Promise.resolve(dependsOn).then(dependenciesReady));
-}
-
-/**
- * Forgets this program run's listings.
- * @internal For tests.
- */
-export function clearListingCache(): void {
-    listings.clear();
-    forgetFailures();
-    forgetProgramClient();
 }

@@ -4,16 +4,18 @@
  * failed and how to fix it, so the program's reads fail as RunErrors.
  *
  * A failure that cannot change within a run (no key, a refused key, a checkpoint that does not exist) would be met
- * by every read in the program and printed by each. It is kept instead, and later reads fail with the same object,
- * which Pulumi prints once.
+ * by every read in the program and printed by each. It is kept for the run instead (./program-run.ts), and later
+ * reads fail with the same object, which Pulumi prints once. The next run tries again: the key may have been fixed.
  */
 import { AuthenticationError, MissingAdminKeyError, NotFoundError, OpenAIError, PermissionDeniedError } from "../client/errors";
+import { perProgramRun } from "./program-run";
 
 /** Settled failures of this run: by base URL for the credentials, by base URL and checkpoint for a 404. */
-const settled = new Map<string, Error>();
+const settledFailures = perProgramRun(() => new Map<string, Error>());
 
 /** The failure a read of `checkpoint` at `baseUrl` is bound to meet, if one was already met in this run. */
 export function settledFailure(baseUrl: string | undefined, checkpoint?: string): Error | undefined {
+    const settled = settledFailures();
     return settled.get(scope(baseUrl)) ?? (checkpoint === undefined ? undefined : settled.get(scope(baseUrl, checkpoint)));
 }
 
@@ -28,6 +30,7 @@ export function programFailure(error: unknown, baseUrl: string | undefined, chec
     const key = settledScope(error, baseUrl, checkpoint);
     if (key === undefined) return error;
     // Reads that were already in flight meet the same failure: they fail with the first one met.
+    const settled = settledFailures();
     const first = settled.get(key) ?? error;
     settled.set(key, first);
     return first;
@@ -61,14 +64,6 @@ function expectLateHandling(): void {
 }
 
 function ignore(): void {}
-
-/**
- * Forgets this run's failures.
- * @internal For tests.
- */
-export function forgetFailures(): void {
-    settled.clear();
-}
 
 function scope(baseUrl: string | undefined, checkpoint?: string): string {
     return JSON.stringify([baseUrl ?? null, checkpoint ?? null]);

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
-import { clearListingCache, getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/dynamic/getCheckpointPermissions";
+import { getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/dynamic/getCheckpointPermissions";
 import { getSharedCheckpoints, getSharedCheckpointsOutput } from "../../provider/dynamic/getSharedCheckpoints";
 import { MissingAdminKeyError } from "../../provider/client";
 
@@ -34,7 +34,18 @@ beforeAll(async () => {
     });
     process.env["OPENAI_ADMIN_KEY"] = emulator.adminKey;
     process.env["OPENAI_BASE_URL"] = emulator.baseUrl;
-    await pulumi.runtime.setMocks(
+});
+afterAll(async () => {
+    await emulator?.close();
+});
+/** Each test is a program run of its own: a new mocked engine, as every run has its own resource monitor. */
+beforeEach(async () => {
+    await newProgramRun();
+    emulator.clearRequests();
+});
+
+function newProgramRun(): Promise<void> {
+    return pulumi.runtime.setMocks(
         {
             newResource: (args) =>
                 new Promise((resolve) => {
@@ -48,14 +59,7 @@ beforeAll(async () => {
         "stack",
         true,
     );
-});
-afterAll(async () => {
-    await emulator?.close();
-});
-beforeEach(() => {
-    clearListingCache();
-    emulator.clearRequests();
-});
+}
 
 async function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T | undefined; known: boolean; secret: boolean }> {
     // isKnown, isSecret and promise() are the Output's internals: what a stack's preview acts on.
@@ -181,6 +185,55 @@ describe("getCheckpointPermissions", () => {
             expect((error as Error).message).toContain("pulumi config set --secret openai:adminKey");
         } finally {
             process.env["OPENAI_ADMIN_KEY"] = saved;
+        }
+    });
+});
+
+describe("a program run", () => {
+    // The Automation API runs one inline program after another in one process: each run must read afresh.
+    it("lists again in the next run: a grant made between runs is read, the first run's listing is not served", async () => {
+        const first = await getCheckpointPermissions({ checkpoint: CHECKPOINT });
+        const granted = emulator.grant(CHECKPOINT, "proj_between_runs");
+        try {
+            expect((await getCheckpointPermissions({ checkpoint: CHECKPOINT })).projectIds).toEqual(first.projectIds);
+            await newProgramRun();
+            expect((await getCheckpointPermissions({ checkpoint: CHECKPOINT })).projectIds).toContain("proj_between_runs");
+            expect(emulator.requests.filter((r) => r.path.includes("/permissions"))).toHaveLength(2);
+        } finally {
+            emulator.revoke(CHECKPOINT, granted.id);
+        }
+    });
+
+    it("reads the audit log afresh in the next run: a grantor attributed in one run is not carried into the next", async () => {
+        await getCheckpointPermissions({ checkpoint: CHECKPOINT, attribution: true });
+        await newProgramRun();
+        await getCheckpointPermissions({ checkpoint: CHECKPOINT, attribution: true });
+        expect(emulator.requests.filter((r) => r.path.endsWith("/organization/audit_logs"))).toHaveLength(2);
+    });
+
+    it("a refused key settles the run, not the process: the next run with a fixed key succeeds", async () => {
+        const saved = process.env["OPENAI_ADMIN_KEY"];
+        process.env["OPENAI_ADMIN_KEY"] = "sk-admin-wrong";
+        try {
+            await expect(getCheckpointPermissions({ checkpoint: CHECKPOINT })).rejects.toThrow(/401|Incorrect API key/);
+        } finally {
+            process.env["OPENAI_ADMIN_KEY"] = saved;
+        }
+        await newProgramRun();
+        expect((await getCheckpointPermissions({ checkpoint: CHECKPOINT })).permissionCount).toBe(2);
+    });
+
+    it("a checkpoint not found settles the run, not the process: created later, the next run reads it", async () => {
+        const LATER = "ft:gpt-4o-mini-2024-07-18:acme::Later";
+        await expect(getCheckpointPermissions({ checkpoint: LATER })).rejects.toThrow(/not found|404/i);
+        await expect(getCheckpointPermissions({ checkpoint: LATER, order: "ascending" })).rejects.toThrow(/not found|404/i);
+        expect(emulator.requests).toHaveLength(1);
+        emulator.addCheckpoint(LATER, "proj_owner");
+        try {
+            await newProgramRun();
+            expect((await getCheckpointPermissions({ checkpoint: LATER })).permissionCount).toBe(0);
+        } finally {
+            emulator.reset();
         }
     });
 });

@@ -3,14 +3,15 @@
  * failure that cannot change within the run, shared by every read that meets it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { afterEach, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { AuthenticationError, InvalidArgumentError, NotFoundError } from "../../provider/client/errors";
-import { forgetFailures, programFailure, settledFailure } from "../../provider/dynamic/program-errors";
+import { programFailure, settledFailure } from "../../provider/dynamic/program-errors";
 
 const BASE = "http://127.0.0.1:1/v1";
 const details = (status: number, path: string) => ({ status, method: "GET", path, requestId: undefined, message: "no", type: undefined, code: undefined, param: undefined });
 
-afterEach(() => forgetFailures());
+/** Failures are kept for a program run: each test is one, with a mocked engine of its own. */
+beforeEach(() => pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: {} }), call: () => ({}) }));
 
 it("marks the package's errors as RunErrors, keeping their class; leaves other errors alone", () => {
     const invalid = new InvalidArgumentError("checkpoint", "", "must not be empty");
