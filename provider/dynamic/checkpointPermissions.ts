@@ -6,9 +6,8 @@
  * next preview that names the projects added, removed or granted again; `pulumi preview --expect-no-changes` then
  * fails, which is how CI catches drift. `pulumi refresh` re-reads it live.
  *
- * The listing is recorded keyed by project, in the inputs only (the outputs keep its digest); `access`,
- * `permissions`, `projectIds`, `permissionCount` and `revoking` are derived here from the listing the program read,
- * not read back from state.
+ * The listing is recorded keyed by project; `permissions`, `projectIds`, `permissionCount` and `revoking` are
+ * derived here from the listing the program read and the access text the engine hands back.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { getCheckpointPermissionsOutput, type GetCheckpointPermissionsResult } from "./getCheckpointPermissions";
@@ -43,9 +42,8 @@ interface RecordViews {
 }
 
 /**
- * Each record's `access` output as the engine hands it back: the text the provider's check recorded when the `up`
- * revokes access, else `null` (RecordOutputs). Kept here, not in a private field: the SDK sets it from
- * the base class's constructor, before the record's own fields exist.
+ * Each record's `access` output as the engine hands it back: the text the provider recorded. Kept here, not in a
+ * private field: the SDK sets it from the base class's constructor, before the record's own fields exist.
  */
 const engineAccess = new WeakMap<CheckpointPermissions, pulumi.Output<unknown>>();
 
@@ -67,6 +65,9 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
             checkpoint: args.checkpoint,
             access: listing.apply((l) => accessTextOf(l.permissions)),
+            // The program writes the grantors into `access` itself; the flag is for `pulumi refresh`, whose read
+            // runs in the provider without the program and must name them the same way.
+            ...(attribution ? { attribution } : {}),
             ...(opts?.dependsOn === undefined ? {} : { managedProjects: projectsManagedBy(opts.dependsOn, args.checkpoint) }),
         };
         super(checkpointPermissionsProvider, name, inputs, opts, "openai", "CheckpointPermissions");
@@ -79,8 +80,8 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
     }
     /**
      * The SDK sets an Output on the resource for each property the program sends, from the outputs the engine hands
-     * back; the record's outputs keep the access text only for an `up` that revokes. So the class derives `access`
-     * (above), and this takes the SDK's Output instead of letting it shadow the getter.
+     * back. The class derives its views from it and the listing together (above), so this takes the SDK's Output
+     * instead of letting it shadow the getter.
      */
     set access(engineOutput: pulumi.Output<unknown>) {
         engineAccess.set(this, engineOutput);
@@ -121,9 +122,9 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
 }
 
 /**
- * The listing's views, as the record holds it: when the engine hands back the access text the provider recorded
- * (during a preview, or an `up` that revokes), that text, and each project's permission it holds; the rest of the
- * listing is what the `up` revokes. No text (`null`), or none readable, is the whole listing.
+ * The listing's views, as the record holds it: the access text the engine hands back (what the provider recorded),
+ * and each project's permission it holds; the rest of the listing is what the `up` revokes. No text readable (a
+ * mocked engine's) is the whole listing.
  */
 function viewsOf(recorded: unknown, listing: readonly ListedPermission[]): RecordViews {
     const held = typeof recorded === "string" ? accessOfText(recorded) : undefined;

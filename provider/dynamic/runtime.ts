@@ -53,8 +53,8 @@ function diffAnswer({ changes, replaces }: { changes: boolean; replaces: string[
     return changes ? { replaces, deleteBeforeReplace: false } : { changes: false, replaces, deleteBeforeReplace: false };
 }
 
-/** `CheckpointPermissions`: its id is its checkpoint; its outputs keep a digest of the access the inputs keep. */
-export const recordProvider = dynamicProvider(recordOperations("digest"), (outputs) => outputs.checkpoint);
+/** `CheckpointPermissions`: its id is its checkpoint. */
+export const recordProvider = dynamicProvider(recordOperations, (outputs) => outputs.checkpoint);
 
 /** `CheckpointPermissionGrant`: its id is its permission's id. */
 export const grantProvider = dynamicProvider(grantOperations, (outputs) => outputs.permissionId);

@@ -59,7 +59,7 @@ const resources: Readonly<Record<string, PluginResource>> = {
         fromId: parseGrantId,
     },
     [pluginCheckpointPermissionsType]: {
-        operations: recordOperations("text"),
+        operations: recordOperations,
         id: (outputs: RecordOutputs) => outputs.checkpoint,
         fromId: (checkpoint) => ({ checkpoint }),
     },

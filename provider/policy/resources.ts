@@ -164,8 +164,8 @@ const GrantProps = z.object({ checkpoint: nonEmpty, projectId: nonEmpty, permiss
 
 /**
  * The access a `CheckpointPermissions` resource recorded, or `undefined` if it is another type or its checkpoint
- * or access is unknown or malformed. A record keeps its access in its inputs, which `validateResource` is given;
- * its outputs, which `validateStack` is given, may keep only a digest of it, so read records in `validateResource`.
+ * or access is unknown or malformed. A record keeps its access in its inputs, which `validateResource` is given,
+ * and in its outputs, which `validateStack` is given.
  */
 export function recordOf(resource: PolicyResourceLike): CheckpointRecord | undefined {
     if (!isCheckpointPermissions(resource)) return undefined;

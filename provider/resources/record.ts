@@ -10,7 +10,7 @@
 import type { CheckpointPermissionsClient } from "../client";
 import { checkBoolean, checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
 import { InvalidArgumentError } from "../client/errors";
-import { accessOfText, decodeAccess, decodeRecordedAccess, digestAccess, encodeAccess, recordedAccessOfText } from "./access-text";
+import { accessOfText, decodeAccess, decodeRecordedAccess, encodeAccess, recordedAccessOfText } from "./access-text";
 import { attributionOf, grantorsByProject, UNKNOWN_GRANTOR } from "./attribution";
 import { checkFailures, type CheckFailure, type CheckResult } from "./check";
 import { accessByProject, compare, listIfPresent } from "./listing";
@@ -38,7 +38,7 @@ export interface RecordArgs {
     /**
      * Name who granted each project's access in the access text, from the organization's audit log
      * (./attribution.ts). The plugin's record reads the log in its check; the dynamic resource's program writes the
-     * names into the text itself, and sends no flag.
+     * names into the text itself. Both give the flag, for the read of `pulumi refresh`.
      */
     attribution?: boolean;
 }
@@ -63,51 +63,40 @@ export interface RecordInputs {
 }
 
 /**
- * A record's outputs. They keep the access text where a program reads it back, else a digest of it, so that the
- * diff, which is handed the outputs, still tells whether the access changed ({@link RecordOutputsForm}).
+ * A record's outputs: its inputs as recorded. They keep the access text, grantors included: a refresh reads the
+ * live listing against them, and keeps a grantor the audit log no longer names (an event that aged out) rather
+ * than turning it `unknown`, which the next preview would show as drift.
  */
-export interface RecordOutputs extends Omit<RecordInputs, "access"> {
-    /** The access text, or `null` where the outputs keep its digest instead. */
-    access: AccessText | null;
-    /** SHA-256 of the access text (./access-text.ts `digestAccess`), where the outputs do not keep the text. */
-    accessDigest?: string;
-}
+export type RecordOutputs = RecordInputs;
 
-/**
- * What a record's outputs keep of its access text, which is nearly all of its state:
- * - `"text"`: the text, always. Programs of the plugin (YAML, Python, Go) read the record's access there.
- * - `"digest"`: the text only for an `up` that revokes, else `null`. The dynamic resource's class derives its access
- *   from the listing its program read, and reads the text back only to leave out what the `up` revokes. `null`, not
- *   absent: the Node.js SDK resolves an absent output as unknown during preview.
- */
-export type RecordOutputsForm = "text" | "digest";
+/** The record's operations (./types.ts), the same on both surfaces. */
+export const recordOperations: ResourceOperations<RecordArgs, RecordInputs, RecordOutputs> = {
+    check: checkRecord,
+    diff: diffRecord,
+    async create(inputs) {
+        return recorded(inputs);
+    },
+    async read(known, client) {
+        const checkpoint = checkCheckpoint(known.checkpoint, "checkpoint");
+        const attribution = known.attribution === true;
+        const live = await liveAccess(await client(), checkpoint, attribution);
+        if (live === undefined) return undefined;
+        const access = typeof known.access === "string" ? keepRecordedGrantors(known.access, live) : live;
+        // An import has no state to keep managed projects from: the program's are taken without a change (diff).
+        const managed = isKnownList(known.managedProjects) ? { managedProjects: known.managedProjects } : {};
+        const inputs: RecordInputs = { checkpoint, access, ...managed, ...(attribution ? { attribution } : {}), revoking: {} };
+        return { inputs, outputs: recorded(inputs) };
+    },
+    async update(_olds, news) {
+        return recorded(news);
+    },
+    // Forgetting a record revokes nothing.
+    async delete() {},
+};
 
-/** The record's operations, its outputs keeping the access text as `form` says (./types.ts). */
-export function recordOperations(form: RecordOutputsForm): ResourceOperations<RecordArgs, RecordInputs, RecordOutputs> {
-    const outputsOf = (inputs: RecordInputs) => recordOutputs(inputs, form);
-    return {
-        check: checkRecord,
-        diff: diffRecord,
-        async create(inputs) {
-            return outputsOf(inputs);
-        },
-        async read(known, client) {
-            const checkpoint = checkCheckpoint(known.checkpoint, "checkpoint");
-            const attribution = known.attribution === true;
-            const live = await liveAccess(await client(), checkpoint, attribution);
-            if (live === undefined) return undefined;
-            const access = typeof known.access === "string" ? keepRecordedGrantors(known.access, live) : live;
-            // An import has no state to keep managed projects from: the program's are taken without a change (diff).
-            const managed = isKnownList(known.managedProjects) ? { managedProjects: known.managedProjects } : {};
-            const inputs: RecordInputs = { checkpoint, access, ...managed, ...(attribution ? { attribution } : {}), revoking: {} };
-            return { inputs, outputs: outputsOf(inputs) };
-        },
-        async update(_olds, news) {
-            return outputsOf(news);
-        },
-        // Forgetting a record revokes nothing.
-        async delete() {},
-    };
+/** The outputs of the inputs recorded (create, update and refresh alike): only the record's own properties. */
+function recorded({ checkpoint, access, managedProjects, attribution, revoking }: RecordInputs): RecordOutputs {
+    return { checkpoint, access, ...(managedProjects === undefined ? {} : { managedProjects }), ...(attribution === undefined ? {} : { attribution }), revoking };
 }
 
 /**
@@ -146,31 +135,17 @@ async function checkRecord(olds: Unchecked<RecordInputs>, args: Unchecked<Record
 }
 
 /**
- * Another checkpoint is another record. The same access is the same text (sorted, one spelling), so the same
- * digest; a listing not known yet (preview) is a change, not another record. `revoking` is no change of its own: it
+ * Another checkpoint is another record. The same access is the same text (sorted, one spelling); a listing not known yet (preview) is a change, not another record. `revoking` is no change of its own: it
  * empties once the access it names is gone.
  */
 function diffRecord(olds: Unchecked<RecordOutputs>, news: Unchecked<RecordInputs>) {
     const replaces: Array<"checkpoint"> = olds.checkpoint === news.checkpoint ? [] : ["checkpoint"];
     // A record imported by id has no managed projects recorded: it takes the program's without a change.
     const sameManaged = olds.managedProjects === undefined || sameList(olds.managedProjects, news.managedProjects ?? []);
-    const sameAccess = typeof news.access === "string" && !isUnknown(news.access) && recordedText(olds, news.access);
+    const sameAccess = typeof news.access === "string" && !isUnknown(news.access) && olds.access === news.access;
     return { changes: replaces.length > 0 || !sameAccess || !sameManaged, replaces };
 }
 
-/** Whether the outputs recorded `access`: by its text where they keep it, else by its digest. */
-function recordedText(olds: Unchecked<RecordOutputs>, access: string): boolean {
-    return typeof olds.access === "string" ? olds.access === access : olds.accessDigest === digestAccess(access);
-}
-
-/** The outputs to keep for the inputs recorded (create, update and refresh alike). */
-function recordOutputs(inputs: RecordInputs, form: RecordOutputsForm): RecordOutputs {
-    const { checkpoint, access, managedProjects, attribution, revoking } = inputs;
-    const flag = attribution === undefined ? {} : { attribution };
-    if (form === "text") return { checkpoint, access, managedProjects, ...flag, revoking };
-    const text = Object.keys(revoking).length > 0 ? access : null;
-    return { checkpoint, accessDigest: digestAccess(access), access: text, managedProjects, ...flag, revoking };
-}
 
 /**
  * The checkpoint's access as it is live, as text, with who granted it if `attribution`; `undefined` when the

@@ -83,6 +83,13 @@ describe.each(forms)("the organization audit in $form", ({ dir, recordType }) =>
             await stack.preview([...policyArgs, "--expect-no-changes"]);
         });
 
+        it("refreshes without drift: the grantors recorded survive the refresh, and the next preview has no change", async () => {
+            await stack.refresh();
+            const refreshed = (await stack.exportState()).deployment.resources?.find((r) => r.type === recordType && r.urn.endsWith(recordName(SHARED)));
+            expect(refreshed?.outputs?.["access"]).toMatch(/^proj_support cp_\S+ by owner@example\.com \(dashboard\)\n$/);
+            await stack.preview(["--expect-no-changes"]);
+        });
+
         it("shows a checkpoint first shared later as a new record naming the project and who shared it, and the pack fails it", async () => {
             const share = stack.emulator.grant(LATER, "proj_contractor", { actor: MALLORY });
             const { stdout } = await stack.preview(["--diff"]);

@@ -112,10 +112,9 @@ describe("recordOf", () => {
         expect(recordOf(resourceArgs(record))?.managedProjectIds).toEqual(["proj_a", "proj_z"]);
     });
 
-    it("is undefined for a record's outputs (what validateStack is given), which may keep only a digest of the access", () => {
-        const { access: _, ...outputs } = permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]);
-        const stored = observation("o", { ...outputs, access: null, accessDigest: "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" });
-        for (const shape of bothShapes(stored)) expect(recordOf(shape)).toBeUndefined();
+    it("reads a record's outputs (what validateStack is given) as its inputs: they keep the access text too", () => {
+        const outputs = { ...permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), revoking: {} };
+        for (const shape of bothShapes(observation("o", outputs))) expect(recordOf(shape)?.projectIds).toEqual(["proj_a"]);
     });
 
     it("accepts a checkpoint with no permissions", () => {

@@ -1,10 +1,8 @@
 /**
  * `CheckpointPermissions`' operations (provider/resources/record.ts), which both surfaces run, against the emulator
- * over loopback: the dynamic resource's form (its program gives the listing; the outputs keep a digest) and the
- * plugin's (the check reads the listing; the outputs keep the text). The surfaces' own tests cover only how they
- * translate for the engine.
+ * over loopback: as the dynamic resource runs them (its program gives the listing) and as the plugin does (the check
+ * reads the listing). The surfaces' own tests cover only how they translate for the engine.
  */
-import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../provider/emulator";
 import { encodeAccess } from "../../provider/resources/access-text";
@@ -20,8 +18,9 @@ beforeEach(() => {
     emulator = organization.emulator();
 });
 
-const records = recordOperations("digest");
-const plugin = recordOperations("text");
+/** As the dynamic resource runs them (`records`) and as the plugin does (`plugin`): one table of operations. */
+const records = recordOperations;
+const plugin = recordOperations;
 
 /** A record's checked inputs: the listing as access text, the projects its grants manage, what the up revokes. */
 const record = (access: Record<string, string>, managed: string[] = [], checkpoint = CHECKPOINT, revoking: Record<string, string> = {}): RecordInputs => ({
@@ -30,7 +29,6 @@ const record = (access: Record<string, string>, managed: string[] = [], checkpoi
     managedProjects: [...managed].sort(),
     revoking,
 });
-const digest = (text: string) => createHash("sha256").update(text).digest("base64url");
 const outputsOf = (inputs: RecordInputs): Promise<RecordOutputs> => records.create(inputs, client);
 const check = async (olds: Partial<RecordInputs>, args: Partial<RecordInputs>) => (await records.check(olds, args, client)).inputs;
 
@@ -119,29 +117,22 @@ describe("converging in one up", () => {
 });
 
 describe("outputs and diff", () => {
-    it("keeps a digest of the access in the dynamic form, and the text too only for an up that revokes", async () => {
-        const inputs = record({ proj_a: "cp_a" });
-        expect(await records.create(inputs, client)).toEqual({ ...inputs, accessDigest: digest(inputs.access), access: null });
+    it("keeps the access text in its outputs, with the flag and what the up revokes, and only the record's own properties", async () => {
+        const inputs = { ...record({ proj_a: "cp_a" }, ["proj_a"]), attribution: true };
+        expect(await records.create({ ...inputs, __provider: "serialized" } as RecordInputs, client)).toEqual(inputs);
         const revokes = record({ proj_a: "cp_a" }, [], CHECKPOINT, { proj_b: "cp_b" });
-        expect(await records.update(await outputsOf(inputs), revokes, client)).toMatchObject({ access: revokes.access, revoking: { proj_b: "cp_b" } });
+        expect(await records.update(await outputsOf(inputs), revokes, client)).toEqual(revokes);
         expect(emulator.requests).toHaveLength(0);
     });
 
-    it("keeps the text in the plugin's form", async () => {
-        const inputs = record({ proj_a: "cp_a" }, ["proj_a"]);
-        expect(await plugin.create(inputs, client)).toEqual(inputs);
-    });
-
-    it("sees no change for the same access in either form, and a change for a project added, removed or granted again", async () => {
-        for (const operations of [records, plugin]) {
-            const olds = await operations.create(record({ proj_a: "cp_a", proj_b: "cp_b" }), client);
-            const diff = (inputs: RecordInputs) => operations.diff(olds, inputs);
-            expect(diff(record({ proj_b: "cp_b", proj_a: "cp_a" }))).toEqual({ changes: false, replaces: [] });
-            expect(diff(record({ proj_a: "cp_a", proj_b: "cp_b", proj_c: "cp_c" }))).toEqual({ changes: true, replaces: [] });
-            expect(diff(record({ proj_a: "cp_a" }))).toEqual({ changes: true, replaces: [] });
-            expect(diff(record({ proj_a: "cp_a", proj_b: "cp_b2" }))).toEqual({ changes: true, replaces: [] });
-            expect(diff(record({ proj_a: "cp_a", proj_b: "cp_b" }, ["proj_a"]))).toEqual({ changes: true, replaces: [] });
-        }
+    it("sees no change for the same access, and a change for a project added, removed or granted again", async () => {
+        const olds = await records.create(record({ proj_a: "cp_a", proj_b: "cp_b" }), client);
+        const diff = (inputs: RecordInputs) => records.diff(olds, inputs);
+        expect(diff(record({ proj_b: "cp_b", proj_a: "cp_a" }))).toEqual({ changes: false, replaces: [] });
+        expect(diff(record({ proj_a: "cp_a", proj_b: "cp_b", proj_c: "cp_c" }))).toEqual({ changes: true, replaces: [] });
+        expect(diff(record({ proj_a: "cp_a" }))).toEqual({ changes: true, replaces: [] });
+        expect(diff(record({ proj_a: "cp_a", proj_b: "cp_b2" }))).toEqual({ changes: true, replaces: [] });
+        expect(diff(record({ proj_a: "cp_a", proj_b: "cp_b" }, ["proj_a"]))).toEqual({ changes: true, replaces: [] });
     });
 
     it("treats a listing not known yet as a change, and another checkpoint as another record", async () => {
@@ -156,6 +147,8 @@ describe("outputs and diff", () => {
     });
 });
 
+const MALLORY = { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } };
+
 describe("read: refresh and import", () => {
     it("re-reads the live listing, keeping the projects the stack manages", async () => {
         const outside = emulator.grant(CHECKPOINT, "proj_outside");
@@ -167,6 +160,15 @@ describe("read: refresh and import", () => {
     it("imports by checkpoint alone", async () => {
         const { managedProjects: _, ...live } = record({ proj_existing: EXISTING });
         expect(await plugin.read({ checkpoint: CHECKPOINT }, client)).toEqual({ inputs: live, outputs: live });
+    });
+
+    it("with attribution, names the grantors as the program does, and keeps one the audit log no longer names", async () => {
+        const intruder = emulator.grant(CHECKPOINT, "proj_intruder", { actor: MALLORY });
+        // proj_existing was seeded without an event: its grantor was recorded while the log still named it.
+        const recorded = { ...record({}), attribution: true, access: `proj_existing ${EXISTING} by owner@example.com (dashboard)\n` };
+        const read = await records.read(recorded, client);
+        const live = `proj_existing ${EXISTING} by owner@example.com (dashboard)\nproj_intruder ${intruder.id} by mallory@acme.com (dashboard)\n`;
+        expect(read).toEqual({ inputs: { ...record({}), attribution: true, access: live }, outputs: { ...record({}), attribution: true, access: live } });
     });
 
     it("reads a checkpoint that is gone as gone", async () => {
@@ -181,7 +183,6 @@ describe("read: refresh and import", () => {
 });
 
 describe("attribution", () => {
-    const MALLORY = { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } };
 
     it("names who granted each project's access in the text it reads live, never the IP address", async () => {
         emulator.grant(CHECKPOINT, "proj_intruder", { actor: MALLORY });
