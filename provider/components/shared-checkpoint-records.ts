@@ -37,25 +37,63 @@ export class SharedCheckpointRecordsComponent extends pulumi.ComponentResource {
     readonly auditLogging: pulumi.Output<boolean>;
 
     /**
-     * The read runs during preview too, so the preview shows every record. While `include` or `attribution` is
-     * unknown (in a preview, from another resource's output), nothing can be read, and no record is shown.
+     * The read runs during preview too, so the preview shows every record. While `include` is unknown (in a preview,
+     * from another resource's output), the checkpoints are those the audit log names and those the last `up`
+     * recorded, so the preview plans no delete that the `up` will not make; the outputs are unknown until the `up`.
      */
     constructor(surface: RecordingSurface, name: string, args: SharedCheckpointRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(sharedCheckpointRecordsType, name, args, opts);
-        const found = pulumi.all([args.include ?? [], args.attribution ?? false]).apply(async ([include, attribution]) => {
-            const result = await surface.discover(include, this);
+        // No inputs for the engine to diff: the component is then the same resource from run to run, and the engine
+        // keeps its last outputs until this run registers new ones, for a preview whose `include` is unknown.
+        super(sharedCheckpointRecordsType, name, {}, opts);
+        const include = pulumi.output(args.include ?? []);
+        const attribution = pulumi.output(args.attribution ?? false);
+        const found = pulumi.output(Promise.all([settled(include), settled(attribution)])).apply(async ([checkpoints, attributed]) => {
+            // `attribution` unknown: no record can say how it reads, so none is shown (see the README).
+            if (!attributed.known) return undefined;
+            const result = await surface.discover(checkpoints.known ? checkpoints.value : await lastRecorded(this), this);
             // Registered before the outputs resolve: a plugin's construct answers once they have, and the
             // engine must have seen every record by then.
             for (const [checkpoint, recordName] of recordNames(name, result.checkpointIds)) {
-                surface.record(recordName, { checkpoint, attribution }, { parent: this });
+                surface.record(recordName, { checkpoint, attribution: attributed.value }, { parent: this });
             }
             return result;
         });
-        this.checkpointIds = found.checkpointIds;
-        this.checkpoints = found.checkpoints;
-        this.auditLogging = found.auditLogging;
+        // Unknown while the inputs are: an `up` may find other checkpoints.
+        const outputs = pulumi.all([include, attribution, found]).apply(([, , result]) => result!);
+        this.checkpointIds = outputs.checkpointIds;
+        this.checkpoints = outputs.checkpoints;
+        this.auditLogging = outputs.auditLogging;
         this.registerOutputs({ checkpointIds: this.checkpointIds, checkpoints: this.checkpoints, auditLogging: this.auditLogging });
     }
+}
+
+/** An Output's value, or that it is not known (a preview's value that waits on another resource). */
+type Settled<T> = { readonly known: true; readonly value: T } | { readonly known: false };
+
+/**
+ * Whether an Output is known, and its value if so. `apply` skips its callback for an unknown value, which here must
+ * choose what to read instead; every Output of the SDK carries the promise of whether it is known.
+ */
+async function settled<T>(output: pulumi.Output<T>): Promise<Settled<T>> {
+    const { isKnown } = output as unknown as { isKnown?: Promise<boolean> };
+    if (isKnown !== undefined && !(await isKnown)) return { known: false };
+    return { known: true, value: await knownValue(output) };
+}
+
+/** The value of an Output that is known (for one that is not, `apply` never runs: never call it so). */
+function knownValue<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => void output.apply((value) => resolve(value)));
+}
+
+/**
+ * The checkpoints the component recorded at the last `up`: its outputs as the engine still holds them in this run
+ * (the builtin `pulumi:pulumi:getResource`, by which SDKs read a registered resource). None on the first run.
+ */
+async function lastRecorded(component: pulumi.ComponentResource): Promise<string[]> {
+    const urn = await knownValue(component.urn);
+    const found: unknown = await pulumi.runtime.invoke("pulumi:pulumi:getResource", { urn }).catch(() => undefined);
+    const ids = (found as { state?: { checkpointIds?: unknown } } | undefined)?.state?.checkpointIds;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
 }
 
 /**

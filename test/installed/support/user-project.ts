@@ -86,8 +86,11 @@ export interface UserProject {
     npm(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
     /** The version of every copy of `name` in the project's node_modules (`npm ls --all`). */
     installedCopies(name: string): Promise<string[]>;
-    /** A Pulumi workspace on the project itself (its own PULUMI_HOME and file backend), on the engine of the tests. */
-    workspace(env: Readonly<Record<string, string>>, sharedWith?: Workspace): Promise<Workspace>;
+    /**
+     * A Pulumi workspace on the project itself (its own PULUMI_HOME and file backend), on the engine of the tests;
+     * `subdir` for a Pulumi project in a folder of it (a YAML program beside the TypeScript one).
+     */
+    workspace(env: Readonly<Record<string, string>>, sharedWith?: Workspace, subdir?: string): Promise<Workspace>;
     dispose(): Promise<void>;
 }
 
@@ -132,8 +135,8 @@ export async function createUserProject(options: UserProjectOptions): Promise<Us
             // One line per copy: <path>:<name>@<version>[:…]
             return stdout.trim().split("\n").filter(Boolean).map((line) => line.slice(line.lastIndexOf(`${name}@`) + name.length + 1).split(":")[0]!);
         },
-        async workspace(env, sharedWith) {
-            const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env, sharedWith });
+        async workspace(env, sharedWith, subdir = ".") {
+            const workspace = await createWorkspace({ engine: await requireEngine(), programDir: path.join(dir, subdir), inPlace: true, env, sharedWith });
             workspaces.push(workspace);
             return workspace;
         },
