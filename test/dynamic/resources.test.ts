@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
-import { CheckpointPermissionGrant, CheckpointPermissions } from "../../provider/dynamic";
+import { CheckpointPermissionGrant, CheckpointPermissions, SharedCheckpointRecords } from "../../provider/dynamic";
 import { grantProvider, recordProvider } from "../../provider/dynamic/runtime";
 import { decodeAccess, encodeAccess } from "../../provider/resources/access-text";
 
@@ -116,5 +116,17 @@ describe("the serialized provider", () => {
             expect(text).not.toContain("sk-admin");
         }
         for (const r of registered) expect(JSON.stringify(r.inputs)).not.toContain(emulator.adminKey);
+    });
+});
+
+describe("SharedCheckpointRecords", () => {
+    it("refuses an explicit provider of the plugin, naming the option, before anything is registered or read", () => {
+        const partner = new pulumi.ProviderResource("openai-checkpoints", "partner", {});
+        const before = registered.length;
+        emulator.clearRequests();
+        expect(() => new SharedCheckpointRecords("partner-audit", {}, { provider: partner })).toThrow(/Invalid argument opts\.provider: .*one per stack/);
+        expect(() => new SharedCheckpointRecords("partner-audit", {}, { providers: { "openai-checkpoints": partner } })).toThrow(/Invalid argument opts\.providers/);
+        expect(registered.slice(before).filter((r) => r.type.endsWith("SharedCheckpointRecords"))).toEqual([]);
+        expect(emulator.requests).toHaveLength(0);
     });
 });
