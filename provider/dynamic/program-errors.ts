@@ -3,11 +3,12 @@
  * stack, colored; a `RunError` it prints as its message alone. Every message of this package already says what
  * failed and how to fix it, so the program's reads fail as RunErrors.
  *
- * A failure that cannot change within a run (no key, a refused key, a checkpoint that does not exist) would be met
- * by every read in the program and printed by each. It is kept for the run instead (./program-run.ts), and later
- * reads fail with the same object, which Pulumi prints once. The next run tries again: the key may have been fixed.
+ * A failure that cannot change within a run (no key, a refused key, a checkpoint that does not exist, a bad
+ * argument) would be met by every read in the program and printed by each. It is kept for the run instead
+ * (./program-run.ts), and later reads fail with the same object, which Pulumi prints once. The next run tries again:
+ * the key may have been fixed.
  */
-import { AuthenticationError, MissingAdminKeyError, NotFoundError, OpenAIError, PermissionDeniedError } from "../client/errors";
+import { AuthenticationError, InvalidArgumentError, MissingAdminKeyError, NotFoundError, OpenAIError, PermissionDeniedError } from "../client/errors";
 import { perProgramRun } from "./program-run";
 
 /** Settled failures of this run: by base URL for the credentials, by base URL and checkpoint for a 404. */
@@ -39,6 +40,8 @@ export function programFailure(error: unknown, baseUrl: string | undefined, chec
 function settledScope(error: OpenAIError, baseUrl: string | undefined, checkpoint: string | undefined): string | undefined {
     if (error instanceof MissingAdminKeyError || error instanceof AuthenticationError || error instanceof PermissionDeniedError) return scope(baseUrl);
     if (error instanceof NotFoundError && checkpoint !== undefined) return scope(baseUrl, checkpoint);
+    // The same bad argument given to two reads (a record and a read of the same checkpoint) fails both the same way.
+    if (error instanceof InvalidArgumentError) return JSON.stringify(["invalid argument", error.message]);
     return undefined;
 }
 

@@ -48,3 +48,11 @@ it("keeps the API's message first when the SDK fails a resource input with it", 
     await expect(pulumi.runtime.serializeProperties("record", { access: Promise.reject(refused) })).rejects.toBe(refused);
     expect(refused.message).toBe(message);
 });
+
+it("the same bad argument met by two reads fails both with one error, which Pulumi prints once", () => {
+    const first = new InvalidArgumentError("checkpoint", " ft:a ", "must not start or end with whitespace");
+    expect(programFailure(first, undefined)).toBe(first);
+    expect(programFailure(new InvalidArgumentError("checkpoint", " ft:a ", "must not start or end with whitespace"), undefined)).toBe(first);
+    const other = new InvalidArgumentError("checkpoint", " ft:b ", "must not start or end with whitespace");
+    expect(programFailure(other, undefined)).toBe(other);
+});

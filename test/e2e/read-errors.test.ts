@@ -39,6 +39,7 @@ it.each([
     ["a wrong key (401)", "sk-admin-WrongKeyThatOpenAIWouldRefuse123", CHECKPOINT, /^401 Incorrect API key provided: /, "Checkpoint permissions need an organization admin key (sk-admin-…)"],
     ["a project key (403)", "sk-proj-ProjectKeyNotAnAdminKey123456", CHECKPOINT, /^403 /, "Checkpoint permissions need an organization admin key (sk-admin-…)"],
     ["a checkpoint that is not there (404)", undefined, "ft:gpt-4o-mini-2024-07-18:acme::NoSuch1", /^404 /, "ft:gpt-4o-mini-2024-07-18:acme::NoSuch1"],
+    ["a checkpoint with surrounding whitespace", undefined, ` ${CHECKPOINT} `, /^Invalid argument checkpoint: must not start or end with whitespace/, `" ${CHECKPOINT} "`],
 ])("%s: the preview's first error is the failure itself, with its fix, once", async (_, adminKey, checkpoint, failure, fix) => {
     const result = await (await exampleStack(checkpoint, adminKey)).preview([], { expectFailure: true });
     const { asTheyCome, diagnostics } = errorLines(result);
