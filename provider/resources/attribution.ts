@@ -15,10 +15,11 @@
  * effect up to {@link EVENT_WINDOW_SECONDS} before it began by the server's clock (its `Date` header), since the log
  * may write an event that long after the change. A permission without an event granted within that window of the
  * last listing is pending, not unknown: its read lists the log again, waiting between listings (1 s, doubling to
- * 30 s), until the event appears or a listing begins the window after the grant by the server's clock, at most
- * {@link MAX_POLLS} listings and {@link MAX_WAIT_MS} of waiting; then it is `unknown`, saying the event did not
- * appear. A server that sends no `Date` is taken to be at the newest time it gave (a `created_at`, an
- * `effective_at`), which is never ahead of its clock: the newest permissions then wait out the bounds.
+ * 30 s), until the event appears or a listing begins the window after the grant by the server's clock, within
+ * {@link MAX_POLLS} more listings and {@link MAX_WAIT_MS} of waiting per read (reads waiting at once share listings);
+ * then it is `unknown`, saying the event did not appear. A server that sends no `Date` is taken to be at the newest
+ * time it gave (a `created_at`, an `effective_at`), which is never ahead of its clock: the newest permissions then
+ * wait out the bounds.
  *
  * A permission without an event granted before that (before audit logging was on, or older than the log keeps) is
  * attributed to `unknown`, with the reason. An organization with audit logging off still reads: every permission is
