@@ -7,7 +7,7 @@ import { AuditLogListWire, toAuditLogEvent } from "../api/organization-admin";
 import type { AuditLogEvent, AuditLogPage, EffectiveAtRange } from "../api/types";
 import { checkEffectiveAt, checkEventType, checkFilterValues, checkLimit, checkProjectId, checkResourceId } from "./arguments";
 import type { OpenAIClient, PreparedRequest, RequestOptions } from "./core";
-import { fetchPage, listEvery, pagesOf, type Listing, type ListingOptions } from "./paging";
+import { fetchPage, listEvery, pagesOf, type FetchedPage, type Listing, type ListingOptions } from "./paging";
 
 const PATH = "/organization/audit_logs";
 
@@ -37,6 +37,11 @@ export interface AuditLogListing {
     readonly events: AuditLogEvent[];
     /** How many requests it took. */
     readonly pages: number;
+    /**
+     * The moment, by the server's clock: when it answered the first page (its `Date` header), Unix seconds; undefined
+     * if it sent none. Later pages follow the first's cursor, so an event written since is not among `events`.
+     */
+    readonly serverTime: number | undefined;
 }
 
 export class AuditLogsAPI {
@@ -57,8 +62,9 @@ export class AuditLogsAPI {
      * client's `listingLimits` (`maxPages`, `maxEvents`, `deadlineMs`). An event listed twice is counted once.
      */
     async listAll(params: AuditLogListAllParams = {}): Promise<AuditLogListing> {
-        const { items, pages } = await listEvery(this.client, this.listing(params), params);
-        return { events: items, pages };
+        let serverTime: number | undefined;
+        const { items, pages } = await listEvery(this.client, this.listing(params, (first) => (serverTime = first.serverTime)), params);
+        return { events: items, pages, serverTime };
     }
 
     /** The pages of a listing, fetched as they are consumed, within the same bounds as `listAll`. */
@@ -66,13 +72,18 @@ export class AuditLogsAPI {
         yield* pagesOf(this.client, this.listing(params), params);
     }
 
-    private listing(params: AuditLogFilter): Listing<AuditLogEvent> {
+    /** The listing's pages; `onFirstPage` hears of the first as it is fetched. */
+    private listing(params: AuditLogFilter, onFirstPage?: (page: FetchedPage<AuditLogEvent>) => void): Listing<AuditLogEvent> {
         const filter = filterQuery(params);
         return {
             subject: "the audit log",
             noun: "event",
             itemLimit: "maxEvents",
-            fetch: (after, limit, options) => fetchPage(this.client, PATH, { ...filter, after, limit }, AuditLogListWire, toAuditLogEvent, options),
+            fetch: async (after, limit, options) => {
+                const fetched = await fetchPage(this.client, PATH, { ...filter, after, limit }, AuditLogListWire, toAuditLogEvent, options);
+                if (after === undefined) onFirstPage?.(fetched);
+                return fetched;
+            },
             conflict: (first, again) =>
                 first.type === again.type && first.effectiveAt === again.effectiveAt && first.checkpointPermission?.id === again.checkpointPermission?.id
                     ? undefined

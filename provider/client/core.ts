@@ -168,10 +168,15 @@ export class OpenAIClient {
     }
 
     /**
-     * Sends a request, retrying as configured, and parses a 2xx body with `schema`.
+     * Sends a request, retrying as configured, and parses a 2xx body with `schema`; `serverTime` is the answer's
+     * `Date` header in Unix seconds (undefined without a valid one): the server's clock, which the local one may not be.
      * @internal For the resource modules; left out of the published declarations, which never mention zod.
      */
-    async send<S extends z.ZodType>(req: PreparedRequest, schema: S, options: RequestOptions = {}): Promise<{ value: z.infer<S>; requestId: string | undefined }> {
+    async send<S extends z.ZodType>(
+        req: PreparedRequest,
+        schema: S,
+        options: RequestOptions = {},
+    ): Promise<{ value: z.infer<S>; requestId: string | undefined; serverTime: number | undefined }> {
         const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : checkPositiveInteger("timeoutMs", options.timeoutMs);
         const url = this.url(req);
         // `attempt` counts the retries used. A 429 the limiter had already answered by backing off is a
@@ -201,7 +206,7 @@ export class OpenAIClient {
             const requestId = this.requestIdOf(header);
             if (status >= 200 && status < 300) {
                 permit.succeeded();
-                return { value: this.parse(schema, text, status, requestId, req), requestId };
+                return { value: this.parse(schema, text, status, requestId, req), requestId, serverTime: unixSecondsOf(header("date")) };
             }
             const answered = `${req.method} ${req.path} answered ${status}${requestId ? ` (request ${requestId})` : ""}`;
             const delay = retryDelayMs(attempt, header);
@@ -389,6 +394,12 @@ function sleep(ms: number, signal: AbortSignal | undefined, req: PreparedRequest
         }, ms);
         signal?.addEventListener("abort", onAbort, { once: true });
     });
+}
+
+/** An HTTP date (`Sun, 06 Dec 2026 08:49:37 GMT`) in Unix seconds; undefined if missing or unreadable. */
+function unixSecondsOf(httpDate: string | undefined): number | undefined {
+    const ms = httpDate === undefined ? NaN : Date.parse(httpDate);
+    return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 function checkBaseUrl(value: string): string {

@@ -40,6 +40,8 @@ export interface FetchedPage<T> {
     readonly page: Page<T>;
     readonly requestId: string | undefined;
     readonly path: string;
+    /** The server's clock when it answered (its `Date` header), Unix seconds; undefined if it sent none. */
+    readonly serverTime: number | undefined;
 }
 
 /**
@@ -54,8 +56,8 @@ export async function fetchPage<S extends z.ZodType<ListEnvelope<W>>, W, T>(
     convert: (item: W) => T,
     options: RequestOptions,
 ): Promise<FetchedPage<T>> {
-    const { value, requestId } = await client.send({ method: "GET", path, query }, schema, options);
-    return { page: toPage(value, convert), requestId, path };
+    const { value, requestId, serverTime } = await client.send({ method: "GET", path, query }, schema, options);
+    return { page: toPage(value, convert), requestId, path, serverTime };
 }
 
 interface ListEnvelope<W> {

@@ -24,8 +24,9 @@ function stuck<T extends { id: string }>(fault: StuckCursorFault, firstPage: () 
     return listEnvelope(fault.variant === "empty-page" ? [] : firstPage().data, true);
 }
 
-export function listAuditLogs(organization: Organization, query: URLSearchParams, stuckCursor?: StuckCursorFault): ListEnvelope<EventBody> {
-    const parameters = parseAuditLogQuery(query);
+/** The listing of the events that took effect at or before `visibleUpTo` (all of them without it). */
+export function listAuditLogs(organization: Organization, query: URLSearchParams, stuckCursor?: StuckCursorFault, visibleUpTo?: number): ListEnvelope<EventBody> {
+    const parameters = { ...parseAuditLogQuery(query), ...(visibleUpTo === undefined ? {} : { visibleUpTo }) };
     if (!organization.auditLoggingEnabled) throw auditLoggingDisabled();
     const { auditLog } = organization;
     if (stuckCursor) return stuck(stuckCursor, () => auditLog.list({ ...parameters, after: undefined, before: undefined }));

@@ -8,7 +8,7 @@ import { parseConditionChanges, type ConditionOptions } from "./conditions";
 import { checkGenerateSeedOptions, InvalidGenerateSeedOptionsError, type GenerateSeedOptions } from "./generated-seed";
 
 export const CLI_USAGE =
-    "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json> | --generate checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]] [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>]";
+    "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json> | --generate checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]] [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>] [--audit-log-delay-seconds <s>]";
 
 /** A command-line mistake; the message names the flag (and its value, unless the value is secret). */
 export class UsageError extends Error {
@@ -26,7 +26,7 @@ export interface CliOptions {
     readonly seedFile: string | undefined;
     /** A generated organization instead of a seed file (`generateSeed`'s options). */
     readonly generate: GenerateSeedOptions | undefined;
-    /** The emulator's standing latency and rate limit. */
+    /** The emulator's standing latency, rate limit and audit-log delay. */
     readonly conditions: ConditionOptions;
 }
 
@@ -40,6 +40,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         "latency-ms"?: string;
         "rate-limit"?: string;
         "rate-limit-burst"?: string;
+        "audit-log-delay-seconds"?: string;
     };
     try {
         ({ values } = parseArgs({
@@ -55,6 +56,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
                 "latency-ms": { type: "string" },
                 "rate-limit": { type: "string" },
                 "rate-limit-burst": { type: "string" },
+                "audit-log-delay-seconds": { type: "string" },
             },
         }));
     } catch (error) {
@@ -129,8 +131,10 @@ function generateFrom(text: string): GenerateSeedOptions {
     return options;
 }
 
-function conditionsFrom(values: { "latency-ms"?: string; "rate-limit"?: string; "rate-limit-burst"?: string }): ConditionOptions {
-    const number = (flag: "latency-ms" | "rate-limit" | "rate-limit-burst"): number | undefined => {
+type ConditionFlag = "latency-ms" | "rate-limit" | "rate-limit-burst" | "audit-log-delay-seconds";
+
+function conditionsFrom(values: { [flag in ConditionFlag]?: string }): ConditionOptions {
+    const number = (flag: ConditionFlag): number | undefined => {
         const text = values[flag];
         if (text === undefined) return undefined;
         const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
@@ -140,16 +144,18 @@ function conditionsFrom(values: { "latency-ms"?: string; "rate-limit"?: string; 
     const latencyMs = number("latency-ms");
     const requestsPerSecond = number("rate-limit");
     const burst = number("rate-limit-burst");
+    const auditLogDelaySeconds = number("audit-log-delay-seconds");
     if (burst !== undefined && requestsPerSecond === undefined) throw new UsageError("--rate-limit-burst needs --rate-limit");
     const changes = {
         ...(latencyMs === undefined ? {} : { latencyMs }),
+        ...(auditLogDelaySeconds === undefined ? {} : { auditLogDelaySeconds }),
         ...(requestsPerSecond === undefined ? {} : { rateLimit: { requestsPerSecond, ...(burst === undefined ? {} : { burst }) } }),
     };
     try {
         parseConditionChanges(changes);
         return changes;
     } catch (error) {
-        // Names the field the flag sets (latencyMs, rateLimit.requestsPerSecond, rateLimit.burst) and the rule.
+        // Names the field the flag sets (latencyMs, rateLimit.requestsPerSecond, rateLimit.burst, auditLogDelaySeconds) and the rule.
         throw new UsageError((error as Error).message);
     }
 }

@@ -1,7 +1,8 @@
 /**
  * Standing conditions of the emulated API, unlike faults, which are one-off: a latency every API request
- * waits out, and a rate limit that refuses requests past a number per second with 429 and `retry-after`,
- * as OpenAI does when an organization sends too much. Benchmarks and concurrency tests run under them.
+ * waits out, a rate limit that refuses requests past a number per second with 429 and `retry-after`,
+ * as OpenAI does when an organization sends too much, and a delay before an audit-log event is listed.
+ * Benchmarks, concurrency and attribution tests run under them.
  *
  * The rate limit is a token bucket. It holds `burst` requests, refills at `requestsPerSecond`, and a request
  * that finds it empty is refused without using it up; the refusal says how long until one would pass.
@@ -20,6 +21,11 @@ export interface EmulatorConditions {
     readonly latencyMs: number;
     /** Null: no rate limit. */
     readonly rateLimit: Readonly<Required<RateLimit>> | null;
+    /**
+     * Seconds an audit-log event stays out of the listing after it took effect: one of `effective_at` T is listed
+     * once the emulator's clock reaches T + this. 0: at once.
+     */
+    readonly auditLogDelaySeconds: number;
 }
 
 /** The conditions an emulator starts with; by default none. */
@@ -28,6 +34,8 @@ export interface ConditionOptions {
     latencyMs?: number;
     /** Refuse requests past this rate with 429 and `retry-after`; default none. */
     rateLimit?: RateLimit;
+    /** Seconds before an audit-log event is listed, after its `effective_at`, by the emulator's clock; default 0. */
+    auditLogDelaySeconds?: number;
 }
 
 /** A change to the conditions: what is left out stays; `rateLimit: null` lifts the rate limit. */
@@ -35,11 +43,12 @@ export interface ConditionChanges extends Omit<ConditionOptions, "rateLimit"> {
     rateLimit?: RateLimit | null;
 }
 
-export const NO_CONDITIONS: EmulatorConditions = { latencyMs: 0, rateLimit: null };
+export const NO_CONDITIONS: EmulatorConditions = { latencyMs: 0, rateLimit: null, auditLogDelaySeconds: 0 };
 
 const MAX_LATENCY_MS = 600_000;
 const MAX_REQUESTS_PER_SECOND = 1_000_000;
-
+/** A day: far past any delay a client waits out, small enough that a typo (milliseconds) is caught. */
+const MAX_AUDIT_LOG_DELAY_SECONDS = 86_400;
 
 export class InvalidConditionsError extends Error {
     constructor(message: string) {
@@ -53,12 +62,14 @@ export class InvalidConditionsError extends Error {
  * hand rather than with zod, so the CLI can check its flags before it loads anything heavy.
  */
 export function parseConditionChanges(value: unknown): ConditionChanges {
-    const changes = fields(value, "(conditions)", ["latencyMs", "rateLimit"]);
+    const changes = fields(value, "(conditions)", ["latencyMs", "rateLimit", "auditLogDelaySeconds"]);
     const latencyMs = optionalNumber(changes, "latencyMs", "latencyMs", { integer: true, min: 0, max: MAX_LATENCY_MS });
     const rateLimit = changes["rateLimit"];
+    const auditLogDelaySeconds = optionalNumber(changes, "auditLogDelaySeconds", "auditLogDelaySeconds", { integer: true, min: 0, max: MAX_AUDIT_LOG_DELAY_SECONDS });
     return {
         ...(latencyMs === undefined ? {} : { latencyMs }),
         ...(rateLimit === undefined ? {} : { rateLimit: rateLimit === null ? null : parseRateLimit(rateLimit) }),
+        ...(auditLogDelaySeconds === undefined ? {} : { auditLogDelaySeconds }),
     };
 }
 
@@ -99,9 +110,10 @@ function optionalNumber(
 
 /** The conditions after `changes`. */
 export function applyConditionChanges(current: EmulatorConditions, changes: ConditionChanges): EmulatorConditions {
-    const { latencyMs, rateLimit } = parseConditionChanges(changes);
+    const { latencyMs, rateLimit, auditLogDelaySeconds } = parseConditionChanges(changes);
     return {
         latencyMs: latencyMs ?? current.latencyMs,
+        auditLogDelaySeconds: auditLogDelaySeconds ?? current.auditLogDelaySeconds,
         rateLimit:
             rateLimit === undefined
                 ? current.rateLimit

@@ -11,8 +11,8 @@
  *   POST   /_emulator/faults                                 body: a Fault or an array of Faults
  *   DELETE /_emulator/faults                                 drop all pending faults
  *   DELETE /_emulator/requests                               clear the request log
- *   GET    /_emulator/conditions                             latency and rate limit in force
- *   PUT    /_emulator/conditions                             body: {"latencyMs"?, "rateLimit"?: {...} | null}
+ *   GET    /_emulator/conditions                             latency, rate limit and audit-log delay in force
+ *   PUT    /_emulator/conditions                             body: {"latencyMs"?, "rateLimit"?: {...} | null, "auditLogDelaySeconds"?}
  *   POST   /_emulator/checkpoints                            body: {"checkpoint", "owner_project_id"}
  *   POST   /_emulator/checkpoints/{checkpoint}/grants        body: {"project_id", "actor"?}; grant "outside Pulumi"
  *   DELETE /_emulator/checkpoints/{checkpoint}/grants/{id}   body (optional): {"actor"?}; revoke "outside Pulumi"

@@ -41,6 +41,8 @@ export interface OperationRequest {
     readonly body: string;
     /** A stuck-cursor fault taken by this request, applied to the page it would otherwise get. */
     readonly stuckCursor?: StuckCursorFault;
+    /** The audit log lists only events that took effect at or before this second (the delay it is written with). */
+    readonly auditLogVisibleUpTo?: number;
 }
 
 function toBody(permission: PermissionWire): PermissionBody {
@@ -112,7 +114,7 @@ export function runOperation(
         case "delete":
             return remove(organization, route.checkpoint, route.permissionId);
         case "list-audit-logs":
-            return listAuditLogs(organization, request.query, request.stuckCursor);
+            return listAuditLogs(organization, request.query, request.stuckCursor, request.auditLogVisibleUpTo);
         case "list-projects":
             return listProjects(organization, request.query, request.stuckCursor);
     }

@@ -46,7 +46,10 @@ export interface EmulatorOptions extends ConditionOptions {
     /** The one key the API accepts; default "sk-admin-emulator-key". */
     adminKey?: string;
     seed?: EmulatorSeed;
-    /** Clock for `created_at` and `effective_at`, in Unix seconds; inject one for deterministic timestamps. */
+    /**
+     * Clock for `created_at` and `effective_at`, and for every answer's `Date` header, in Unix seconds; inject one
+     * for deterministic timestamps, or to set the server's clock apart from a client's.
+     */
     now?: () => number;
     /**
      * Whether the organization's audit logging is on, for a seed that does not say (`organization.audit_logging`).
@@ -107,7 +110,7 @@ export interface RunningEmulator {
     reset(seed?: EmulatorSeed): void;
     /** Queues a fault; throws `InvalidFaultError` if it is malformed. */
     inject(fault: Fault): void;
-    /** The latency and rate limit in force. */
+    /** The latency, rate limit and audit-log delay in force. */
     conditions(): EmulatorConditions;
     /** Changes them; what `changes` leaves out stays, `rateLimit: null` lifts the rate limit. Kept by `reset`. */
     setConditions(changes: ConditionChanges): void;
@@ -122,6 +125,11 @@ export interface RunningEmulator {
     clearFaults(): void;
     /** Closes the server and every open (keep-alive) socket; requests in flight are dropped. */
     close(): Promise<void>;
+}
+
+/** Unix seconds as HTTP's `Date` header writes them (`Sun, 06 Dec 2026 08:49:37 GMT`). */
+function httpDate(seconds: number): string {
+    return new Date(seconds * 1000).toUTCString();
 }
 
 function formatBaseUrl(host: string, port: number): string {
@@ -150,6 +158,7 @@ class Emulator implements RunningEmulator, ControlTarget {
         private readonly initialSeed: EmulatorSeed,
         conditions: ConditionChanges,
         organization: Organization,
+        private readonly now: () => number,
     ) {
         this.baseUrl = formatBaseUrl(host, port);
         this.organization = organization;
@@ -256,9 +265,12 @@ class Emulator implements RunningEmulator, ControlTarget {
         const method = (req.method ?? "GET").toUpperCase();
         const { rawPath, query } = splitTarget(req.url ?? "/");
         const requestId = newRequestId();
+        // The emulator's clock, not the machine's: a client that reads the server's time reads the one events have.
+        const date = { date: httpDate(this.now()) };
 
         if (isControlPath(rawPath)) {
             const responder = new Responder(req, res, requestId);
+            responder.addHeaders(date);
             try {
                 await handleControl(this, { method, rawPath, readBody: () => readBody(req) }, responder);
             } catch (error) {
@@ -277,6 +289,7 @@ class Emulator implements RunningEmulator, ControlTarget {
             ...(fault ? { fault: fault.kind } : {}),
         };
         const responder = new Responder(req, res, requestId, (status) => this.log.push(Object.freeze({ ...entry, status })));
+        responder.addHeaders(date);
         try {
             await this.answer(req, method, rawPath, query, fault, responder);
         } catch (error) {
@@ -320,7 +333,8 @@ class Emulator implements RunningEmulator, ControlTarget {
         authorize(req.headers.authorization, this.adminKey, route.operation);
         const body = route.operation === "create" ? await readBody(req) : "";
         const stuckCursor = fault?.kind === "stuck-cursor" ? fault : undefined;
-        responder.json(200, runOperation(this.organization, { route, query, body, ...(stuckCursor ? { stuckCursor } : {}) }));
+        const auditLogVisibleUpTo = this.now() - this.standing.auditLogDelaySeconds;
+        responder.json(200, runOperation(this.organization, { route, query, body, auditLogVisibleUpTo, ...(stuckCursor ? { stuckCursor } : {}) }));
     }
 }
 
@@ -373,12 +387,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const seed = options.seed === undefined ? EMPTY_SEED : parseSeed(options.seed, "options.seed");
     const now = options.now ?? (() => Math.floor(Date.now() / 1000));
 
-    const conditions = parseConditionChanges({ latencyMs: options.latencyMs, rateLimit: options.rateLimit });
+    const conditions = parseConditionChanges({ latencyMs: options.latencyMs, rateLimit: options.rateLimit, auditLogDelaySeconds: options.auditLogDelaySeconds });
     const defaults = { auditLogging: options.auditLogging ?? true, adminKeyActor: options.adminKeyActor ?? DEFAULT_ADMIN_KEY_ACTOR };
     if (typeof defaults.auditLogging !== "boolean") throw new Error(`Invalid auditLogging ${String(defaults.auditLogging)}: expected true or false`);
     // Made before a port is opened, so a bad actor fails first, naming the option.
     const organization = new Organization(now, defaults);
     const server = createServer();
     const port = await listen(server, requestedPort, host);
-    return new Emulator(server, host, port, adminKey, seed, conditions, organization);
+    return new Emulator(server, host, port, adminKey, seed, conditions, organization, now);
 }

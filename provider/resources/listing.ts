@@ -20,7 +20,8 @@ export interface GetCheckpointPermissionsArgs {
     order?: PermissionOrder;
     /**
      * Also say who granted each permission and when, from the organization's audit log (`grantedBy`, `grantedAt`).
-     * Every read of a program run shares one listing of the log.
+     * Every read of a program run shares one listing of the log. A permission granted in the last 5 minutes (by the
+     * server's clock) whose event the log does not show yet is waited for, up to 5 minutes after its grant.
      */
     attribution?: boolean;
 }
@@ -89,7 +90,7 @@ export async function readCheckpointPermissions(
         },
     });
     const permissions: ListedPermission[] = attribution
-        ? await attributionOf(client).attribute(listing.permissions, (message) => progress?.("warn", message))
+        ? await attributionOf(client).attribute(checkpoint, listing.permissions, (message) => progress?.("warn", message))
         : listing.permissions;
     const held = permissionsByProject(permissions);
     return {

@@ -156,7 +156,7 @@ async function liveAccess(client: CheckpointPermissionsClient, checkpoint: strin
     if (permissions === undefined) return undefined;
     if (!attribution) return encodeAccess(accessByProject(permissions));
     // Audit logging off: the client's logger hears it once (the plugin's sends it to the engine).
-    const attributed = await attributionOf(client).attribute(permissions, (message) => client.log("warn", message));
+    const attributed = await attributionOf(client).attribute(checkpoint, permissions, (message) => client.log("warn", message));
     return encodeAccess(accessByProject(attributed), grantorsByProject(attributed));
 }
 

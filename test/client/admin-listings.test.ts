@@ -53,6 +53,14 @@ describe("the audit log", () => {
         expect(organization.emulator.requests.map((r) => r.query["limit"])).toEqual(["100", "100", "100"]);
     });
 
+    it("says when, by the server's clock, it was listed: the first page's Date header", async () => {
+        dashboardGrants(150);
+        organization.now = START + 1_000;
+        // The second page is answered a minute later; the listing is of the moment the first was.
+        const listing = await client({ listingLimits: { progressIntervalMs: 0 } }).auditLogs.listAll({ onPage: () => (organization.now += 60) });
+        expect(listing).toMatchObject({ pages: 2, serverTime: START + 1_000 });
+    });
+
     it("reads who did it: a dashboard user with an IP address, or the admin key", async () => {
         const [outside] = dashboardGrants(1);
         organization.now = START + 10;

@@ -18,7 +18,8 @@ const bigProject = (i: number) => `proj_${String(i).padStart(4, "0")}`;
 const seed: EmulatorSeed = {
     checkpoints: {
         [BIG]: { owner_project_id: "proj_owner", permissions: Array.from({ length: 1_000 }, (_, i) => ({ project_id: bigProject(i) })) },
-        [SMALL]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_eval" }, { project_id: "proj_research" }] },
+        // Granted long before audit logging: no event to wait for (one granted within minutes would be waited for).
+        [SMALL]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_eval", created_at: 1_700_000_000 }, { project_id: "proj_research", created_at: 1_700_000_000 }] },
     },
 };
 

@@ -3,7 +3,7 @@
  * key, through the in-process API and the control endpoints as whoever is named), the listing filters and pages
  * as the spec says, seeded events are listed as given, and an organization without audit logging refuses it.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorSeed } from "../../provider/emulator";
 import { clockedEmulator } from "./support/clocked";
 import { AUDIT_LOG_EVENT_TYPES } from "../../provider/emulator/event-types";
@@ -223,6 +223,64 @@ describe("the listing", () => {
         expect(stuck.has_more).toBe(true);
         expect(stuck.data[0]?.effective_at).toBe(START + 2);
         expect(organization.emulator.requests.map((r) => r.fault)).toEqual([undefined, "stuck-cursor"]);
+    });
+});
+
+describe("an audit log that writes its events late (auditLogDelaySeconds)", () => {
+    afterEach(() => organization.emulator.setConditions({ auditLogDelaySeconds: 0 }));
+
+    const listedIds = async () => (await auditLogs(organization.emulator)).data.map((event) => (event["checkpoint.permission.created"] as { id: string }).id);
+
+    it("lists an event once the emulator's clock reaches its effective_at plus the delay; the permission is listed at once", async () => {
+        organization.emulator.setConditions({ auditLogDelaySeconds: 30 });
+        const permissionId = await apiGrant("proj_late");
+        expect(organization.emulator.permissions(CHECKPOINT).map((p) => p.id)).toContain(permissionId);
+        expect(await listedIds()).toEqual([]);
+        organization.now = START + 29;
+        expect(await listedIds()).toEqual([]);
+        organization.now = START + 30;
+        const [event] = (await auditLogs(organization.emulator)).data;
+        // effective_at stays the time of the change, not the time it was listed.
+        expect(event).toMatchObject({ effective_at: START, "checkpoint.permission.created": { id: permissionId } });
+    });
+
+    it("holds back only the events still inside the delay, whatever the filters", async () => {
+        organization.emulator.setConditions({ auditLogDelaySeconds: 10 });
+        const early = organization.emulator.grant(CHECKPOINT, "proj_early").id;
+        organization.now = START + 5;
+        organization.emulator.grant(CHECKPOINT, "proj_later");
+        organization.now = START + 12;
+        expect(await listedIds()).toEqual([early]);
+        const filtered = await auditLogs(organization.emulator, { "event_types[]": ["checkpoint.permission.created"], "effective_at[gte]": String(START) });
+        expect(filtered.data.map((e) => e.effective_at)).toEqual([START]);
+        organization.now = START + 15;
+        expect(await listedIds()).toHaveLength(2);
+    });
+
+    it("is a standing condition: startEmulator's option, the control endpoint's, kept by reset", async () => {
+        const late = await startEmulator({ seed, now: () => START, auditLogDelaySeconds: 60 });
+        try {
+            expect(late.conditions().auditLogDelaySeconds).toBe(60);
+            late.grant(CHECKPOINT, "proj_late");
+            late.reset();
+            expect(late.conditions().auditLogDelaySeconds).toBe(60);
+            const conditions = `${new URL(late.baseUrl).origin}/_emulator/conditions`;
+            const changed = await call(conditions, { method: "PUT", key: null, body: { auditLogDelaySeconds: 0 } });
+            expect(changed.json).toMatchObject({ conditions: { auditLogDelaySeconds: 0 } });
+            late.grant(CHECKPOINT, "proj_now");
+            expect((await auditLogs(late)).data).toHaveLength(1);
+            expectError(await call(conditions, { method: "PUT", key: null, body: { auditLogDelaySeconds: -1 } }), 400);
+        } finally {
+            await late.close();
+        }
+    });
+});
+
+describe("the server's clock", () => {
+    it("is the emulator's, in every answer's Date header, the API's and the control endpoints' alike", async () => {
+        organization.now = START + 7;
+        const answers = [await call(adminUrl(organization.emulator, "audit_logs")), await call(`${new URL(organization.emulator.baseUrl).origin}/_emulator/conditions`, { key: null })];
+        for (const answer of answers) expect(answer.headers.get("date")).toBe(new Date((START + 7) * 1000).toUTCString());
     });
 });
 

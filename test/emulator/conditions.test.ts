@@ -88,12 +88,12 @@ describe("rate limit", () => {
         for (let i = 0; i < 3; i++) expect((await call(controlUrl(emulator, "/conditions"), { key: null })).status).toBe(200);
 
         const lifted = await call(controlUrl(emulator, "/conditions"), { method: "PUT", key: null, body: { rateLimit: null } });
-        expect(lifted.json).toEqual({ conditions: { latencyMs: 0, rateLimit: null } });
+        expect(lifted.json).toEqual({ conditions: { latencyMs: 0, rateLimit: null, auditLogDelaySeconds: 0 } });
         expect((await call(url)).status).toBe(200);
 
         const set = await call(controlUrl(emulator, "/conditions"), { method: "PUT", key: null, body: { rateLimit: { requestsPerSecond: 0.01 } } });
         // The burst defaults to one second's worth, and at least one request.
-        expect(set.json).toEqual({ conditions: { latencyMs: 0, rateLimit: { requestsPerSecond: 0.01, burst: 1 } } });
+        expect(set.json).toEqual({ conditions: { latencyMs: 0, rateLimit: { requestsPerSecond: 0.01, burst: 1 }, auditLogDelaySeconds: 0 } });
         expect((await call(url)).status).toBe(200);
         expect((await call(url)).status).toBe(429);
         expect((await call(controlUrl(emulator, "/state"), { key: null })).json).toMatchObject({
@@ -102,9 +102,9 @@ describe("rate limit", () => {
     });
 
     it("keeps the conditions across a reset", async () => {
-        emulator = await startEmulator({ seed, latencyMs: 5, rateLimit: { requestsPerSecond: 3, burst: 4 } });
+        emulator = await startEmulator({ seed, latencyMs: 5, rateLimit: { requestsPerSecond: 3, burst: 4 }, auditLogDelaySeconds: 30 });
         emulator.reset();
-        expect(emulator.conditions()).toEqual({ latencyMs: 5, rateLimit: { requestsPerSecond: 3, burst: 4 } });
+        expect(emulator.conditions()).toEqual({ latencyMs: 5, rateLimit: { requestsPerSecond: 3, burst: 4 }, auditLogDelaySeconds: 30 });
     });
 
     it("a fault that answers by itself stands in front of the limit and uses none of it", async () => {
@@ -122,7 +122,7 @@ describe("latency", () => {
         emulator = await startEmulator({ seed, latencyMs: 60_000 });
         const slow = fetch(permissionsUrl(emulator, CHECKPOINT), { signal: AbortSignal.timeout(200) });
         await expect(slow).rejects.toThrow(/abort|timeout/i);
-        expect((await call(controlUrl(emulator, "/conditions"), { key: null })).json).toEqual({ conditions: { latencyMs: 60_000, rateLimit: null } });
+        expect((await call(controlUrl(emulator, "/conditions"), { key: null })).json).toEqual({ conditions: { latencyMs: 60_000, rateLimit: null, auditLogDelaySeconds: 0 } });
         emulator.setConditions({ latencyMs: 0 });
         expect((await call(permissionsUrl(emulator, CHECKPOINT))).status).toBe(200);
     });
@@ -133,6 +133,8 @@ describe("invalid conditions", () => {
         await expect(startEmulator({ rateLimit: { requestsPerSecond: 0 } })).rejects.toThrow(InvalidConditionsError);
         await expect(startEmulator({ rateLimit: { requestsPerSecond: 10, burst: 1.5 } })).rejects.toThrow(/rateLimit\.burst.*1\.5/);
         await expect(startEmulator({ latencyMs: -1 })).rejects.toThrow(/latencyMs.*-1/);
+        await expect(startEmulator({ auditLogDelaySeconds: 2.5 })).rejects.toThrow(/auditLogDelaySeconds: expected an integer from 0 to 86400, got 2\.5/);
+        await expect(startEmulator({ auditLogDelaySeconds: 300_000 })).rejects.toThrow(/auditLogDelaySeconds.*300000/);
     });
 
     it("are answered 400 by the control endpoint, and change nothing", async () => {
@@ -140,18 +142,19 @@ describe("invalid conditions", () => {
         const reply = await call(controlUrl(emulator, "/conditions"), { method: "PUT", key: null, body: { latencyMs: 1, rateLimit: { rps: 5 } } });
         expectError(reply, 400);
         expect(reply.text).toContain('unknown field \\"rps\\"');
-        expect(emulator.conditions()).toEqual({ latencyMs: 3, rateLimit: null });
+        expect(emulator.conditions()).toEqual({ latencyMs: 3, rateLimit: null, auditLogDelaySeconds: 0 });
         expectError(await call(controlUrl(emulator, "/conditions"), { method: "DELETE", key: null }), 405);
     });
 });
 
 describe("CLI flags", () => {
-    it("set the latency and the rate limit", () => {
+    it("set the latency, the rate limit and the audit log's delay", () => {
         expect(parseCliArgs(["--port", "0", "--latency-ms", "20", "--rate-limit", "100", "--rate-limit-burst", "10"]).conditions).toEqual({
             latencyMs: 20,
             rateLimit: { requestsPerSecond: 100, burst: 10 },
         });
         expect(parseCliArgs(["--port", "0", "--rate-limit", "0.5"]).conditions).toEqual({ rateLimit: { requestsPerSecond: 0.5 } });
+        expect(parseCliArgs(["--port", "0", "--audit-log-delay-seconds", "30"]).conditions).toEqual({ auditLogDelaySeconds: 30 });
     });
 
     it.each([
@@ -159,6 +162,8 @@ describe("CLI flags", () => {
         [["--latency-ms", "1.5"], "latencyMs"],
         [["--rate-limit", "0"], "rateLimit.requestsPerSecond"],
         [["--rate-limit-burst", "5"], "--rate-limit-burst needs --rate-limit"],
+        [["--audit-log-delay-seconds", "later"], "--audit-log-delay-seconds value 'later'"],
+        [["--audit-log-delay-seconds", "0.5"], "auditLogDelaySeconds"],
     ])("reject %j, naming the flag or the field", (flags, message) => {
         expect(() => parseCliArgs(["--port", "0", ...flags])).toThrow(UsageError);
         expect(() => parseCliArgs(["--port", "0", ...flags])).toThrow(message);
