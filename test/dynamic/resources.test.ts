@@ -121,7 +121,7 @@ describe("the serialized provider", () => {
 
 describe("SharedCheckpointRecords", () => {
     it("refuses an explicit provider of the plugin, naming the option, before anything is registered or read", () => {
-        const partner = new pulumi.ProviderResource("openai-checkpoints", "partner", {});
+        const partner = new (class extends pulumi.ProviderResource {})("openai-checkpoints", "partner", {});
         const before = registered.length;
         emulator.clearRequests();
         expect(() => new SharedCheckpointRecords("partner-audit", {}, { provider: partner })).toThrow(/Invalid argument opts\.provider: .*one per stack/);
