@@ -44,8 +44,11 @@ export interface EngineStackOptions {
     readonly stackName?: string;
     /** The emulator's starting state. */
     readonly seed?: EmulatorSeed;
-    /** Who the emulator's admin key acts as, and whether its audit logging is on (default: a service account; on). */
-    readonly emulator?: Pick<EmulatorOptions, "adminKeyActor" | "auditLogging">;
+    /**
+     * Who the emulator's admin key acts as and whether its audit logging is on (default: a service account; on); how
+     * late its events appear in the audit log, and its clock.
+     */
+    readonly emulator?: Pick<EmulatorOptions, "adminKeyActor" | "auditLogging" | "auditLogDelaySeconds" | "now">;
     /** Stack config set before the test (plain values; use `setConfig(…, { secret: true })` for secrets). */
     readonly config?: Readonly<Record<string, string>>;
     /** Plugin directories to use instead of those the program's Pulumi.yaml names, by plugin name. */

@@ -214,6 +214,40 @@ describe("a stack that records who granted each access (attribution)", () => {
     });
 });
 
+describe("attribution robust to time: the stack's own grant, its event late in a log whose clock runs ahead", () => {
+    let stack: EngineStack;
+
+    beforeAll(async () => {
+        stack = await startEngineStack({
+            fixture: "record",
+            programDir: REPO_ROOT,
+            seed,
+            emulator: {
+                adminKeyActor: { apiKey: { id: "key_ci", serviceAccount: { id: "svc_ci_pipeline" } } },
+                // The API's clock 4 minutes ahead of this machine's, and each event listed 3 seconds after the change.
+                now: () => Math.floor(Date.now() / 1000) + 240,
+                auditLogDelaySeconds: 3,
+            },
+        });
+        await setPath(stack, "checkpoints[0]", SMALL);
+        await setPath(stack, `grants["${SMALL}"][0]`, "proj_a");
+        await stack.pulumi(["config", "set", "--stack", stack.stackName, "attribution", "true"]);
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+    });
+
+    it("names the grantor once the event appears, never records unknown for it, and the next preview has no change", async () => {
+        await stack.up();
+        const granted = stack.emulator.permissions(SMALL).find((p) => p.project_id === "proj_a")!;
+        const [record] = recordsIn(await stack.exportState());
+        expect(String(record?.inputs?.["access"])).toContain(`proj_a ${granted.id} by svc_ci_pipeline (service account key key_ci)\n`);
+        await stack.preview(["--expect-no-changes"]);
+        await stack.refresh();
+        await stack.preview(["--expect-no-changes"]);
+    });
+});
+
 describe("a stack that asks for attribution in an organization whose audit logging is off", () => {
     let stack: EngineStack;
 
