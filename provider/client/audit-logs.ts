@@ -7,7 +7,7 @@ import { AuditLogListWire, toAuditLogEvent } from "../api/organization-admin";
 import type { AuditLogEvent, AuditLogPage, EffectiveAtRange } from "../api/types";
 import { checkEffectiveAt, checkEventType, checkFilterValues, checkLimit, checkProjectId, checkResourceId } from "./arguments";
 import type { OpenAIClient, PreparedRequest, RequestOptions } from "./core";
-import { fetchPage, listEvery, pagesOf, type FetchedPage, type Listing, type ListingOptions } from "./paging";
+import { fetchPage, listEvery, pagesOf, type FetchedPage, type Listing, type ListingOptions, type PagesOptions } from "./paging";
 
 const PATH = "/organization/audit_logs";
 
@@ -31,6 +31,9 @@ export interface AuditLogListPageParams extends AuditLogFilter, RequestOptions {
 }
 
 export interface AuditLogListAllParams extends AuditLogFilter, ListingOptions {}
+
+/** `pages()`' parameters: `distinct: false` keeps one page in memory however long the log (see `PagesOptions`). */
+export interface AuditLogPagesParams extends AuditLogFilter, PagesOptions {}
 
 /** The audit log at a moment: every event the filter matches, newest first. */
 export interface AuditLogListing {
@@ -68,7 +71,7 @@ export class AuditLogsAPI {
     }
 
     /** The pages of a listing, fetched as they are consumed, within the same bounds as `listAll`. */
-    async *pages(params: AuditLogListAllParams = {}): AsyncGenerator<AuditLogPage> {
+    async *pages(params: AuditLogPagesParams = {}): AsyncGenerator<AuditLogPage> {
         yield* pagesOf(this.client, this.listing(params), params);
     }
 

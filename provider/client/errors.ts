@@ -188,7 +188,8 @@ export class ResponseTooLargeError extends OpenAIError {
 /**
  * A listing went past one of its bounds (`ListingLimits`): `maxPages`, the bound on its items (`maxPermissions`,
  * `maxEvents` or `maxProjects`) or `deadlineMs`. Either the server keeps saying `has_more`, or there really are
- * more than the limits allow.
+ * more than the limits allow. Also a read of the organization's shared checkpoints whose audit log and `include`
+ * name more checkpoints than `maxCandidates`: then `listing` is the audit log and `items` the candidates.
  */
 export class ListingLimitError extends OpenAIError {
     constructor(
@@ -200,13 +201,17 @@ export class ListingLimitError extends OpenAIError {
         readonly bound: number,
         /** Pages fetched before the listing stopped. */
         readonly pages: number,
-        /** Distinct items (permissions, events, projects) seen before the listing stopped. */
+        /** Distinct items (permissions, events, projects; candidates for `maxCandidates`) seen before the listing stopped. */
         readonly items: number,
     ) {
         const what = limit === "deadlineMs" ? `${bound} ms` : limit === "maxPages" ? `${bound} pages` : `${bound} ${limit.slice(3).toLowerCase()}`;
         super(
-            `Listing ${listing} exceeded listingLimits.${limit} (${what}) after ${pages} pages and ${items} items. ` +
-                `If there really are that many, raise listingLimits.${limit}; otherwise the server keeps answering has_more.`,
+            limit === "maxCandidates"
+                ? `Finding the shared checkpoints in ${listing} exceeded listingLimits.maxCandidates (${what}) after ${pages} pages and ${items} checkpoints to confirm, ` +
+                      `so no result is given rather than one that leaves some out. If the organization really has shared that many, raise listingLimits.maxCandidates; ` +
+                      `otherwise the server names new checkpoints without end.`
+                : `Listing ${listing} exceeded listingLimits.${limit} (${what}) after ${pages} pages and ${items} items. ` +
+                      `If there really are that many, raise listingLimits.${limit}; otherwise the server keeps answering has_more.`,
         );
     }
 }

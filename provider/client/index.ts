@@ -33,10 +33,10 @@ export type { ClientOptions, ClientLogger, PreparedRequest, RequestOptions } fro
 export { CheckpointPermissionsAPI } from "./checkpoint-permissions";
 export type { ListAllParams, ListPageParams, PermissionListing } from "./checkpoint-permissions";
 export { AuditLogsAPI } from "./audit-logs";
-export type { AuditLogFilter, AuditLogListAllParams, AuditLogListPageParams, AuditLogListing } from "./audit-logs";
+export type { AuditLogFilter, AuditLogListAllParams, AuditLogListPageParams, AuditLogListing, AuditLogPagesParams } from "./audit-logs";
 export { ProjectsAPI } from "./projects";
 export type { ProjectListAllParams, ProjectListPageParams, ProjectListing } from "./projects";
-export type { ListingOptions, ListingProgress } from "./paging";
+export type { ListingOptions, ListingProgress, PagesOptions } from "./paging";
 export * from "./errors";
 export {
     RequestLimiter,

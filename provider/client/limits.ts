@@ -1,7 +1,8 @@
 /**
  * The bounds that keep a hostile server, a broken proxy or a runaway listing from hanging a `pulumi preview`
- * or exhausting a CI runner: how many bytes one response may hold, and how many pages, how many items
- * (permissions, audit-log events, projects) and how long one listing may take. Each default is generous for a real organization; each can be set on
+ * or exhausting a CI runner: how many bytes one response may hold, how many pages, how many items
+ * (permissions, audit-log events, projects) and how long one listing may take, and how many checkpoints one read
+ * of the organization's shared checkpoints confirms. Each default is generous for a real organization; each can be set on
  * the client (`ClientOptions`) and, for a listing, per call (`ListAllParams.listingLimits`).
  */
 import { checkNonNegativeInteger, checkPositiveInteger } from "./arguments";
@@ -27,6 +28,8 @@ export interface ListingLimits {
     readonly maxEvents: number;
     /** Distinct projects per listing of the organization's projects. Default 100,000. */
     readonly maxProjects: number;
+    /** Checkpoints one read of the organization's shared checkpoints confirms, a listing each (`getSharedCheckpoints`). Default 10,000. */
+    readonly maxCandidates: number;
     /** The whole listing, retries and their waits included, in milliseconds. Default 600,000 (10 minutes). */
     readonly deadlineMs: number;
     /** The least time between two progress reports (`onPage`); the first and last pages are always reported. Default 10,000. */
@@ -48,6 +51,10 @@ export const DEFAULT_LISTING_LIMITS: ListingLimits = Object.freeze({
     maxEvents: 100_000,
     // As many projects as `maxPermissions` allows permissions, one a project: the same far-off bound.
     maxProjects: 100_000,
+    // Each candidate costs at least one request: 10,000 is 100 s of listings at 100 requests a second, for an
+    // organization that has shared 10,000 checkpoints (a job keeps three) since its audit logging began. Past it,
+    // an audit log naming a new checkpoint on every page makes no more listings.
+    maxCandidates: 10_000,
     // 100,000 permissions take 1,000 pages at the default page size of 100; 10,000 lets a caller page by 10
     // through the same checkpoint. A server that never stops saying has_more is cut off here at the latest.
     maxPages: 10_000,
@@ -67,6 +74,7 @@ export function resolveListingLimits(overrides: Partial<ListingLimits> | undefin
         maxPermissions: checkPositiveInteger(`${argument}.maxPermissions`, value("maxPermissions")),
         maxEvents: checkPositiveInteger(`${argument}.maxEvents`, value("maxEvents")),
         maxProjects: checkPositiveInteger(`${argument}.maxProjects`, value("maxProjects")),
+        maxCandidates: checkPositiveInteger(`${argument}.maxCandidates`, value("maxCandidates")),
         deadlineMs: checkPositiveInteger(`${argument}.deadlineMs`, value("deadlineMs")),
         progressIntervalMs: checkNonNegativeInteger(`${argument}.progressIntervalMs`, value("progressIntervalMs")),
     });

@@ -35,6 +35,17 @@ export interface ListingOptions extends RequestOptions {
     listingLimits?: Partial<ListingLimits>;
 }
 
+/** The options `pages()` takes: a listing's, and whether it remembers earlier pages. */
+export interface PagesOptions extends ListingOptions {
+    /**
+     * `false`: remember no item, so the memory a listing holds stays one page however long it is (and the cursors
+     * used, one a page, at most `maxPages`). An item the API lists twice is then handed over twice, unchecked, and
+     * the bound on items counts every item listed. Default `true`: an item is handed over once, and two copies that
+     * disagree fail the listing.
+     */
+    distinct?: boolean;
+}
+
 /** A page as fetched, with what an error about it names. */
 export interface FetchedPage<T> {
     readonly page: Page<T>;
@@ -74,7 +85,7 @@ export interface Listing<T extends { readonly id: string }> {
     /** One item, for messages: `permission`, `event`, `project`. */
     readonly noun: string;
     /** The bound on distinct items. */
-    readonly itemLimit: Exclude<ListingLimitName, "maxPages" | "deadlineMs">;
+    readonly itemLimit: Exclude<ListingLimitName, "maxPages" | "deadlineMs" | "maxCandidates">;
     /** One page, starting after the item `after` (the first page when undefined). */
     fetch(after: string | undefined, limit: number, options: RequestOptions): Promise<FetchedPage<T>>;
     /** How two copies of one item listed on two pages disagree (`for proj_a and for proj_b`), or undefined if they agree. */
@@ -86,9 +97,9 @@ export interface Listing<T extends { readonly id: string }> {
  * past `maxPages` requests, the listing's bound on items or `deadlineMs` the listing ends with a
  * `ListingLimitError`. An item whose id was already listed is left out of its page (one warning for the listing
  * names such ids); if its copy disagrees with the first, the listing ends with an `InvalidResponseError`, since
- * either could be the truth.
+ * either could be the truth. With `distinct: false` no item is remembered past its page (see `PagesOptions`).
  */
-export async function* pagesOf<T extends { readonly id: string }>(client: OpenAIClient, listing: Listing<T>, options: ListingOptions): AsyncGenerator<Page<T>> {
+export async function* pagesOf<T extends { readonly id: string }>(client: OpenAIClient, listing: Listing<T>, options: PagesOptions): AsyncGenerator<Page<T>> {
     const limit = options.pageSize === undefined ? MAX_PAGE_SIZE : checkLimit(options.pageSize, "pageSize");
     const limits = resolveListingLimits(options.listingLimits, client.listingLimits);
     const deadline = AbortSignal.timeout(limits.deadlineMs);
@@ -96,6 +107,8 @@ export async function* pagesOf<T extends { readonly id: string }>(client: OpenAI
     const cursors = new Set<string>();
     const listed = new Map<string, T>();
     const repeated = new Set<string>();
+    const distinct = options.distinct ?? true;
+    let count = 0;
     let after: string | undefined;
     for (let pages = 1; ; pages++) {
         let fetched: FetchedPage<T>;
@@ -103,31 +116,34 @@ export async function* pagesOf<T extends { readonly id: string }>(client: OpenAI
             fetched = await listing.fetch(after, limit, { signal, timeoutMs: options.timeoutMs });
         } catch (error) {
             if (error instanceof APIUserAbortError && deadline.aborted && !options.signal?.aborted) {
-                throw new ListingLimitError(listing.subject, "deadlineMs", limits.deadlineMs, pages - 1, listed.size);
+                throw new ListingLimitError(listing.subject, "deadlineMs", limits.deadlineMs, pages - 1, count);
             }
             throw error;
         }
         const { page } = fetched;
-        const fresh = page.data.filter((item) => {
-            const first = listed.get(item.id);
-            if (first === undefined) {
-                listed.set(item.id, item);
-                return true;
-            }
-            const conflict = listing.conflict(first, item);
-            if (conflict !== undefined) {
-                throw new InvalidResponseError(200, fetched.requestId, "data.id", `${listing.noun} ${item.id} was listed twice, ${conflict}`, "GET", fetched.path);
-            }
-            repeated.add(item.id);
-            return false;
-        });
-        if (listed.size > limits[listing.itemLimit]) {
-            throw new ListingLimitError(listing.subject, listing.itemLimit, limits[listing.itemLimit], pages, listed.size);
+        const fresh = distinct
+            ? page.data.filter((item) => {
+                  const first = listed.get(item.id);
+                  if (first === undefined) {
+                      listed.set(item.id, item);
+                      return true;
+                  }
+                  const conflict = listing.conflict(first, item);
+                  if (conflict !== undefined) {
+                      throw new InvalidResponseError(200, fetched.requestId, "data.id", `${listing.noun} ${item.id} was listed twice, ${conflict}`, "GET", fetched.path);
+                  }
+                  repeated.add(item.id);
+                  return false;
+              })
+            : page.data;
+        count += fresh.length;
+        if (count > limits[listing.itemLimit]) {
+            throw new ListingLimitError(listing.subject, listing.itemLimit, limits[listing.itemLimit], pages, count);
         }
         if (!page.hasMore && repeated.size > 0) warnRepeated(client, listing, repeated);
         yield { ...page, data: fresh };
         if (!page.hasMore) return;
-        if (pages >= limits.maxPages) throw new ListingLimitError(listing.subject, "maxPages", limits.maxPages, pages, listed.size);
+        if (pages >= limits.maxPages) throw new ListingLimitError(listing.subject, "maxPages", limits.maxPages, pages, count);
         // A server that says "more" but gives no way forward would otherwise be asked forever.
         const next = page.lastId ?? page.data.at(-1)?.id;
         if (page.data.length === 0 || next === undefined) {

@@ -6,13 +6,17 @@
  * with any the caller knows from elsewhere (`include`, e.g. shared before audit logging began). Each candidate is
  * confirmed by its live listing, all at once under the client's adaptive limiter, each as soon as it is known: a
  * checkpoint whose access was all revoked since, or that is gone, is not shared.
+ *
+ * The read is bounded whatever the log holds: it streams the log, holding one page and the candidates, never the
+ * events read; it reads at most `listingLimits.maxEvents` events, and confirms at most `listingLimits.maxCandidates`
+ * checkpoints. Past either it fails with a `ListingLimitError` naming the bound, rather than warn: a result that
+ * leaves out part of the organization would let the audit built on it pass on what it never saw.
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint } from "../client/arguments";
-import { AuditLogDisabledError, InvalidArgumentError } from "../client/errors";
+import { AuditLogDisabledError, InvalidArgumentError, ListingLimitError } from "../client/errors";
 import { CREATED_EVENT } from "./attribution";
 import { compare, listIfPresent, permissionsByProject, type ListingProgress } from "./listing";
-import type { CheckpointPermission } from "./types";
 
 /** Arguments for `getSharedCheckpoints`. */
 export interface GetSharedCheckpointsArgs {
@@ -36,7 +40,7 @@ export interface GetSharedCheckpointsResult {
     readonly checkpointIds: string[];
     /** False when the organization's audit logging is off: then only `include` was confirmed. */
     readonly auditLogging: boolean;
-    /** How many checkpoints were confirmed by a listing (the candidates). */
+    /** How many checkpoints were confirmed by a listing (the candidates; an id the log names that is no checkpoint id is not one). */
     readonly candidateCount: number;
 }
 
@@ -52,29 +56,51 @@ export function checkSharedCheckpointsQuery(args: { readonly include?: unknown }
     return { include: args.include.map((checkpoint, i) => checkCheckpoint(checkpoint, `include[${i}]`)) };
 }
 
+/** What the bound on candidates' error names as listed: candidates come from both. */
+const CANDIDATES_FROM = "the audit log and include";
+
 /**
  * Finds the candidates, confirms each by its listing, and shapes the result. A candidate's listing starts as soon as
  * the candidate is known, while the audit log's later pages are still to come: those come one after another, and
  * waiting for the last of them would leave the API's rate limit half unused meanwhile. Nothing the read starts
- * outlives it: it ends once every listing has.
+ * outlives it: it ends once every listing has. An id the log names that is no checkpoint id is warned of once and
+ * left out; it counts towards `maxCandidates` all the same, so a log naming such ids without end is bounded too.
  */
 export async function readSharedCheckpoints(
     client: CheckpointPermissionsClient,
     query: SharedCheckpointsQuery,
     progress?: ListingProgress,
 ): Promise<GetSharedCheckpointsResult> {
+    const { maxCandidates } = client.listingLimits;
+    const include = new Set(query.include);
+    if (include.size > maxCandidates) throw new ListingLimitError(CANDIDATES_FROM, "maxCandidates", maxCandidates, 0, include.size);
     const confirming = new Map<string, Promise<Confirmation>>();
+    // Keyed by the warning, which shows at most the start of a long id: a hostile log's ids are not all kept whole.
+    const skipped = new Set<string>();
     const confirm = (checkpoint: string): void => {
         // Settled at once into a value, so a listing that fails while the audit log is still paging is no unhandled rejection.
-        if (!confirming.has(checkpoint)) confirming.set(checkpoint, shared(client, checkpoint).then((found) => ({ found }), (error: unknown) => ({ error })));
+        confirming.set(checkpoint, shared(client, checkpoint).then((found) => ({ found }), (error: unknown) => ({ error })));
     };
-    query.include.forEach(confirm);
+    include.forEach(confirm);
     let auditLogging = true;
+    let pages = 0;
     try {
-        for await (const page of client.auditLogs.pages({ eventTypes: [CREATED_EVENT] })) {
+        // Not distinct: the log's events are not kept to be told apart, since a checkpoint named twice is one candidate anyway.
+        for await (const page of client.auditLogs.pages({ eventTypes: [CREATED_EVENT], distinct: false })) {
+            pages++;
             for (const event of page.data) {
-                const checkpoint = event.checkpointPermission?.checkpoint;
-                if (checkpoint) confirm(checkpoint);
+                const named = event.checkpointPermission?.checkpoint;
+                if (named === undefined || named === null || confirming.has(named)) continue;
+                const invalid = invalidCheckpoint(named);
+                if (invalid !== undefined && skipped.has(invalid)) continue;
+                const candidates = confirming.size + skipped.size + 1;
+                if (candidates > maxCandidates) throw new ListingLimitError(CANDIDATES_FROM, "maxCandidates", maxCandidates, pages, candidates);
+                if (invalid === undefined) {
+                    confirm(named);
+                } else {
+                    skipped.add(invalid);
+                    progress?.("warn", invalid);
+                }
             }
         }
     } catch (error) {
@@ -96,19 +122,25 @@ export async function readSharedCheckpoints(
     return { checkpoints, checkpointIds: checkpoints.map((c) => c.checkpoint), auditLogging, candidateCount: confirming.size };
 }
 
+/** The warning for an id the audit log names that this package accepts as no checkpoint id, or undefined if it is one. */
+function invalidCheckpoint(named: string): string | undefined {
+    try {
+        checkCheckpoint(named, "checkpoint");
+        return undefined;
+    } catch (error) {
+        if (!(error instanceof InvalidArgumentError)) throw error;
+        // The error's reason and the id as it shows it (redacted, at most its start), without "Invalid argument checkpoint: ".
+        const reason = error.message.slice(`Invalid argument ${error.argument}: `.length);
+        return `Left out a checkpoint the audit log names, unconfirmed: its id ${reason}. If it is a checkpoint, check its access by hand.`;
+    }
+}
+
 /** How a candidate's confirmation ended: shared or not (`found`), or the error its listing ended with. */
 type Confirmation = { readonly found: SharedCheckpoint | undefined; readonly error?: never } | { readonly error: unknown; readonly found?: never };
 
 /** A checkpoint's access now; `undefined` when it has none, or is gone (or not visible to this key). */
 async function shared(client: CheckpointPermissionsClient, checkpoint: string): Promise<SharedCheckpoint | undefined> {
-    let permissions: CheckpointPermission[] | undefined;
-    try {
-        permissions = await listIfPresent(client, checkpoint);
-    } catch (error) {
-        // An id the audit log names that is no checkpoint id this package accepts: nothing to confirm.
-        if (error instanceof InvalidArgumentError) return undefined;
-        throw error;
-    }
+    const permissions = await listIfPresent(client, checkpoint);
     if (permissions === undefined || permissions.length === 0) return undefined;
     return { checkpoint, projectIds: permissionsByProject(permissions).map((p) => p.projectId), permissionCount: permissions.length };
 }

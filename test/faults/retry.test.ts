@@ -1,9 +1,9 @@
 /**
  * What a server says about retrying, over the wire: `retry-after` in seconds, `retry-after-ms`, an HTTP date,
  * junk, and `x-should-retry` either way. The client's announced wait is read from its log line, and the test
- * aborts there: nothing sleeps on the wall clock.
+ * aborts there: nothing sleeps on the wall clock, and the HTTP date is read against a clock that stands still.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { APIUserAbortError, BadRequestError, InternalServerError } from "../../provider/client";
 import { CHECKPOINT, failure, faultClient, hostileServers, pageWire, sendJson } from "./hostile-server";
 
@@ -18,20 +18,21 @@ const OVERLOADED = JSON.stringify({ error: { message: "The server is overloaded 
 async function announcedWaitMs(headers: Record<string, string>): Promise<number> {
     const server = await serve((_req, res) => sendJson(res, 503, OVERLOADED, headers));
     const abort = new AbortController();
-    let announced: number | undefined;
+    const lines: string[] = [];
     const client = faultClient(server, {
         maxRetries: 1,
         logger: {
             debug: (line) => {
-                announced = Number(/retrying in (\d+) ms/.exec(line)?.[1]);
+                lines.push(line);
                 abort.abort();
             },
         },
     });
     const error = await failure(client.permissions.listAll(CHECKPOINT, { signal: abort.signal }));
     expect(error).toBeInstanceOf(APIUserAbortError);
-    expect(announced).toBeDefined();
-    return announced!;
+    // The first line the client logged announces the retry, with a whole number of milliseconds.
+    expect(lines[0]).toMatch(/retrying in \d+ ms/);
+    return Number(/retrying in (\d+) ms/.exec(lines[0]!)![1]);
 }
 
 describe("retry-after (held)", () => {
@@ -44,11 +45,15 @@ describe("retry-after (held)", () => {
     });
 
     it("as an HTTP date", async () => {
-        const inFiveSeconds = new Date(Date.now() + 5_000).toUTCString();
-        const wait = await announcedWaitMs({ "retry-after": inFiveSeconds });
-        // The date has whole seconds: up to one second earlier than five from now.
-        expect(wait).toBeGreaterThan(3_900);
-        expect(wait).toBeLessThanOrEqual(5_000);
+        // The client's clock stands still on a whole second (only Date is faked: timers and sockets are real), so
+        // the date five seconds on is a wait of exactly 5,000 ms however long the request takes.
+        vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 11, 7, 12, 0, 0) });
+        try {
+            const inFiveSeconds = new Date(Date.now() + 5_000).toUTCString();
+            expect(await announcedWaitMs({ "retry-after": inFiveSeconds })).toBe(5_000);
+        } finally {
+            vi.useRealTimers();
+        }
     });
 
     it.each([["soon"], ["-5"], ["99999"], ["Thu, 99 Nov 9999 99:99:99 GMT"]])("as junk (%j): the usual backoff, never a wait the server picked", async (value) => {

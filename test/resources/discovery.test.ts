@@ -4,8 +4,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { BadRequestError, CheckpointPermissionsClient } from "../../provider/client";
-import { generateSeed, startEmulator, type Fault, type RunningEmulator } from "../../provider/emulator";
+import { generateSeed, startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../../provider/resources/discovery";
+import { failure } from "../faults/hostile-server";
+import { gate } from "../faults/organization-server";
 
 const A = "ft:gpt-4o-mini-2024-07-18:acme::A";
 const B = "ft:gpt-4o-mini-2024-07-18:acme::B";
@@ -79,26 +81,73 @@ describe("getSharedCheckpoints", () => {
         const isListing = (r: { path: string }) => r.path.startsWith("/v1/fine_tuning/checkpoints/");
         const isAuditLog = (r: { path: string }) => r.path === "/v1/organization/audit_logs";
 
-        /** The second page of the audit log is held back 300 ms (then answered, or refused), so what the read does before it has time to show. */
-        async function pagedOrganization(secondPage: Fault = { kind: "latency", delayMs: 300 }) {
-            const emulator = await startEmulator({ seed: paged });
-            emulators.push(emulator);
-            const client = new CheckpointPermissionsClient({ adminKey: emulator.adminKey, baseUrl: emulator.baseUrl });
-            emulator.inject({ kind: "latency", delayMs: 0, match: { operation: "list-audit-logs" } });
-            emulator.inject({ ...secondPage, match: { operation: "list-audit-logs" } });
-            return { emulator, read: () => readSharedCheckpoints(client, checkSharedCheckpointsQuery({})) };
+        interface Gates {
+            /** Awaited before each listing is sent. */
+            beforeListing?: () => Promise<void>;
+            /** Told of each listing that ended, by its checkpoint. */
+            afterListing?: (checkpoint: string) => void;
+            /** Awaited before each page of the audit log (from 0) is asked for. */
+            beforeLogPage?: (page: number) => Promise<void> | undefined;
+            /** Told when the audit log's listing fails, before the read is. */
+            onLogError?: () => void;
         }
 
-        it("confirms the checkpoints a page names before the next page comes", async () => {
-            const { emulator, read } = await pagedOrganization();
+        /**
+         * The emulator's organization and a client of it whose listings and pages of the audit log are watched: how
+         * many listings have started and ended, and how many had started before each page was asked for. The steps'
+         * order is set by gates the test opens on these events (`beforeListing`, `beforeLogPage`), never by a delay.
+         */
+        async function pagedOrganization(gates: Gates = {}) {
+            const emulator = await startEmulator({ seed: paged });
+            emulators.push(emulator);
+            const client = new CheckpointPermissionsClient({ adminKey: emulator.adminKey, baseUrl: emulator.baseUrl, maxRetries: 0 });
+            const listings = { started: 0, ended: 0, startedBeforeLogPage: [] as number[] };
+            const listAll = client.permissions.listAll.bind(client.permissions);
+            client.permissions.listAll = async (...args: Parameters<typeof listAll>) => {
+                listings.started++;
+                try {
+                    await gates.beforeListing?.();
+                    return await listAll(...args);
+                } finally {
+                    listings.ended++;
+                    gates.afterListing?.(args[0]);
+                }
+            };
+            const pages = client.auditLogs.pages.bind(client.auditLogs);
+            client.auditLogs.pages = async function* (...args: Parameters<typeof pages>) {
+                const log = pages(...args);
+                for (let page = 0; ; page++) {
+                    await gates.beforeLogPage?.(page);
+                    listings.startedBeforeLogPage.push(listings.started);
+                    let next: IteratorResult<Awaited<ReturnType<typeof log.next>>["value"]>;
+                    try {
+                        next = await log.next();
+                    } catch (error) {
+                        gates.onLogError?.();
+                        throw error;
+                    }
+                    if (next.done) return;
+                    yield next.value;
+                }
+            };
+            return { emulator, listings, read: () => readSharedCheckpoints(client, checkSharedCheckpointsQuery({})) };
+        }
+
+        it("starts the listings of the checkpoints a page names before it asks for the next page", async () => {
+            const { listings, read } = await pagedOrganization();
             expect((await read()).checkpointIds).toHaveLength(30);
-            const answered = emulator.requests; // in the order they were answered
-            const secondPage = answered.findIndex((r, i) => isAuditLog(r) && i > answered.findIndex(isAuditLog));
-            expect(answered.slice(0, secondPage).filter(isListing)).toHaveLength(onFirstPage);
+            expect(listings.startedBeforeLogPage.slice(0, 2)).toEqual([0, onFirstPage]);
         });
 
         it("fails with a listing's error once the audit log and every other listing have ended", async () => {
-            const { emulator, read } = await pagedOrganization();
+            // The second page is asked for only once the refused listing has ended: a read that failed on it at once would not ask.
+            const refused = gate();
+            const { emulator, read } = await pagedOrganization({
+                afterListing: (checkpoint) => {
+                    if (checkpoint.endsWith("Gen000030")) refused.open();
+                },
+                beforeLogPage: (page) => (page === 1 ? refused.opened : undefined),
+            });
             emulator.inject({ kind: "status", status: 400, message: "refused for the test", match: { operation: "list", pathIncludes: "Gen000030" } });
             await expect(read()).rejects.toThrow(BadRequestError);
             expect(emulator.requests.filter(isAuditLog)).toHaveLength(2);
@@ -106,10 +155,16 @@ describe("getSharedCheckpoints", () => {
         });
 
         it("fails with the audit log's error once the listings it started have ended", async () => {
-            const { emulator, read } = await pagedOrganization({ kind: "status", status: 400, delayMs: 300, message: "refused for the test" });
-            await expect(read()).rejects.toThrow("400 refused for the test [GET /organization/audit_logs");
-            // Logged as they are answered: every listing page 1 started had ended when the read failed.
+            // The listings wait until the client has the audit log's error: a read that failed at once would leave them running.
+            const logFailed = gate();
+            const { emulator, listings, read } = await pagedOrganization({ beforeListing: () => logFailed.opened, onLogError: logFailed.open });
+            emulator.inject({ kind: "latency", delayMs: 0, match: { operation: "list-audit-logs" } });
+            emulator.inject({ kind: "status", status: 400, message: "refused for the test", match: { operation: "list-audit-logs" } });
+            const error = await failure(read());
+            expect(error.message).toContain("400 refused for the test [GET /organization/audit_logs");
+            expect(listings).toMatchObject({ started: onFirstPage, ended: onFirstPage });
             expect(emulator.requests.filter(isListing)).toHaveLength(onFirstPage);
         });
     });
 });
+
