@@ -45,7 +45,7 @@ export {
     MAX_PAUSE_MS,
     MAX_REQUEUES_AFTER_BACK_OFF,
 } from "./limiter";
-export type { AcquireOptions, Permit, RequestLimiterOptions, Turn } from "./limiter";
+export type { AcquireOptions, LimiterClock, Permit, RequestLimiterOptions, Turn } from "./limiter";
 export { MAX_DEFAULT_LIMITERS, setMaxRequestsInFlight } from "./default-limiters";
 export { DEFAULT_MAX_RETRIES } from "./retry";
 export type { RequestQuota } from "./retry";

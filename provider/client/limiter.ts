@@ -41,7 +41,22 @@ export const MAX_REQUEUES_AFTER_BACK_OFF = 16;
 export interface RequestLimiterOptions {
     /** The cap to start at. Default 64, or the ceiling if lower. */
     initial?: number;
+    /** The time pauses and the API's quota are reckoned by. Default: `performance.now()` and Node's timers. */
+    clock?: LimiterClock;
 }
+
+/** A limiter's time: a reading in milliseconds and a timer, so a test can move it by events rather than wait. */
+export interface LimiterClock {
+    now(): number;
+    setTimeout(callback: () => void, ms: number): unknown;
+    clearTimeout(handle: unknown): void;
+}
+
+const SYSTEM_CLOCK: LimiterClock = {
+    now: () => performance.now(),
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+};
 
 /**
  * Where a request waits its turn. `retry`: it used one of its retries, and goes first, so the request
@@ -123,7 +138,8 @@ export class RequestLimiter {
     private quotaResetAt = 0;
     /** `x-ratelimit-limit-requests`: the allowance after a reset. */
     private quotaLimit = Number.POSITIVE_INFINITY;
-    private pauseTimer: NodeJS.Timeout | undefined;
+    private pauseTimer: unknown;
+    private readonly clock: LimiterClock;
     /** One queue per turn, served in this order. */
     private readonly queues: Record<Turn, Fifo<Waiter>> = { retry: new Fifo(), requeue: new Fifo(), new: new Fifo() };
 
@@ -131,6 +147,7 @@ export class RequestLimiter {
         this.ceiling = checkCap("maxRequestsInFlight", max);
         const initial = options.initial === undefined ? DEFAULT_INITIAL_REQUESTS_IN_FLIGHT : checkCap("initial", options.initial);
         this.cap = Math.min(initial, this.ceiling);
+        this.clock = options.clock ?? SYSTEM_CLOCK;
     }
 
     /** The ceiling: the cap never passes it. */
@@ -233,21 +250,22 @@ export class RequestLimiter {
         const others = this.inFlight - 1;
         this.quotaLeft = Math.max(0, remaining - others);
         this.quotaLimit = limit;
-        this.quotaResetAt = performance.now() + Math.min(Math.max(resetMs, 0), MAX_PAUSE_MS);
+        this.quotaResetAt = this.clock.now() + Math.min(Math.max(resetMs, 0), MAX_PAUSE_MS);
     }
 
     /**
      * How long requests wait for the API's quota: 0 when they may go. Spent, it waits for the reset; past
-     * the reset, the allowance is the limit again. Spent after a reset, it waits for an answer in flight to
-     * say more (Infinity), or, with nothing in flight to say it, lets requests go.
+     * the reset, the allowance is the limit again, less the requests still in flight (sent before the reset,
+     * they may reach the API after it). Spent after a reset, it waits for an answer in flight to say more
+     * (Infinity), or, with nothing in flight to say it, lets requests go.
      */
     private quotaWaitMs(now: number): number {
         if (this.quotaLeft > 0) return 0;
         if (now < this.quotaResetAt) return this.quotaResetAt - now;
         if (this.quotaResetAt > 0) {
-            this.quotaLeft = this.quotaLimit;
+            this.quotaLeft = Math.max(0, this.quotaLimit - this.inFlight);
             this.quotaResetAt = 0;
-            return 0;
+            return this.quotaWaitMs(now);
         }
         if (this.inFlight > 0) return Number.POSITIVE_INFINITY;
         this.quotaLeft = Number.POSITIVE_INFINITY;
@@ -277,7 +295,7 @@ export class RequestLimiter {
 
     private pause(delayMs: number): void {
         const wait = Number.isFinite(delayMs) ? Math.min(Math.max(delayMs, 0), MAX_PAUSE_MS) : 0;
-        const until = performance.now() + wait;
+        const until = this.clock.now() + wait;
         this.pausedUntil = Math.max(this.pausedUntil, until);
     }
 
@@ -287,7 +305,7 @@ export class RequestLimiter {
     }
 
     private drain(): void {
-        const now = performance.now();
+        const now = this.clock.now();
         const wait = this.pausedUntil - now;
         if (wait > 0) {
             if (this.queuedCount > 0) this.wakeIn(wait);
@@ -312,8 +330,8 @@ export class RequestLimiter {
 
     /** One timer at a time, for the end of the current pause (bounded by MAX_PAUSE_MS). */
     private wakeIn(ms: number): void {
-        clearTimeout(this.pauseTimer);
-        this.pauseTimer = setTimeout(() => {
+        this.clock.clearTimeout(this.pauseTimer);
+        this.pauseTimer = this.clock.setTimeout(() => {
             this.pauseTimer = undefined;
             this.drain();
         }, Math.ceil(ms));

@@ -62,6 +62,11 @@ export interface EmulatorOptions extends ConditionOptions {
      * owner, `owner@example.com`.
      */
     adminKeyActor?: ApiKeyActorOption;
+    /**
+     * The milliseconds the rate limit's bucket refills by; default `performance.now()`. A test gives one that moves
+     * only when told, so what the limit refuses follows the requests, not how fast the machine sends them.
+     */
+    rateLimitClock?: () => number;
 }
 
 /** Who a change made through the in-process API is attributed to. */
@@ -159,6 +164,7 @@ class Emulator implements RunningEmulator, ControlTarget {
         conditions: ConditionChanges,
         organization: Organization,
         private readonly now: () => number,
+        private readonly rateLimitClock?: () => number,
     ) {
         this.baseUrl = formatBaseUrl(host, port);
         this.organization = organization;
@@ -226,7 +232,7 @@ class Emulator implements RunningEmulator, ControlTarget {
         this.standing = applyConditionChanges(this.standing, changes);
         // A new or changed limit starts with a full bucket.
         if (changes.rateLimit !== undefined) {
-            this.bucket = this.standing.rateLimit === null ? undefined : new RateLimitBucket(this.standing.rateLimit);
+            this.bucket = this.standing.rateLimit === null ? undefined : new RateLimitBucket(this.standing.rateLimit, this.rateLimitClock);
         }
     }
 
@@ -386,6 +392,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     checkAdminKey(adminKey);
     const seed = options.seed === undefined ? EMPTY_SEED : parseSeed(options.seed, "options.seed");
     const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    if (options.rateLimitClock !== undefined && typeof options.rateLimitClock !== "function") {
+        throw new Error(`Invalid rateLimitClock ${String(options.rateLimitClock)}: expected a function returning milliseconds`);
+    }
 
     const conditions = parseConditionChanges({ latencyMs: options.latencyMs, rateLimit: options.rateLimit, auditLogDelaySeconds: options.auditLogDelaySeconds });
     const defaults = { auditLogging: options.auditLogging ?? true, adminKeyActor: options.adminKeyActor ?? DEFAULT_ADMIN_KEY_ACTOR };
@@ -394,5 +403,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const organization = new Organization(now, defaults);
     const server = createServer();
     const port = await listen(server, requestedPort, host);
-    return new Emulator(server, host, port, adminKey, seed, conditions, organization, now);
+    return new Emulator(server, host, port, adminKey, seed, conditions, organization, now, options.rateLimitClock);
 }

@@ -7,10 +7,11 @@
  * confirmed by its live listing, all at once under the client's adaptive limiter, each as soon as it is known: a
  * checkpoint whose access was all revoked since, or that is gone, is not shared.
  *
- * The read is bounded whatever the log holds: it streams the log, holding one page and the candidates, never the
- * events read; it reads at most `listingLimits.maxEvents` events, and confirms at most `listingLimits.maxCandidates`
- * checkpoints. Past either it fails with a `ListingLimitError` naming the bound, rather than warn: a result that
- * leaves out part of the organization would let the audit built on it pass on what it never saw.
+ * The read is bounded whatever the log holds: it streams the log, holding one page, the candidates and the cursors
+ * it followed (one a page), never the events read; it reads the log within the client's `listingLimits` (at most
+ * `maxEvents` events, `maxPages` pages, `deadlineMs`), and confirms at most `maxCandidates` checkpoints. Past any of
+ * them it fails with a `ListingLimitError` naming the bound, rather than warn: a result that leaves out part of the
+ * organization would let the audit built on it pass on what it never saw.
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint } from "../client/arguments";

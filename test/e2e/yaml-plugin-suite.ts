@@ -8,7 +8,7 @@
  * The steps build on each other (one stack, in order): import, up, no changes, drift, policy, refresh, destroy.
  * After each, every resource of the package in the stack's state must have the shape the plugin's schema declares.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ import { PACKAGE_NAME } from "../../provider/plugin/schema";
 import { encodeAccess } from "../../provider/resources/access-text";
 import { REPO_ROOT } from "../../tools/engine/engine";
 import { CHECKPOINT, LEGACY_PERMISSION, PARTNER_CHECKPOINT, PARTNER_KEY, partnerSeed, readmeImportArgs, seed } from "../support/plugin-scenario";
+import { backendFiles } from "../support/backend";
 import { assertStateConforms } from "../support/schema-conformance";
 import { startEngineStack, type EngineStack } from "./harness";
 
@@ -114,9 +115,7 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
         });
 
         it("keeps both keys out of state in clear", async () => {
-            const files = await readdir(stack.backendDir, { recursive: true, withFileTypes: true });
-            for (const file of files.filter((f) => f.isFile())) {
-                const text = await readFile(path.join(file.parentPath, file.name), "utf8");
+            for (const { text } of await backendFiles(stack.backendDir, [CHECKPOINT, PARTNER_CHECKPOINT])) {
                 expect(text).not.toContain(stack.emulator.adminKey);
                 expect(text).not.toContain(PARTNER_KEY);
             }

@@ -17,7 +17,7 @@
  *   in the module cache since the engine's build); the README's `go mod edit`, then `go mod tidy`.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +31,7 @@ import { requireEngine, type StackExport } from "../../e2e/harness";
 import { readmeBlock } from "../../support/readme";
 import { runOrThrow as run } from "../../support/run";
 import { CHECKPOINT, LEGACY_PERMISSION, PARTNER_CHECKPOINT, PARTNER_KEY, partnerSeed, readmeCommand, readmeImportArgs, seed } from "../../support/plugin-scenario";
+import { backendFiles } from "../../support/backend";
 import { assertStateConforms } from "../../support/schema-conformance";
 import { createUserProject, NEWEST_PULUMI, type UserProject } from "./user-project";
 
@@ -265,9 +266,7 @@ export function pluginLanguageSuite(language: PluginLanguage): void {
             expect(emulator.requests.every((r) => r.status < 400)).toBe(true);
             expect(partner.requests.length).toBeGreaterThan(0);
             expect(partner.requests.every((r) => r.status < 400)).toBe(true);
-            const files = await readdir(stack.workspace.backendDir, { recursive: true, withFileTypes: true });
-            for (const file of files.filter((f) => f.isFile())) {
-                const text = await readFile(path.join(file.parentPath, file.name), "utf8");
+            for (const { text } of await backendFiles(stack.workspace.backendDir, [CHECKPOINT, PARTNER_CHECKPOINT])) {
                 expect(text).not.toContain(ADMIN_KEY);
                 expect(text).not.toContain(PARTNER_KEY);
             }
