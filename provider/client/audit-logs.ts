@@ -33,7 +33,10 @@ export interface AuditLogListPageParams extends AuditLogFilter, RequestOptions {
 export interface AuditLogListAllParams extends AuditLogFilter, ListingOptions {}
 
 /** `pages()`' parameters: `distinct: false` keeps one page in memory however long the log (see `PagesOptions`). */
-export interface AuditLogPagesParams extends AuditLogFilter, PagesOptions {}
+export interface AuditLogPagesParams extends AuditLogFilter, PagesOptions {
+    /** Hears the listing's moment by the server's clock, as `AuditLogListing.serverTime`, when the first page comes. */
+    onServerTime?: (serverTime: number | undefined) => void;
+}
 
 /** The audit log at a moment: every event the filter matches, newest first. */
 export interface AuditLogListing {
@@ -72,7 +75,7 @@ export class AuditLogsAPI {
 
     /** The pages of a listing, fetched as they are consumed, within the same bounds as `listAll`. */
     async *pages(params: AuditLogPagesParams = {}): AsyncGenerator<AuditLogPage> {
-        yield* pagesOf(this.client, this.listing(params), params);
+        yield* pagesOf(this.client, this.listing(params, (first) => params.onServerTime?.(first.serverTime)), params);
     }
 
     /** The listing's pages; `onFirstPage` hears of the first as it is fetched. */

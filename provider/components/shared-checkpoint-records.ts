@@ -22,8 +22,11 @@ export interface SharedCheckpointRecordsArgs {
 
 /** How a surface reads the organization and records one checkpoint. */
 export interface RecordingSurface {
-    /** The organization's shared checkpoints; warnings go to the engine's log, on `parent`. */
-    discover(include: string[], parent: pulumi.Resource): Promise<GetSharedCheckpointsResult>;
+    /**
+     * The organization's shared checkpoints; warnings go to the engine's log, on `parent`. With `attribution`, the
+     * records will attribute: the read keeps the audit log's events for them.
+     */
+    discover(include: string[], parent: pulumi.Resource, attribution: boolean): Promise<GetSharedCheckpointsResult>;
     /** Registers the record of one checkpoint. */
     record(name: string, args: { checkpoint: string; attribution: boolean }, opts: pulumi.CustomResourceOptions): pulumi.CustomResource;
 }
@@ -50,7 +53,7 @@ export class SharedCheckpointRecordsComponent extends pulumi.ComponentResource {
         const found = pulumi.output(Promise.all([settled(include), settled(attribution)])).apply(async ([checkpoints, attributed]) => {
             // `attribution` unknown: no record can say how it reads, so none is shown (see the README).
             if (!attributed.known) return undefined;
-            const result = await surface.discover(checkpoints.known ? checkpoints.value : await lastRecorded(this), this);
+            const result = await surface.discover(checkpoints.known ? checkpoints.value : await lastRecorded(this), this, attributed.value);
             // Registered before the outputs resolve: a plugin's construct answers once they have, and the
             // engine must have seen every record by then.
             for (const [checkpoint, recordName] of recordNames(name, result.checkpointIds)) {

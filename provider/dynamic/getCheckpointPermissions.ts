@@ -14,9 +14,11 @@ import {
     readCheckpointPermissions,
     type GetCheckpointPermissionsArgs,
     type GetCheckpointPermissionsResult,
+    type PermissionLister,
     type PermissionsQuery,
 } from "../resources/listing";
 import { clientForProgram } from "./program-client";
+import { programLister } from "./program-listings";
 import { programFailure, settledFailure } from "./program-errors";
 import { perProgramRun } from "./program-run";
 
@@ -64,12 +66,12 @@ function readPermissions(
     }
     const settled = settledFailure(client.baseUrl, request.checkpoint);
     if (settled) return Promise.reject(settled);
-    if (!shareListing) return list(client, request, opts?.parent);
+    if (!shareListing) return list(client, request, opts?.parent, undefined);
     const key = JSON.stringify([client.baseUrl, request.checkpoint, request.projectId ?? null, request.order, request.attribution]);
     const listings = programListings();
     let listing = listings.get(key);
     if (!listing) {
-        listing = list(client, request, opts?.parent);
+        listing = list(client, request, opts?.parent, programLister(client));
         listings.set(key, listing);
         listing.catch(() => listings.delete(key));
     }
@@ -93,8 +95,9 @@ export function getCheckpointPermissionsOutput(
         .apply(([plain]) => readPermissions(plain as GetCheckpointPermissionsArgs, opts, { shareListing: !hasDependencies(opts?.dependsOn) }));
 }
 
-function list(client: CheckpointPermissionsClient, request: PermissionsQuery, parent: pulumi.Resource | undefined): Promise<GetCheckpointPermissionsResult> {
-    return readCheckpointPermissions(client, request, (level, message) => void pulumi.log[level](message, parent)).catch((error: unknown) => {
+/** Reads with the run's whole listing of the checkpoint where `lister` is given (a read that waited lists afresh). */
+function list(client: CheckpointPermissionsClient, request: PermissionsQuery, parent: pulumi.Resource | undefined, lister: PermissionLister | undefined): Promise<GetCheckpointPermissionsResult> {
+    return readCheckpointPermissions(client, request, (level, message) => void pulumi.log[level](message, parent), lister).catch((error: unknown) => {
         throw programFailure(error, client.baseUrl, request.checkpoint);
     });
 }

@@ -7,10 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     checkSharedCheckpointsQuery,
     readSharedCheckpoints,
+    type DiscoveryOptions,
     type GetSharedCheckpointsArgs,
     type GetSharedCheckpointsResult,
 } from "../resources/discovery";
 import { clientForProgram } from "./program-client";
+import { programLister } from "./program-listings";
 import { programFailure } from "./program-errors";
 
 export type { GetSharedCheckpointsArgs, GetSharedCheckpointsResult };
@@ -28,12 +30,21 @@ export interface GetSharedCheckpointsOutputArgs {
  * const { checkpointIds } = await getSharedCheckpoints();
  * ```
  */
-export async function getSharedCheckpoints(args: GetSharedCheckpointsArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetSharedCheckpointsResult> {
+export function getSharedCheckpoints(args: GetSharedCheckpointsArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetSharedCheckpointsResult> {
+    return discoverInProgram(args, opts?.parent, {});
+}
+
+/**
+ * The read behind `getSharedCheckpoints` and the component's: with the run's client, its listings shared with the
+ * run's later reads of each checkpoint (./program-listings.ts), and, for records that attribute, its events too.
+ * @internal The component's (./sharedCheckpointRecords.ts).
+ */
+export async function discoverInProgram(args: GetSharedCheckpointsArgs, parent: pulumi.Resource | undefined, options: DiscoveryOptions): Promise<GetSharedCheckpointsResult> {
     let client;
     try {
         const query = checkSharedCheckpointsQuery(args);
         client = clientForProgram();
-        return await readSharedCheckpoints(client, query, (level, message) => void pulumi.log[level](message, opts?.parent));
+        return await readSharedCheckpoints(client, query, (level, message) => void pulumi.log[level](message, parent), programLister(client), options);
     } catch (error) {
         throw programFailure(error, client?.baseUrl);
     }

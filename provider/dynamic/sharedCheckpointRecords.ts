@@ -11,12 +11,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { InvalidArgumentError } from "../client/errors";
 import { SharedCheckpointRecordsComponent, type RecordingSurface, type SharedCheckpointRecordsArgs } from "../components/shared-checkpoint-records";
 import { CheckpointPermissions } from "./checkpointPermissions";
-import { getSharedCheckpoints } from "./getSharedCheckpoints";
+import { discoverInProgram } from "./getSharedCheckpoints";
 
 export type { SharedCheckpointRecordsArgs };
 
 const dynamicRecording: RecordingSurface = {
-    discover: (include, parent) => getSharedCheckpoints({ include }, { parent }),
+    discover: (include, parent, attribution) => discoverInProgram({ include }, parent, { attribution }),
     record: (name, args, opts) => new CheckpointPermissions(name, args, opts),
 };
 

@@ -143,9 +143,9 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         const version = this.version;
         const client = this.#client;
         return {
-            async discover(include, parent) {
+            async discover(include, parent, attribution) {
                 const query = checkSharedCheckpointsQuery({ include });
-                return readSharedCheckpoints(await client(), query, (level, message) => void pulumi.log[level](message, parent));
+                return readSharedCheckpoints(await client(), query, (level, message) => void pulumi.log[level](message, parent), undefined, { attribution });
             },
             record: (name, { checkpoint, attribution }, opts) =>
                 // Only what the schema declares: `attribution` absent, not false, as a YAML record would send it.

@@ -134,11 +134,41 @@ export class Attribution {
     #openListingsBegun = 0;
     #off = false;
     #warned = false;
+    /** A listing of the whole log that another read is making for this one to adopt (see `adoptWholeListing`). */
+    #adopting = false;
 
     constructor(client: CheckpointPermissionsClient, options: AttributionOptions = {}) {
         if (options.sleep !== undefined && typeof options.sleep !== "function") throw new InvalidArgumentError("sleep", options.sleep, "must be a function (ms) => Promise<void>");
         this.#client = client;
         this.#sleep = options.sleep ?? ((ms) => delay(ms));
+    }
+
+    /**
+     * Lets a read that lists the log's every `created` event anyway (discovery) make this client's first listing:
+     * the reads that attribute after it then list nothing more than what it could not vouch for, and a run reads the
+     * log once. Undefined when a listing was made or is under way already. The reads queued meanwhile wait for it; if
+     * it fails or its server sends no time, they list for themselves.
+     */
+    adoptWholeListing(): AdoptedListing | undefined {
+        if (this.#covered !== undefined || this.#adopting || this.#off) return undefined;
+        this.#adopting = true;
+        let end!: (outcome: { serverTime: number | undefined } | { off: true } | undefined) => void;
+        const ended = new Promise<{ serverTime: number | undefined } | { off: true } | undefined>((resolve) => (end = resolve));
+        void this.#queue(async () => {
+            const outcome = await ended;
+            this.#adopting = false;
+            if (outcome === undefined || this.#covered !== undefined) return;
+            if ("off" in outcome) this.#off = true;
+            else if (outcome.serverTime !== undefined) {
+                this.#covered = { since: Number.NEGATIVE_INFINITY, until: outcome.serverTime, first: outcome.serverTime };
+            }
+        });
+        return {
+            keep: (event) => this.#keep(event),
+            done: (serverTime) => end({ serverTime }),
+            auditLoggingOff: () => end({ off: true }),
+            failed: () => end(undefined),
+        };
     }
 
     /** Each of `checkpoint`'s permissions with who granted it; `warn` hears once that audit logging is off, if it is. */
@@ -280,6 +310,18 @@ export class Attribution {
         this.#listing = listed.catch(() => undefined);
         return listed;
     }
+}
+
+/** A whole listing of the log's `created` events made by another read, handed over as it goes (`adoptWholeListing`). */
+export interface AdoptedListing {
+    /** An event of the listing, as it comes. */
+    keep(event: AuditLogEvent): void;
+    /** The listing ended; it began at `serverTime` by the server's clock (undefined: the server sent no time). */
+    done(serverTime: number | undefined): void;
+    /** The listing found the organization's audit logging off. */
+    auditLoggingOff(): void;
+    /** The listing failed: the reads list for themselves. */
+    failed(): void;
 }
 
 const attributions = new WeakMap<CheckpointPermissionsClient, Attribution>();

@@ -16,8 +16,8 @@
 import type { CheckpointPermissionsClient } from "../client";
 import { checkCheckpoint } from "../client/arguments";
 import { AuditLogDisabledError, InvalidArgumentError, ListingLimitError } from "../client/errors";
-import { CREATED_EVENT } from "./attribution";
-import { compare, listIfPresent, permissionsByProject, type ListingProgress } from "./listing";
+import { attributionOf, CREATED_EVENT } from "./attribution";
+import { compare, listIfPresent, permissionsByProject, type ListingProgress, type PermissionLister } from "./listing";
 
 /** Arguments for `getSharedCheckpoints`. */
 export interface GetSharedCheckpointsArgs {
@@ -43,6 +43,15 @@ export interface GetSharedCheckpointsResult {
     readonly auditLogging: boolean;
     /** How many checkpoints were confirmed by a listing (the candidates; an id the log names that is no checkpoint id is not one). */
     readonly candidateCount: number;
+}
+
+/** How the read serves what comes after it. */
+export interface DiscoveryOptions {
+    /**
+     * The candidates' records will attribute their access: the client's attribution keeps the events this read
+     * lists, so the run lists the audit log once (../resources/attribution.ts `adoptWholeListing`).
+     */
+    readonly attribution?: boolean;
 }
 
 /** The arguments after their checks. */
@@ -71,6 +80,8 @@ export async function readSharedCheckpoints(
     client: CheckpointPermissionsClient,
     query: SharedCheckpointsQuery,
     progress?: ListingProgress,
+    lister?: PermissionLister,
+    { attribution = false }: DiscoveryOptions = {},
 ): Promise<GetSharedCheckpointsResult> {
     const { maxCandidates } = client.listingLimits;
     const include = new Set(query.include);
@@ -80,16 +91,20 @@ export async function readSharedCheckpoints(
     const skipped = new Set<string>();
     const confirm = (checkpoint: string): void => {
         // Settled at once into a value, so a listing that fails while the audit log is still paging is no unhandled rejection.
-        confirming.set(checkpoint, shared(client, checkpoint).then((found) => ({ found }), (error: unknown) => ({ error })));
+        confirming.set(checkpoint, shared(client, checkpoint, lister).then((found) => ({ found }), (error: unknown) => ({ error })));
     };
     include.forEach(confirm);
     let auditLogging = true;
     let pages = 0;
+    // The candidates' records attribute from the same events: the client's attribution keeps them, and lists no more.
+    const adopted = attribution ? attributionOf(client).adoptWholeListing() : undefined;
+    let serverTime: number | undefined;
     try {
         // Not distinct: the log's events are not kept to be told apart, since a checkpoint named twice is one candidate anyway.
-        for await (const page of client.auditLogs.pages({ eventTypes: [CREATED_EVENT], distinct: false })) {
+        for await (const page of client.auditLogs.pages({ eventTypes: [CREATED_EVENT], distinct: false, onServerTime: (time) => (serverTime = time) })) {
             pages++;
             for (const event of page.data) {
+                adopted?.keep(event);
                 const named = event.checkpointPermission?.checkpoint;
                 if (named === undefined || named === null || confirming.has(named)) continue;
                 const invalid = invalidCheckpoint(named);
@@ -104,11 +119,14 @@ export async function readSharedCheckpoints(
                 }
             }
         }
+        adopted?.done(serverTime);
     } catch (error) {
         if (!(error instanceof AuditLogDisabledError)) {
+            adopted?.failed();
             await Promise.all(confirming.values());
             throw error;
         }
+        adopted?.auditLoggingOff();
         auditLogging = false;
         progress?.(
             "warn",
@@ -140,8 +158,8 @@ function invalidCheckpoint(named: string): string | undefined {
 type Confirmation = { readonly found: SharedCheckpoint | undefined; readonly error?: never } | { readonly error: unknown; readonly found?: never };
 
 /** A checkpoint's access now; `undefined` when it has none, or is gone (or not visible to this key). */
-async function shared(client: CheckpointPermissionsClient, checkpoint: string): Promise<SharedCheckpoint | undefined> {
-    const permissions = await listIfPresent(client, checkpoint);
+async function shared(client: CheckpointPermissionsClient, checkpoint: string, lister: PermissionLister | undefined): Promise<SharedCheckpoint | undefined> {
+    const permissions = await listIfPresent(client, checkpoint, lister);
     if (permissions === undefined || permissions.length === 0) return undefined;
     return { checkpoint, projectIds: permissionsByProject(permissions).map((p) => p.projectId), permissionCount: permissions.length };
 }

@@ -57,6 +57,14 @@ export type PermissionsQuery = Required<Pick<GetCheckpointPermissionsArgs, "chec
 /** Where a listing's progress and warnings go: the surface decides how loud (`pulumi.log`, the engine's log). */
 export type ListingProgress = (level: "debug" | "info" | "warn", message: string) => void;
 
+/**
+ * Where a read gets a checkpoint's whole listing (newest first, every page; rejecting with the client's error, a
+ * `NotFoundError` for a checkpoint that is gone). By default the client lists; a surface that reads the same
+ * checkpoint more than once in a program run (discovery, then the checkpoint's record) passes one that shares the
+ * run's listing.
+ */
+export type PermissionLister = (checkpoint: string, progress?: ListingProgress) => Promise<CheckpointPermission[]>;
+
 /** Log a listing at info level from this many permissions on; smaller ones only at debug. */
 const BIG_LISTING = 1_000;
 
@@ -73,25 +81,20 @@ export function checkPermissionsQuery(args: { readonly [K in keyof GetCheckpoint
     };
 }
 
-/** Lists every permission the query matches and shapes the result. */
+/**
+ * Lists every permission the query matches and shapes the result. `lister` serves the whole listing in the API's
+ * order (no project filter, newest first); other queries list for themselves.
+ */
 export async function readCheckpointPermissions(
     client: CheckpointPermissionsClient,
     query: PermissionsQuery,
     progress?: ListingProgress,
+    lister?: PermissionLister,
 ): Promise<GetCheckpointPermissionsResult> {
     const { checkpoint, projectId, order, attribution } = query;
-    const listing = await client.permissions.listAll(checkpoint, {
-        projectId,
-        order,
-        onPage: ({ page, count, hasMore }) => {
-            // A listing done in one page has no progress to tell, and a log line costs the engine a call per record.
-            if (page === 1 && !hasMore) return;
-            progress?.(count >= BIG_LISTING ? "info" : "debug", `${checkpoint}: page ${page}, ${count} permissions${hasMore ? " so far" : ""}`);
-        },
-    });
-    const permissions: ListedPermission[] = attribution
-        ? await attributionOf(client).attribute(checkpoint, listing.permissions, (message) => progress?.("warn", message))
-        : listing.permissions;
+    const whole = projectId === undefined && order === "descending";
+    const listed = lister !== undefined && whole ? await lister(checkpoint, progress) : await listPermissions(client, checkpoint, progress, { projectId, order });
+    const permissions: ListedPermission[] = attribution ? await attributionOf(client).attribute(checkpoint, listed, (message) => progress?.("warn", message)) : listed;
     const held = permissionsByProject(permissions);
     return {
         id: projectId === undefined ? checkpoint : `${checkpoint}?projectId=${projectId}`,
@@ -105,10 +108,29 @@ export async function readCheckpointPermissions(
     };
 }
 
+/** Every permission of a checkpoint as the client lists it, its pages' progress told for a listing of more than one. */
+export async function listPermissions(
+    client: CheckpointPermissionsClient,
+    checkpoint: string,
+    progress?: ListingProgress,
+    { projectId, order }: { projectId?: string; order?: PermissionOrder } = {},
+): Promise<CheckpointPermission[]> {
+    const listing = await client.permissions.listAll(checkpoint, {
+        ...(projectId === undefined ? {} : { projectId }),
+        ...(order === undefined ? {} : { order }),
+        onPage: ({ page, count, hasMore }) => {
+            // A listing done in one page has no progress to tell, and a log line costs the engine a call per record.
+            if (page === 1 && !hasMore) return;
+            progress?.(count >= BIG_LISTING ? "info" : "debug", `${checkpoint}: page ${page}, ${count} permissions${hasMore ? " so far" : ""}`);
+        },
+    });
+    return listing.permissions;
+}
+
 /** Every permission of a checkpoint, or `undefined` when the checkpoint is gone (or not visible to this key). */
-export async function listIfPresent(client: CheckpointPermissionsClient, checkpoint: string): Promise<CheckpointPermission[] | undefined> {
+export async function listIfPresent(client: CheckpointPermissionsClient, checkpoint: string, lister?: PermissionLister): Promise<CheckpointPermission[] | undefined> {
     try {
-        return (await client.permissions.listAll(checkpoint)).permissions;
+        return lister === undefined ? (await client.permissions.listAll(checkpoint)).permissions : await lister(checkpoint);
     } catch (error) {
         if (error instanceof NotFoundError) return undefined;
         throw error;

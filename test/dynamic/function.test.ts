@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../provider/emulator";
 import { getCheckpointPermissions, getCheckpointPermissionsOutput } from "../../provider/dynamic/getCheckpointPermissions";
-import { getSharedCheckpoints, getSharedCheckpointsOutput } from "../../provider/dynamic/getSharedCheckpoints";
+import { discoverInProgram, getSharedCheckpoints, getSharedCheckpointsOutput } from "../../provider/dynamic/getSharedCheckpoints";
 import { MissingAdminKeyError } from "../../provider/client";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
@@ -132,6 +132,39 @@ describe("getCheckpointPermissions", () => {
             expect(shared.checkpointIds).toEqual([BIG, CHECKPOINT].sort());
             expect(shared.checkpoints.find((c) => c.checkpoint === CHECKPOINT)?.projectIds).toContain("proj_shared");
             expect((await unwrap(getSharedCheckpointsOutput())).value?.checkpointIds).toEqual([CHECKPOINT]);
+        } finally {
+            emulator.revoke(CHECKPOINT, granted.id);
+        }
+    });
+
+    it("lists each checkpoint once in a run: getSharedCheckpoints' listing is the one a later read of the checkpoint gets", async () => {
+        const granted = emulator.grant(CHECKPOINT, "proj_shared");
+        try {
+            emulator.clearRequests();
+            const shared = await getSharedCheckpoints();
+            const [read, attributed] = await Promise.all([getCheckpointPermissions({ checkpoint: CHECKPOINT }), getCheckpointPermissions({ checkpoint: CHECKPOINT, attribution: true })]);
+            expect(shared.checkpointIds).toEqual([CHECKPOINT]);
+            expect(read.projectIds).toContain("proj_shared");
+            expect(attributed.permissionsByProject["proj_shared"]?.grantedBy?.kind).toBe("dashboard");
+            expect(emulator.requests.filter((r) => r.path.includes("/permissions"))).toHaveLength(1);
+            // A filtered read, or one in the other order, is another listing.
+            await getCheckpointPermissions({ checkpoint: CHECKPOINT, order: "ascending" });
+            expect(emulator.requests.filter((r) => r.path.includes("/permissions"))).toHaveLength(2);
+        } finally {
+            emulator.revoke(CHECKPOINT, granted.id);
+        }
+    });
+
+    it("reads the audit log once in a run whose discovery keeps its events for attributing records", async () => {
+        const granted = emulator.grant(CHECKPOINT, "proj_shared", { actor: { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } } });
+        try {
+            emulator.clearRequests();
+            const shared = await discoverInProgram({}, undefined, { attribution: true });
+            const read = await getCheckpointPermissions({ checkpoint: CHECKPOINT, attribution: true });
+            expect(shared.checkpointIds).toEqual([CHECKPOINT]);
+            expect(read.permissionsByProject["proj_shared"]?.grantedBy).toMatchObject({ kind: "dashboard", email: "mallory@acme.com" });
+            expect(emulator.requests.filter((r) => r.path.endsWith("/organization/audit_logs"))).toHaveLength(1);
+            expect(emulator.requests.filter((r) => r.path.includes("/permissions"))).toHaveLength(1);
         } finally {
             emulator.revoke(CHECKPOINT, granted.id);
         }

@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CheckpointPermissionsClient } from "../../provider/client";
 import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
-import { Attribution, EVENT_WINDOW_SECONDS, MAX_POLLS, MAX_WAIT_MS, type AttributedPermission } from "../../provider/resources/attribution";
+import { Attribution, attributionOf, AUDIT_LOGGING_OFF, CREATED_EVENT, EVENT_WINDOW_SECONDS, MAX_POLLS, MAX_WAIT_MS, type AttributedPermission } from "../../provider/resources/attribution";
 import { readCheckpointPermissions, type ListedPermission } from "../../provider/resources/listing";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123";
@@ -313,5 +313,37 @@ describe("Attribution's options", () => {
     it("refuse a sleep that is no function, naming it", async () => {
         const { client } = await organization();
         expect(() => new Attribution(client, { sleep: 1000 as never })).toThrow(/Invalid argument sleep: must be a function/);
+    });
+});
+
+describe("a whole listing of the log made by another read (discovery's), adopted", () => {
+    it("serves the reads after it: they name the grantor and list nothing more", async () => {
+        const { emulator, client, read, auditRequests } = await organization();
+        emulator.grant(CHECKPOINT, "proj_intruder", { actor: MALLORY });
+        const adopted = attributionOf(client).adoptWholeListing()!;
+        const { events, serverTime } = await client.auditLogs.listAll({ eventTypes: [CREATED_EVENT] });
+        events.forEach((event) => adopted.keep(event));
+        adopted.done(serverTime);
+        emulator.clearRequests();
+        expect(grantor((await read())["proj_intruder"])).toMatchObject({ kind: "dashboard", email: "mallory@acme.com" });
+        expect(auditRequests()).toHaveLength(0);
+        // One adoption a client: later reads extend what it covered.
+        expect(attributionOf(client).adoptWholeListing()).toBeUndefined();
+    });
+
+    it("holds the reads queued meanwhile until it ends, and if it fails, they list for themselves", async () => {
+        const { client, read, auditRequests } = await organization();
+        const adopted = attributionOf(client).adoptWholeListing()!;
+        const reading = read();
+        adopted.failed();
+        expect(grantor((await reading)["proj_early"])?.kind).toBe("unknown");
+        expect(auditRequests()).toHaveLength(1);
+    });
+
+    it("takes audit logging off from it, without a request of its own", async () => {
+        const { client, read, auditRequests } = await organization();
+        attributionOf(client).adoptWholeListing()!.auditLoggingOff();
+        expect(grantor((await read())["proj_early"])).toEqual(AUDIT_LOGGING_OFF);
+        expect(auditRequests()).toHaveLength(0);
     });
 });
