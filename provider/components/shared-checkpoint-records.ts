@@ -27,8 +27,8 @@ export interface RecordingSurface {
      * records will attribute: the read keeps the audit log's events for them.
      */
     discover(include: string[], parent: pulumi.Resource, attribution: boolean): Promise<GetSharedCheckpointsResult>;
-    /** Registers the record of one checkpoint. */
-    record(name: string, args: { checkpoint: string; attribution: boolean }, opts: pulumi.CustomResourceOptions): pulumi.CustomResource;
+    /** Registers the record of one checkpoint (`attribution` not known yet in a preview where the component's is not). */
+    record(name: string, args: { checkpoint: string; attribution: pulumi.Input<boolean> }, opts: pulumi.CustomResourceOptions): pulumi.CustomResource;
 }
 
 export class SharedCheckpointRecordsComponent extends pulumi.ComponentResource {
@@ -51,18 +51,17 @@ export class SharedCheckpointRecordsComponent extends pulumi.ComponentResource {
         const include = pulumi.output(args.include ?? []);
         const attribution = pulumi.output(args.attribution ?? false);
         const found = pulumi.output(Promise.all([settled(include), settled(attribution)])).apply(async ([checkpoints, attributed]) => {
-            // `attribution` unknown: no record can say how it reads, so none is shown (see the README).
-            if (!attributed.known) return undefined;
-            const result = await surface.discover(checkpoints.known ? checkpoints.value : await lastRecorded(this), this, attributed.value);
-            // Registered before the outputs resolve: a plugin's construct answers once they have, and the
-            // engine must have seen every record by then.
+            const result = await surface.discover(checkpoints.known ? checkpoints.value : await lastRecorded(this), this, attributed.known && attributed.value);
+            // Registered before the outputs resolve: a plugin's construct answers once they have, and the engine must
+            // have seen every record by then. While `attribution` is unknown, so are the records' access texts: each
+            // is an update that may change, never a record planned for deletion.
             for (const [checkpoint, recordName] of recordNames(name, result.checkpointIds)) {
-                surface.record(recordName, { checkpoint, attribution: attributed.value }, { parent: this });
+                surface.record(recordName, { checkpoint, attribution: attributed.known ? attributed.value : attribution }, { parent: this });
             }
             return result;
         });
         // Unknown while the inputs are: an `up` may find other checkpoints.
-        const outputs = pulumi.all([include, attribution, found]).apply(([, , result]) => result!);
+        const outputs = pulumi.all([include, attribution, found]).apply(([, , result]) => result);
         this.checkpointIds = outputs.checkpointIds;
         this.checkpoints = outputs.checkpoints;
         this.auditLogging = outputs.auditLogging;

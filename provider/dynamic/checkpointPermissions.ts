@@ -26,7 +26,7 @@ export interface CheckpointPermissionsArgs {
      * Record who granted each project's access, from the organization's audit log: a line reads
      * `proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.
      */
-    attribution?: boolean;
+    attribution?: pulumi.Input<boolean>;
 }
 
 /** The record's inputs as the program gives them. */
@@ -58,8 +58,9 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
      * one leaves the program, the record leaves out the access that the same `up` revokes.
      */
     constructor(name: string, args: CheckpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
-        const attribution = args.attribution === true;
-        const listing = getCheckpointPermissionsOutput({ checkpoint: args.checkpoint, ...(attribution ? { attribution } : {}) }, { parent: opts?.parent, dependsOn: opts?.dependsOn });
+        // Absent for no: the SDK pays for every property of every resource, in every preview.
+        const flag = args.attribution === undefined || args.attribution === false ? {} : { attribution: args.attribution };
+        const listing = getCheckpointPermissionsOutput({ checkpoint: args.checkpoint, ...flag }, { parent: opts?.parent, dependsOn: opts?.dependsOn });
         // Only what the provider needs: the SDK pays for every property of every resource, in every preview.
         const inputs: RecordInputArgs = {
             // From the args, so a listing still unknown (waiting on dependsOn) is a change, not a new checkpoint.
@@ -67,7 +68,7 @@ export class CheckpointPermissions extends pulumi.dynamic.Resource {
             access: listing.apply((l) => accessTextOf(l.permissions)),
             // The program writes the grantors into `access` itself; the flag is for `pulumi refresh`, whose read
             // runs in the provider without the program and must name them the same way.
-            ...(attribution ? { attribution } : {}),
+            ...flag,
             ...(opts?.dependsOn === undefined ? {} : { managedProjects: projectsManagedBy(opts.dependsOn, args.checkpoint) }),
         };
         super(checkpointPermissionsProvider, name, inputs, opts, "openai", "CheckpointPermissions");

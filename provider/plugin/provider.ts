@@ -149,7 +149,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
             },
             record: (name, { checkpoint, attribution }, opts) =>
                 // Only what the schema declares: `attribution` absent, not false, as a YAML record would send it.
-                new PluginRecord(name, { checkpoint, ...(attribution ? { attribution } : {}) }, { ...opts, version }),
+                new PluginRecord(name, { checkpoint, ...(attribution === false ? {} : { attribution }) }, { ...opts, version }),
         };
     }
 
@@ -226,7 +226,7 @@ export class CheckpointPermissionsProvider implements provider.Provider {
 
 /** The plugin's record, registered from a component: the engine sends it to this package's provider. */
 class PluginRecord extends pulumi.CustomResource {
-    constructor(name: string, args: { checkpoint: string; attribution?: boolean }, opts: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: { checkpoint: string; attribution?: pulumi.Input<boolean> }, opts: pulumi.CustomResourceOptions) {
         super(pluginCheckpointPermissionsType, name, args, opts);
     }
 }

@@ -113,6 +113,23 @@ describe.each(forms)("a preview whose `include` is unknown, in $form", ({ dir, s
     });
 });
 
+describe("a TypeScript preview whose `attribution` is unknown", () => {
+    it("shows each record as an update that may change, none planned for deletion", async () => {
+        const pulumi = await stackIn(".", "unknown-attribution");
+        await pulumi(["up", "--yes", "--skip-preview"]);
+        await pulumi(["config", "set", "scratch", SCRATCH]);
+        await pulumi(["config", "set", "grantTo", "proj_later"]);
+        await pulumi(["config", "set", "attributionWaits", "true"]);
+        const { stdout } = await pulumi(["preview", "--json", "--show-sames"]);
+        const steps = (JSON.parse(stdout) as { steps: Array<{ op: string; urn: string }> }).steps;
+        expect(steps.filter((step) => step.op === "delete")).toEqual([]);
+        for (const name of recordNames("acme", [CHECKPOINT, LEGACY]).values()) expect(steps.find((step) => step.urn.endsWith(`::${name}`))?.op, name).toBe("update");
+        expect(steps.find((step) => step.urn.endsWith("::model-access"))?.op).toBe("same");
+        await pulumi(["up", "--yes", "--skip-preview"]);
+        await pulumi(["destroy", "--yes", "--skip-preview"]);
+    });
+});
+
 describe("a long-lived process running one inline program after another (Automation API)", () => {
     it("reads afresh each run: drift in the next preview, the new grant in the next up, a fixed key works", async () => {
         const workspace = await project.workspace({});
