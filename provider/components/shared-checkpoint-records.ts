@@ -93,7 +93,11 @@ function knownValue<T>(output: pulumi.Output<T>): Promise<T> {
  */
 async function lastRecorded(component: pulumi.ComponentResource): Promise<string[]> {
     const urn = await knownValue(component.urn);
-    const found: unknown = await pulumi.runtime.invoke("pulumi:pulumi:getResource", { urn }).catch(() => undefined);
+    const found: unknown = await pulumi.runtime.invoke("pulumi:pulumi:getResource", { urn }).catch((error: unknown) => {
+        // Said, not thrown: the preview still shows what the audit log names; only the last up's others may look deleted.
+        void pulumi.log.warn(`Cannot read the checkpoints the last up recorded (${String(error)}): this preview shows the records of those the audit log names only.`, component);
+        return undefined;
+    });
     const ids = (found as { state?: { checkpointIds?: unknown } } | undefined)?.state?.checkpointIds;
     return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
 }
