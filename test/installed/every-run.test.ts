@@ -75,7 +75,7 @@ describe.each(forms)("an audit stack with attribution in $form", ({ dir, shared 
         pulumi = await stackIn(dir, "audit");
     });
 
-    it("up, then a preview with no change; refresh, then a preview with no change: the grantors survive the refresh", async () => {
+    it("up, then a preview with no change; refresh (without the program, then with it), then a preview with no change: the grantors survive", async () => {
         await pulumi(["up", "--yes", "--skip-preview"]);
         const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
         expect(outputs["recordedAccess"]).toMatch(/proj_eval cp_\S+ by mallory@acme\.com \(dashboard\)\n/);
@@ -85,6 +85,9 @@ describe.each(forms)("an audit stack with attribution in $form", ({ dir, shared 
         const refreshed = JSON.parse((await pulumi(["stack", "export"])).stdout) as { deployment: { resources: Array<{ urn: string; outputs?: Record<string, unknown> }> } };
         const record = refreshed.deployment.resources.find((r) => r.urn.endsWith("::model-access"));
         expect(record?.outputs?.["access"]).toMatch(/proj_eval cp_\S+ by mallory@acme\.com \(dashboard\)\n/);
+        await pulumi(["preview", "--expect-no-changes"]);
+        // With the program too.
+        await pulumi(["refresh", "--yes", "--skip-preview", "--run-program"]);
         await pulumi(["preview", "--expect-no-changes"]);
     });
 
