@@ -13,7 +13,9 @@
 import path from "node:path";
 import { checkpointPermissionsType } from "../../provider/resources/tokens";
 import { startEngineStack, type EngineStack } from "../e2e/harness";
+import { countRequests } from "./api";
 import { median } from "./median";
+import { timed } from "./timing";
 
 const FIXTURE = path.join(__dirname, "fixtures", "records");
 const RECORDS = 50;
@@ -37,11 +39,9 @@ async function stackOf(name: string, attribution: boolean, sharedWith?: EngineSt
 /** A no-change preview's time and the requests it sent, by endpoint. */
 async function preview(stack: EngineStack): Promise<{ ms: number; permissions: number; auditLog: number }> {
     stack.emulator.clearRequests();
-    const start = performance.now();
-    await stack.preview(["--expect-no-changes"]);
-    const ms = performance.now() - start;
-    const requests = stack.emulator.requests;
-    return { ms, permissions: requests.filter((r) => r.path.endsWith("/permissions")).length, auditLog: requests.filter((r) => r.path.endsWith("/audit_logs")).length };
+    const ms = await timed(() => stack.preview(["--expect-no-changes"]));
+    const { listings, auditLogPages } = countRequests(stack.emulator.requests);
+    return { ms, permissions: listings, auditLog: auditLogPages };
 }
 
 async function stateBytes(stack: EngineStack): Promise<number> {

@@ -12,7 +12,7 @@
  */
 import OpenAI from "openai";
 import { startEmulator, type RateLimit, type RunningEmulator } from "../../provider/emulator";
-import { CheckpointPermissionsClient, DEFAULT_MAX_REQUESTS_IN_FLIGHT, RequestLimiter } from "../../provider/client";
+import { coldClient } from "./api";
 import { median } from "./median";
 
 const CHECKPOINTS = Array.from({ length: 200 }, (_, i) => `ft:gpt-4o-mini-2024-07-18:acme::Bench${i}`);
@@ -51,12 +51,7 @@ function sides(emulator: RunningEmulator): Side[] {
         {
             name: "ours, Promise.all of listAll",
             list: () => {
-                // Cold, as at the start of a program: a new limiter at its defaults, and so a new pool.
-                const client = new CheckpointPermissionsClient({
-                    adminKey: emulator.adminKey,
-                    baseUrl: emulator.baseUrl,
-                    limiter: new RequestLimiter(DEFAULT_MAX_REQUESTS_IN_FLIGHT),
-                });
+                const client = coldClient(emulator.baseUrl, emulator.adminKey);
                 return failures(async (checkpoint) => (await client.permissions.listAll(checkpoint)).permissions.length);
             },
         },

@@ -31,9 +31,10 @@ import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import OpenAI from "openai";
-import { CheckpointPermissionsClient, DEFAULT_MAX_REQUESTS_IN_FLIGHT, MAX_PAGE_SIZE, RequestLimiter } from "../../provider/client";
+import { MAX_PAGE_SIZE } from "../../provider/client";
 import { DEFAULT_ADMIN_KEY, type RequestLogEntry } from "../../provider/emulator";
 import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../../provider/resources/discovery";
+import { coldClient, countRequests, rateLimitIdealMs } from "./api";
 import { median } from "./median";
 
 const CHECKPOINTS = 500;
@@ -102,12 +103,7 @@ interface Side {
 const OURS: Side = {
     name: "ours: readSharedCheckpoints",
     read: async (emulator) => {
-        // Cold, as at the start of a program: a new limiter at its defaults, and so a new pool.
-        const client = new CheckpointPermissionsClient({
-            adminKey: DEFAULT_ADMIN_KEY,
-            baseUrl: emulator.baseUrl,
-            limiter: new RequestLimiter(DEFAULT_MAX_REQUESTS_IN_FLIGHT),
-        });
+        const client = coldClient(emulator.baseUrl, DEFAULT_ADMIN_KEY);
         try {
             const { checkpoints } = await readSharedCheckpoints(client, checkSharedCheckpointsQuery({}));
             return { complete: checkpoints.filter((c) => c.permissionCount === PERMISSIONS_EACH).length };
@@ -198,24 +194,8 @@ async function measure(side: Side, emulator: ChildEmulator, gc: () => void): Pro
     clearInterval(sampler);
     sample();
     const { requests } = (await emulator.control("GET", "state")) as { requests: RequestLogEntry[] };
-    return {
-        ms,
-        found,
-        requests: requests.length,
-        refused: requests.filter((r) => r.status === 429).length,
-        peakMemoryMb: (peak - inUse(start)) / MB,
-    };
-}
-
-/**
- * The least time the read can take (see the module's comment): every request through a bucket of `burst` refilled
- * at `requestsPerSecond`, or the audit log's pages one after another and a listing, whichever is longer.
- */
-function idealMs(auditPages: number, listings: number): number {
-    const { requestsPerSecond, burst } = RATE_LIMIT;
-    const throughBucket = (Math.max(0, auditPages + listings - burst) * 1000) / requestsPerSecond + LATENCY_MS;
-    const oneAfterAnother = (auditPages + 1) * LATENCY_MS;
-    return Math.max(throughBucket, oneAfterAnother);
+    const { total, refused } = countRequests(requests);
+    return { ms, found, requests: total, refused, peakMemoryMb: (peak - inUse(start)) / MB };
 }
 
 export default async function run(): Promise<void> {
@@ -223,7 +203,7 @@ export default async function run(): Promise<void> {
     // Every event is a permission's created event here (as many events as permissions), all listed.
     const auditPages = Math.ceil(EVENTS / MAX_PAGE_SIZE);
     const listings = CHECKPOINTS * Math.ceil(PERMISSIONS_EACH / MAX_PAGE_SIZE);
-    const ideal = idealMs(auditPages, listings);
+    const ideal = rateLimitIdealMs(auditPages + listings, auditPages, RATE_LIMIT, LATENCY_MS);
     const emulator = await startChildEmulator();
     try {
         const sides = [OURS, SDK, SDK_SEQUENTIAL];

@@ -23,6 +23,7 @@ import type { EmulatorSeed } from "../../provider/emulator";
 import { checkpointPermissionsType } from "../../provider/resources/tokens";
 import { startEngineStack, type EngineStack } from "../e2e/harness";
 import { median } from "./median";
+import { timed } from "./timing";
 
 const FIXTURE = path.join(__dirname, "fixtures", "records");
 const FEW = 10;
@@ -61,12 +62,6 @@ async function stackOf(name: string, kind: "record" | "trivial", checkpoints: re
     const settings = [`kind=${kind}`, `keys=${keys}`, `shape=${shape}`, ...checkpoints.map((checkpoint, i) => `checkpoints[${i}]=${checkpoint}`)];
     await stack.pulumi(["config", "set-all", "--stack", name, "--path", ...settings.flatMap((setting) => ["--plaintext", setting])]);
     return stack;
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-    const start = performance.now();
-    await run();
-    return performance.now() - start;
 }
 
 interface Comparison {
