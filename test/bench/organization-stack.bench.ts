@@ -15,6 +15,9 @@
  *   empty one: the examples with `attribution` from config), its ratio to (empty preview + read alone) and the time it
  *   adds per record beyond them, and the permission listings and audit-log pages it sends (the emulator's log of
  *   exactly that preview);
+ * - a no-change preview of the same checkpoints recorded one by one in TypeScript, without the component
+ *   (test/bench/fixtures/organization-stack/records): what N records cost by themselves, each listing its checkpoint,
+ *   and the component's preview ÷ it;
  * - the first `up` of each (one sample: each stack is brought up once);
  * - the peak resident memory of the CLI's process tree during a preview (test/bench/process-memory.ts, every 50 ms):
  *   its largest node process (the TypeScript program, or the YAML stack's plugin) and the whole tree;
@@ -30,6 +33,7 @@
  * only checks are that each stack recorded every checkpoint and that the read found them all, so a figure measures
  * what it says.
  */
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generateSeed, MAX_GENERATED_PERMISSIONS, type RunningEmulator } from "../../provider/emulator";
 import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../../provider/resources/discovery";
@@ -174,6 +178,8 @@ interface SizeSamples {
     readonly read: Array<{ ms: number; requests: RequestCounts }>;
     readonly empty: PreviewSample[];
     readonly previews: Record<Surface, Record<Attribution, PreviewSample[]>>;
+    /** The TypeScript stack of plain records, the component left out. */
+    readonly records: Record<Attribution, PreviewSample[]>;
     readonly firstUp: Record<Surface, Record<Attribution, number>>;
     readonly rateLimited: Record<Attribution, RateLimitedSample[]>;
 }
@@ -183,13 +189,14 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
     const timeoutMs = commandTimeoutMs(checkpoints);
     const stacks: EngineStack[] = [];
     // The first stack owns the emulator (with the seed) and the backend; the others share them.
-    const open = async (name: string, dir: string, attribution?: Attribution) => {
+    const seed = generateSeed({ checkpoints, permissions: PERMISSIONS_EACH, events: checkpoints * PERMISSIONS_EACH });
+    const open = async (name: string, dir: string, attribution?: Attribution, config: Record<string, string> = {}) => {
         const stack = await startEngineStack({
             fixture: name,
             programDir: path.join(FIXTURES, dir),
             stackName: name,
-            ...(stacks[0] ? { sharedWith: stacks[0] } : { seed: generateSeed({ checkpoints, permissions: PERMISSIONS_EACH, events: checkpoints * PERMISSIONS_EACH }) }),
-            ...(attribution === undefined ? {} : { config: { attribution: String(attribution === "on") } }),
+            ...(stacks[0] ? { sharedWith: stacks[0] } : { seed }),
+            config: { ...config, ...(attribution === undefined ? {} : { attribution: String(attribution === "on") }) },
         });
         stacks.push(stack);
         return stack;
@@ -214,12 +221,24 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
             YAML: { off: await firstUp("YAML", "off"), on: await firstUp("YAML", "on") },
         };
         await empty.up([], { timeoutMs });
+        // The plain records' checkpoints, in a file beside the stack's workspace (its folder goes with the stack).
+        const checkpointsFile = path.join(empty.projectDir, "..", "checkpoints.json");
+        await writeFile(checkpointsFile, JSON.stringify(Object.keys(seed.checkpoints ?? {})));
+        const records = {
+            off: await open("records-off", "records", "off", { checkpointsFile }),
+            on: await open("records-on", "records", "on", { checkpointsFile }),
+        };
+        for (const attribution of ATTRIBUTIONS) {
+            await records[attribution].up([], { timeoutMs });
+            await expectRecords(records[attribution], checkpointPermissionsType, checkpoints);
+        }
 
         const samples: SizeSamples = {
             checkpoints,
             read: [],
             empty: [],
             previews: { TypeScript: { off: [], on: [] }, YAML: { off: [], on: [] } },
+            records: { off: [], on: [] },
             firstUp: firstUps,
             rateLimited: { off: [], on: [] },
         };
@@ -229,6 +248,7 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
             ...SURFACES.flatMap((surface) =>
                 ATTRIBUTIONS.map((attribution) => async () => void samples.previews[surface][attribution].push(await measuredPreview(component[surface][attribution], timeoutMs))),
             ),
+            ...ATTRIBUTIONS.map((attribution) => async () => void samples.records[attribution].push(await measuredPreview(records[attribution], timeoutMs))),
         ];
         for (let sample = 0; sample < SAMPLES; sample++) {
             // Rotate who goes first, so no run always meets a warmer (or busier) machine.
@@ -260,6 +280,7 @@ function figures(s: SizeSamples): Figure[] {
     const bySide = (value: (attribution: Attribution) => number | undefined, note?: (attribution: Attribution) => string | undefined): Record<Attribution, Cell> =>
         Object.fromEntries(ATTRIBUTIONS.map((a) => [a, { value: value(a), note: note?.(a) }])) as Record<Attribution, Cell>;
     const previewMs = (surface: Surface) => (a: Attribution) => median(s.previews[surface][a].map((p) => p.ms));
+    const recordsMs = (a: Attribution) => median(s.records[a].map((p) => p.ms));
     const requests = (surface: Surface, kind: "listings" | "auditLogPages") => (a: Attribution) => median(s.previews[surface][a].map((p) => p.requests[kind]));
     const roles = (samples: readonly PreviewSample[]) => [...new Set(samples.map((p) => p.memory.largestNode?.role ?? "none"))].join(", ");
     const nodePeak = (samples: readonly PreviewSample[]) => median(samples.map((p) => p.memory.largestNode?.bytes ?? 0));
@@ -275,6 +296,17 @@ function figures(s: SizeSamples): Figure[] {
             { label: `${surface} preview: permission listings`, unit: "count", cells: bySide(requests(surface, "listings")) },
             { label: `${surface} preview: audit-log pages`, unit: "count", cells: bySide(requests(surface, "auditLogPages")) },
         ]),
+        { label: `TypeScript, the same ${n} checkpoints as plain records (no component): no-change preview`, unit: "ms", cells: bySide(recordsMs) },
+        { label: "TypeScript plain records: added per record, (preview − empty) ÷ N", unit: "ms per record", cells: bySide((a) => (recordsMs(a) - emptyMs) / n) },
+        { label: "TypeScript component stack's preview ÷ plain records' preview", unit: "ratio", cells: bySide((a) => previewMs("TypeScript")(a) / recordsMs(a)) },
+        {
+            label: "TypeScript plain records preview: listings, audit-log pages",
+            unit: "count",
+            cells: bySide(
+                (a) => median(s.records[a].map((p) => p.requests.listings)),
+                (a) => `${median(s.records[a].map((p) => p.requests.auditLogPages))} pages`,
+            ),
+        },
         ...SURFACES.map((surface): Figure => ({ label: `${surface}: first \`up\` (one sample)`, unit: "ms", cells: bySide((a) => s.firstUp[surface][a]) })),
         { label: "empty TypeScript stack, preview: peak RSS of its largest node process", unit: "MB", cells: both(nodePeak(s.empty), roles(s.empty)) },
         ...SURFACES.flatMap((surface): Figure[] => [
@@ -327,6 +359,7 @@ function printSize(s: SizeSamples, sizeFigures: readonly Figure[]): void {
         `read alone ${list(s.read.map((r) => r.ms))}`,
         `empty ${list(s.empty.map((p) => p.ms))}`,
         ...SURFACES.flatMap((surface) => ATTRIBUTIONS.map((a) => `${surface} ${a} ${list(s.previews[surface][a].map((p) => p.ms))}`)),
+        ...ATTRIBUTIONS.map((a) => `plain records ${a} ${list(s.records[a].map((p) => p.ms))}`),
         ...ATTRIBUTIONS.map((a) => `rate-limited TypeScript ${a} ${list(s.rateLimited[a].map((p) => p.ms))}`),
     ];
     console.log(`\nSamples, ms: ${lines.join("; ")}.`);
