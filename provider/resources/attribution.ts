@@ -245,8 +245,12 @@ export class Attribution {
     #cover(checkpoint: string, permissions: readonly CheckpointPermission[]): Promise<void> {
         return this.#queue(async () => {
             // A loop, not Math.min(...): a listing holds up to 100,000 permissions, more arguments than a call takes.
-            for (const p of permissions) this.#latestServerTime = Math.max(this.#latestServerTime, p.createdAt);
-            const since = permissions.reduce((oldest, p) => Math.min(oldest, p.createdAt), Infinity) - SLACK_SECONDS;
+            let oldest = Infinity;
+            for (const p of permissions) {
+                oldest = Math.min(oldest, p.createdAt);
+                this.#latestServerTime = Math.max(this.#latestServerTime, p.createdAt);
+            }
+            const since = oldest - SLACK_SECONDS;
             if (this.#covered === undefined) return this.#list({ gte: since }, since);
             if (since < this.#covered.since) await this.#list({ gte: since, lt: this.#covered.since }, since);
             // Asked once the span before is listed, which may hold the events.

@@ -130,7 +130,7 @@ export async function listPermissions(
 /** Every permission of a checkpoint, or `undefined` when the checkpoint is gone (or not visible to this key). */
 export async function listIfPresent(client: CheckpointPermissionsClient, checkpoint: string, lister?: PermissionLister): Promise<CheckpointPermission[] | undefined> {
     try {
-        return lister === undefined ? (await client.permissions.listAll(checkpoint)).permissions : await lister(checkpoint);
+        return await (lister ?? ((whole) => listPermissions(client, whole)))(checkpoint);
     } catch (error) {
         if (error instanceof NotFoundError) return undefined;
         throw error;

@@ -10,7 +10,7 @@ import type { EmulatorSeed } from "../../provider/emulator";
 import { decodeAccess } from "../../provider/resources/access-text";
 import { checkpointPermissionGrantType, checkpointPermissionsType } from "../../provider/resources/tokens";
 import { REPO_ROOT } from "../../tools/engine/engine";
-import { startEngineStack, type EngineStack, type StackExport } from "./harness";
+import { startEngineStack, type EngineStack, type EngineStackOptions, type StackExport } from "./harness";
 
 const BIG = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-1000";
 const SMALL = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
@@ -183,19 +183,28 @@ describe("a stack whose grants leave the program", () => {
     });
 });
 
+/**
+ * The repository's stack recording SMALL with attribution and granting proj_a, its key the CI pipeline's service
+ * account, on an emulator with `emulator`'s clock and audit-log delay.
+ */
+async function attributedStack(emulator: Pick<NonNullable<EngineStackOptions["emulator"]>, "now" | "auditLogDelaySeconds"> = {}): Promise<EngineStack> {
+    const stack = await startEngineStack({
+        fixture: "record",
+        programDir: REPO_ROOT,
+        seed,
+        emulator: { adminKeyActor: { apiKey: { id: "key_ci", serviceAccount: { id: "svc_ci_pipeline" } } }, ...emulator },
+    });
+    await setPath(stack, "checkpoints[0]", SMALL);
+    await setPath(stack, `grants["${SMALL}"][0]`, "proj_a");
+    await stack.pulumi(["config", "set", "--stack", stack.stackName, "attribution", "true"]);
+    return stack;
+}
+
 describe("a stack that records who granted each access (attribution)", () => {
     let stack: EngineStack;
 
     beforeAll(async () => {
-        stack = await startEngineStack({
-            fixture: "record",
-            programDir: REPO_ROOT,
-            seed,
-            emulator: { adminKeyActor: { apiKey: { id: "key_ci", serviceAccount: { id: "svc_ci_pipeline" } } } },
-        });
-        await setPath(stack, "checkpoints[0]", SMALL);
-        await setPath(stack, `grants["${SMALL}"][0]`, "proj_a");
-        await stack.pulumi(["config", "set", "--stack", stack.stackName, "attribution", "true"]);
+        stack = await attributedStack();
         await stack.up();
         await stack.preview(["--expect-no-changes"]);
     });
@@ -218,20 +227,8 @@ describe("attribution robust to time: the stack's own grant, its event late in a
     let stack: EngineStack;
 
     beforeAll(async () => {
-        stack = await startEngineStack({
-            fixture: "record",
-            programDir: REPO_ROOT,
-            seed,
-            emulator: {
-                adminKeyActor: { apiKey: { id: "key_ci", serviceAccount: { id: "svc_ci_pipeline" } } },
-                // The API's clock 4 minutes ahead of this machine's, and each event listed 3 seconds after the change.
-                now: () => Math.floor(Date.now() / 1000) + 240,
-                auditLogDelaySeconds: 3,
-            },
-        });
-        await setPath(stack, "checkpoints[0]", SMALL);
-        await setPath(stack, `grants["${SMALL}"][0]`, "proj_a");
-        await stack.pulumi(["config", "set", "--stack", stack.stackName, "attribution", "true"]);
+        // The API's clock 4 minutes ahead of this machine's, and each event listed 3 seconds after the change.
+        stack = await attributedStack({ now: () => Math.floor(Date.now() / 1000) + 240, auditLogDelaySeconds: 3 });
     });
     afterAll(async () => {
         await stack?.dispose();
