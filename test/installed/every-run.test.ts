@@ -134,27 +134,30 @@ describe("a TypeScript preview whose `attribution` is unknown", () => {
 });
 
 describe("a long-lived process running one inline program after another (Automation API)", () => {
-    it("reads afresh each run: drift in the next preview, the new grant in the next up, a fixed key works", async () => {
+    it("reads afresh each run, the record and the component: drift in the next preview, the new grant in the next up, a fixed key works", async () => {
         const workspace = await project.workspace({});
         const workDir = path.join(project.dir, "automation");
         await mkdir(workDir, { recursive: true });
-        const { stdout } = await execFileAsync(process.execPath, ["automation.js", workDir, emulator.baseUrl, emulator.adminKey, CHECKPOINT], {
+        const { stdout } = await execFileAsync(process.execPath, ["automation.js", workDir, emulator.baseUrl, emulator.adminKey, CHECKPOINT, LEGACY], {
             cwd: project.dir,
             env: workspace.env,
             maxBuffer: 16 * 1024 * 1024,
         });
         const seen = JSON.parse(stdout.slice(stdout.indexOf("RESULT ") + "RESULT ".length)) as {
-            firstUp: { read: string[]; recorded: string[] };
+            firstUp: { read: string[]; recorded: string[]; shared: string[] };
             preview: { changeSummary: Record<string, number>; stdout: string };
-            secondUp: { read: string[]; recorded: string[] };
+            secondUp: { read: string[]; recorded: string[]; shared: string[] };
             wrongKey: string;
             fixedKey: { read: string[] };
         };
         expect(seen.firstUp.read).not.toContain("proj_outside");
-        expect(seen.preview.changeSummary["update"]).toBe(1);
+        expect(seen.firstUp.shared).toEqual(seen.firstUp.recorded);
+        // The record and the component's record of the same checkpoint.
+        expect(seen.preview.changeSummary["update"]).toBe(2);
         expect(seen.preview.stdout).toMatch(/\+ proj_outside cp_\S+ by mallory@acme\.com \(dashboard\)/);
         expect(seen.secondUp.read).toContain("proj_outside");
         expect(seen.secondUp.recorded).toContain("proj_outside");
+        expect(seen.secondUp.shared).toContain("proj_outside");
         expect(seen.wrongKey).toMatch(/Incorrect API key|401/);
         expect(seen.wrongKey).not.toContain("sk-admin-wrong-key-0000");
         expect(seen.fixedKey.read).toContain("proj_outside");
