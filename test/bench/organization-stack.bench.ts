@@ -24,6 +24,8 @@
  *   after every step;
  * - the peak resident memory of the CLI's process tree during a preview (test/bench/process-memory.ts, every 50 ms):
  *   its largest node process (the TypeScript program, or the YAML stack's plugin) and the whole tree;
+ * - where the time goes: one more no-change preview of the TypeScript component stack, attribution off, its program
+ *   CPU-profiled (./cpu-profile.ts);
  * - each component stack's preview (TypeScript and YAML) under a rate limit of 100 requests/s (a bucket of 100, full at the start of each
  *   preview): the requests refused, the previews that failed (a listing that failed fails the preview), and its time
  *   against the least the limit allows (test/bench/api.ts: the answered requests through the bucket, or the audit
@@ -43,6 +45,7 @@ import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../../provid
 import { checkpointPermissionsType, pluginCheckpointPermissionsType } from "../../provider/resources/tokens";
 import { PulumiCommandError, startEngineStack, type EngineStack } from "../e2e/harness";
 import { coldClient, countRequests, rateLimitIdealMs, type RequestCounts } from "./api";
+import { profiledRun, type CpuProfileBreakdown } from "./cpu-profile";
 import { median } from "./median";
 import { sampleCliTreeMemory, type TreeMemoryPeak } from "./process-memory";
 import { timed } from "./timing";
@@ -197,6 +200,8 @@ interface SizeSamples {
     /** The TypeScript component's first `up` with attribution off and `PULUMI_SKIP_CHECKPOINTS=true`. */
     readonly firstUpUnsaved: number;
     readonly rateLimited: Record<Surface, Record<Attribution, RateLimitedSample[]>>;
+    /** One more no-change preview of the TypeScript component stack, attribution off, its program profiled. */
+    readonly profile: CpuProfileBreakdown;
 }
 
 /** One size: brings every stack up, then samples the read and the previews, and the rate-limited previews. */
@@ -253,7 +258,7 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
             await expectRecords(records[attribution], checkpointPermissionsType, checkpoints);
         }
 
-        const samples: SizeSamples = {
+        const samples: Omit<SizeSamples, "profile"> = {
             checkpoints,
             read: [],
             empty: [],
@@ -282,7 +287,9 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
                 }
             }
         }
-        return samples;
+        // The plugin is not profiled: the engine ends it with a kill, and V8 writes a profile only at a clean exit.
+        const profile = await profiledRun((env) => component.TypeScript.off.preview(["--expect-no-changes"], { timeoutMs, env }));
+        return { ...samples, profile };
     } finally {
         for (const stack of [...stacks].reverse()) await stack.dispose().catch(() => undefined);
     }
@@ -385,6 +392,7 @@ function printSize(s: SizeSamples, sizeFigures: readonly Figure[]): void {
         const cell = ({ value, note }: Cell) => `${format(value, figure.unit)}${note ? ` (${note})` : ""}`;
         console.log(`| ${figure.label} | ${cell(figure.cells.off)} | ${cell(figure.cells.on)} |`);
     }
+    printProfile(s.profile);
     const list = (values: readonly number[]) => values.map((v) => Math.round(v).toLocaleString("en")).join(", ");
     const lines = [
         `read alone ${list(s.read.map((r) => r.ms))}`,
@@ -402,6 +410,14 @@ function printSize(s: SizeSamples, sizeFigures: readonly Figure[]): void {
         }
     }
     console.log("");
+}
+
+/** Where the TypeScript component stack's program spent a no-change preview (attribution off), by category. */
+function printProfile(profile: CpuProfileBreakdown): void {
+    console.log(`\nWhere the time goes: one more no-change preview of the TypeScript component stack, attribution off, its program's CPU profile (self time).\n`);
+    console.log(`| the program, ${format(profile.totalMs, "ms")} in all | ms | share |`);
+    console.log("| --- | ---: | ---: |");
+    for (const [name, ms] of profile.byCategory) console.log(`| ${name} | ${format(ms, "ms")} | ${((100 * ms) / profile.totalMs).toFixed(0)}% |`);
 }
 
 /**
