@@ -100,6 +100,23 @@ async function installPythonSdk(projectDir: string, name: string, release: Relea
 
 const GO_ENV = { GOWORK: "off", GOFLAGS: "-mod=mod" };
 
+/**
+ * Removes the SDK's `version` from Go's module cache. The cache keeps a module version once fetched, and a published
+ * version never changes; a test run's release does (its SDK carries that run's server URL), so what an earlier run
+ * left there would be used instead of this run's.
+ */
+async function forgetCachedSdk(version: string): Promise<void> {
+    const modcache = (await run("go", ["env", "GOMODCACHE"], { cwd: tmpdir(), env: GO_ENV })).trim();
+    const extracted = path.join(modcache, ...`${GO_MODULE}@v${version}`.split("/"));
+    const downloads = path.join(modcache, "cache", "download", ...GO_MODULE.split("/"), "@v");
+    // The cache's files and folders are read-only.
+    if (existsSync(extracted)) await run("chmod", ["-R", "u+w", extracted], { cwd: modcache });
+    await rm(extracted, { recursive: true, force: true });
+    if (existsSync(downloads)) {
+        for (const file of await readdir(downloads)) if (file.startsWith(`v${version}.`)) await rm(path.join(downloads, file), { force: true });
+    }
+}
+
 /** Where the README's `go get` says the release's module proxy folder is; the test's release stands for it. */
 const README_RELEASE_DIR = "/path/to/release";
 
@@ -108,6 +125,7 @@ const README_RELEASE_DIR = "/path/to/release";
  * words as its environment, then `go mod tidy`.
  */
 async function installGoSdk(projectDir: string, release: Release): Promise<void> {
+    await forgetCachedSdk(release.version);
     await run("go", ["mod", "edit", `-droprequire=${GO_MODULE}`, `-dropreplace=${GO_MODULE}`], { cwd: projectDir, env: GO_ENV });
     const words = readmeCommand("GOPROXY=").map((word) => word.replace(README_RELEASE_DIR, release.dir));
     const assignments = words.filter((word) => /^[A-Z_]+=/.test(word));
