@@ -4,6 +4,8 @@
  * one per organization: default-limiters.ts), timeouts, retries and response validation. Resource modules
  * (checkpoint-permissions.ts) only say which path, which body and which schema.
  */
+// Before undici, for the entries that reach it without the package's main entry (./client, ./emulator, the plugin).
+import "../node-version";
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import {
