@@ -20,6 +20,8 @@ export default defineConfig({
                     name: "e2e",
                     // test/installed: the packed tarball in users' projects outside the repository.
                     include: ["test/e2e/**/*.test.ts", "test/installed/**/*.test.ts"],
+                    // A loopback server for the release the installed tier builds on first use.
+                    globalSetup: ["test/installed/support/release-server.ts"],
                     // Every engine test builds, previews and updates real stacks: minutes, not milliseconds.
                     testTimeout: 600_000,
                     hookTimeout: 900_000,

@@ -3,9 +3,10 @@ module github.com/pulumi-openai-checkpoint-permissions/examples/go-checkpoint-ac
 go 1.25
 
 require (
-	github.com/pulumi-openai-checkpoint-permissions/sdk/go v0.1.0
+	github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/sdk v0.1.0
 	github.com/pulumi/pulumi/sdk/v3 v3.276.0
 )
 
-// The SDK ships in the npm package: `npm install pulumi-openai-checkpoint-permissions` puts it here.
-replace github.com/pulumi-openai-checkpoint-permissions/sdk/go => ./node_modules/pulumi-openai-checkpoint-permissions/sdk/go
+// In the repository, the SDK is ../../sdk. A user's project gets the released module with `go get` (README, "The
+// plugin: YAML, Python and Go") and has no replace.
+replace github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/sdk => ../../sdk

@@ -4,7 +4,7 @@
  * host's RunPlugin, with the engine's address as the last argument.
  */
 import { main } from "@pulumi/pulumi/provider";
-import { handleConfigure } from "./configure";
+import { handleConfigure, sdkParts, type SdkParts } from "./configure";
 import { engineLog } from "./engine-log";
 import { CheckpointPermissionsProvider } from "./provider";
 
@@ -20,9 +20,21 @@ export function packageVersion(): string {
  * Serves the plugin until the engine goes away. Rejects, and the entry exits, when the @pulumi/pulumi it runs on
  * would not hand Configure to the provider.
  */
-export async function serve(args: string[] = process.argv.slice(2)): Promise<void> {
+export async function serve(args: string[] = process.argv.slice(2), sdk: SdkParts = sdkParts()): Promise<void> {
     const plugin = new CheckpointPermissionsProvider(packageVersion(), engineLog(args));
-    const configure = handleConfigure((settings) => plugin.configure(settings));
+    const configure = handleConfigure((settings) => plugin.configure(settings), sdk);
     await main(plugin, args);
     configure.assertServed();
+}
+
+/**
+ * The plugin process: serves, and exits with the error's message when serving fails. `sdk`: the parts of
+ * @pulumi/pulumi the Configure handoff wraps, when not resolved from its folder (the single executable's bundle).
+ */
+export function start(sdk?: SdkParts): void {
+    serve(process.argv.slice(2), sdk).catch((error: unknown) => {
+        // Before a port is printed, or just after: the engine reports the plugin's exit with this line.
+        console.error(error instanceof Error ? error.message : String(error));
+        process.exit(1);
+    });
 }

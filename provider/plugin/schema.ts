@@ -7,12 +7,11 @@
  */
 import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
 import { ADMIN_KEY_ENV, BASE_URL_ENV, type ConfigKeys } from "../resources/settings";
+import { GO_IMPORT_PATH, GO_MODULE, PACKAGE_NAME, PLUGIN_DOWNLOAD_URL, PYTHON_PACKAGE, REPOSITORY } from "./package-identity";
 
-export const PACKAGE_NAME = "openai-checkpoints";
+export { PACKAGE_NAME };
 export const GET_PERMISSIONS_TOKEN = `${PACKAGE_NAME}:index:getCheckpointPermissions`;
 export const GET_SHARED_CHECKPOINTS_TOKEN = `${PACKAGE_NAME}:index:getSharedCheckpoints`;
-/** The Go SDK's module path: not fetched from anywhere, users point it at sdk/go of the npm package (README). */
-const GO_MODULE = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
 const PERMISSION_TOKEN = `${PACKAGE_NAME}:index:CheckpointPermission`;
 const GRANTOR_TOKEN = `${PACKAGE_NAME}:index:Grantor`;
 const SHARED_CHECKPOINT_TOKEN = `${PACKAGE_NAME}:index:SharedCheckpoint`;
@@ -102,8 +101,11 @@ const sharedCheckpointsResult: Properties = {
     auditLogging: { type: "boolean", description: "False when the organization's audit logging is off: then only `include` was confirmed." },
 };
 
-/** The package schema for `version` (the npm package's version: the plugin and its SDKs ship together). */
-export function packageSchema(version: string) {
+/**
+ * The package schema for `version` (the npm package's version: the plugin and its SDKs ship together). The SDKs
+ * generated from it tell the engine to fetch the plugin from `pluginDownloadURL` (a release's own, for tests).
+ */
+export function packageSchema(version: string, pluginDownloadURL: string = PLUGIN_DOWNLOAD_URL) {
     return {
         name: PACKAGE_NAME,
         displayName: "OpenAI checkpoint permissions",
@@ -112,6 +114,9 @@ export function packageSchema(version: string) {
         keywords: ["pulumi", "openai", "fine-tuning", "category/cloud", "kind/native"],
         license: "Apache-2.0",
         publisher: "pulumi-openai-checkpoint-permissions",
+        repository: REPOSITORY,
+        homepage: REPOSITORY,
+        pluginDownloadURL,
         config: { variables: settings },
         provider: {
             description: "An organization's credentials. Two providers with two keys manage two organizations from one stack.",
@@ -248,8 +253,8 @@ export function packageSchema(version: string) {
         meta: { supportPack: true },
         language: {
             nodejs: { packageName: "@openai-checkpoints/pulumi", packageDescription: "OpenAI checkpoint permissions (the plugin's SDK).", respectSchemaVersion: true },
-            python: { packageName: "pulumi_openai_checkpoints", respectSchemaVersion: true },
-            go: { importBasePath: `${GO_MODULE}/openaicheckpoints`, modulePath: GO_MODULE, respectSchemaVersion: true },
+            python: { packageName: PYTHON_PACKAGE, respectSchemaVersion: true },
+            go: { importBasePath: GO_IMPORT_PATH, modulePath: GO_MODULE, respectSchemaVersion: true },
         },
     };
 }

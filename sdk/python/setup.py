@@ -25,6 +25,10 @@ setup(name='pulumi_openai_checkpoints',
       long_description=readme(),
       long_description_content_type='text/markdown',
       keywords='pulumi openai fine-tuning category/cloud kind/native',
+      url='https://github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints',
+      project_urls={
+          'Repository': 'https://github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints'
+      },
       license='Apache-2.0',
       packages=find_packages(),
       package_data={

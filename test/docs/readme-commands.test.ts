@@ -19,10 +19,13 @@ const RUN_BY: Readonly<Record<string, { section: string; test: string }>> = {
         test: "test/installed/scenario.test.ts",
     },
     "npx openai-checkpoint-emulator --port 0 --seed seed.json": { section: "The emulator, for your own tests", test: "test/installed/support/user-project.ts" },
-    // Read by the plugin scenario's module, for the SDK checks (test/e2e/plugin-sdks.test.ts) and the YAML, Python and
-    // Go suites (test/e2e/yaml-plugin-suite.ts, test/installed/support/plugin-language-suite.ts).
-    "pip install ./node_modules/pulumi-openai-checkpoint-permissions/sdk/python": { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },
-    "go mod edit -require=github.com/pulumi-openai-checkpoint-permissions/sdk/go@v0.1.0 -replace=github.com/pulumi-openai-checkpoint-permissions/sdk/go=./node_modules/pulumi-openai-checkpoint-permissions/sdk/go":
+    // Read by the plugin scenario's module, for the installed tier's Python, Go and YAML tests on the release
+    // (test/installed/support/plugin-language-suite.ts, test/installed/yaml-release.test.ts) and the YAML suite's
+    // import (test/e2e/yaml-plugin-suite.ts).
+    "pip install pulumi_openai_checkpoints-0.1.0-py3-none-any.whl": { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },
+    "GOPROXY=file:///path/to/release/goproxy,https://proxy.golang.org,direct GONOSUMDB=github.com/pulumi-openai-checkpoint-permissions go get github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/sdk@v0.1.0":
+        { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },
+    "pulumi plugin install resource openai-checkpoints 0.1.0 --file pulumi-resource-openai-checkpoints-v0.1.0-linux-amd64.tar.gz":
         { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },
     "pulumi import openai-checkpoints:index:CheckpointPermissionGrant importedAccess ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100/cp_0123456789abcdefghijklmn":
         { section: "The plugin: YAML, Python and Go", test: "test/support/plugin-scenario.ts" },

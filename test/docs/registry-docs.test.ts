@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { PLUGIN_CONFIG_KEYS } from "../../provider/plugin/schema";
 import { ADMIN_KEY_CONFIG, ADMIN_KEY_ENV, BASE_URL_CONFIG, BASE_URL_ENV } from "../../provider/resources/settings";
+import { PLUGIN_SECTION } from "../support/plugin-scenario";
 import { ADMIN_KEY_SECTION, INSTALLATION_DOC, MarkdownDocument, README, shellCommands } from "../support/readme";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -26,7 +27,8 @@ const RUN_BY: Readonly<Record<string, string>> = {
 
 /**
  * Each command the docs give, by section, and how it is run: by a test that reads it from that section of the
- * docs, or as the same command of a README section (the plugin's SDK installs, which the plugin suites read there).
+ * docs, or as the same command of the README's plugin section (the plugin's and its SDKs' installs from a release,
+ * which the release's Python, Go and YAML tests read there).
  */
 const COMMANDS: ReadonlyArray<{ section: string; command: string } & ({ test: string; reads: string } | { readmeSection: string })> = [
     {
@@ -37,12 +39,17 @@ const COMMANDS: ReadonlyArray<{ section: string; command: string } & ({ test: st
         reads: "TYPESCRIPT_INSTALL_SECTION",
     },
     { section: "TypeScript", command: "npm install @pulumi/policy", test: "test/installed/support/user-project.ts", reads: "TYPESCRIPT_INSTALL_SECTION" },
-    { section: "Python, Go and YAML", command: "pip install ./node_modules/pulumi-openai-checkpoint-permissions/sdk/python", readmeSection: "The plugin: YAML, Python and Go" },
+    { section: "Python", command: "pip install pulumi_openai_checkpoints-0.1.0-py3-none-any.whl", readmeSection: PLUGIN_SECTION },
     {
-        section: "Python, Go and YAML",
+        section: "Go",
         command:
-            "go mod edit -require=github.com/pulumi-openai-checkpoint-permissions/sdk/go@v0.1.0 -replace=github.com/pulumi-openai-checkpoint-permissions/sdk/go=./node_modules/pulumi-openai-checkpoint-permissions/sdk/go",
-        readmeSection: "The plugin: YAML, Python and Go",
+            "GOPROXY=file:///path/to/release/goproxy,https://proxy.golang.org,direct GONOSUMDB=github.com/pulumi-openai-checkpoint-permissions go get github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/sdk@v0.1.0",
+        readmeSection: PLUGIN_SECTION,
+    },
+    {
+        section: "YAML",
+        command: "pulumi plugin install resource openai-checkpoints 0.1.0 --file pulumi-resource-openai-checkpoints-v0.1.0-linux-amd64.tar.gz",
+        readmeSection: PLUGIN_SECTION,
     },
     { section: ADMIN_KEY_SECTION, command: `pulumi config set --secret ${ADMIN_KEY_CONFIG} sk-admin-…`, test: "test/installed/scenario.test.ts", reads: "ADMIN_KEY_SECTION" },
     { section: ADMIN_KEY_SECTION, command: `pulumi config set --secret ${PLUGIN_CONFIG_KEYS.adminKey} sk-admin-…`, test: "test/e2e/yaml-plugin-suite.ts", reads: "ADMIN_KEY_SECTION" },
@@ -79,7 +86,7 @@ describe("the registry docs", () => {
     });
 
     it("gives no code but commands and the ESC environment on the installation page", () => {
-        expect(fencedBlocks(INSTALLATION_DOC).map((b) => b.language)).toEqual(["sh", "sh", "sh", "sh", "sh", "yaml"]);
+        expect(fencedBlocks(INSTALLATION_DOC).map((b) => b.language)).toEqual(["sh", "sh", "sh", "sh", "sh", "sh", "yaml"]);
     });
 
     it("gives only commands a test runs, each from its section", () => {

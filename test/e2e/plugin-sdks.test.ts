@@ -12,21 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, cacheRoot } from "../../tools/engine/engine";
 import { SDK_DIR, generateSdks } from "../../tools/engine/sdk";
 import { readmeBlock } from "../support/readme";
-import { readmeCommand } from "../support/plugin-scenario";
+import { GO_MODULE } from "../../provider/plugin/package-identity";
 import { runCommand as run } from "../support/run";
 import { requireEngine } from "./harness";
 
 /** The Python tools, pinned; the environment is cached per pin set. */
 const PYTHON_TOOLS = ["mypy==2.4.1", "pulumi==3.272.0"];
 const EXAMPLES = path.join(REPO_ROOT, "examples");
-
-/**
- * A user's project folder holding the package as npm installs it (a copy of what the tarball ships of sdk/), so the
- * README's commands, which name ./node_modules/…, run as written.
- */
-async function withInstalledSdk(dir: string, language: "python" | "go"): Promise<void> {
-    await cp(path.join(SDK_DIR, language), path.join(dir, "node_modules", "pulumi-openai-checkpoint-permissions", "sdk", language), { recursive: true });
-}
 
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -80,12 +72,9 @@ describe("the plugin's SDKs", () => {
                     throw new Error(`pip install ${PYTHON_TOOLS.join(" ")} failed:\n${installed.output}`);
                 }
             }
-            // The README's command, in a user's folder, into that environment: the SDK as a user installs it.
-            const user = path.join(scratch, "python-user");
-            await withInstalledSdk(user, "python");
-            const [, ...args] = readmeCommand("pip install");
-            const sdk = await run(pip, [...args, "--quiet", "--force-reinstall"], { cwd: user, timeoutMs: 600_000 });
-            if (sdk.code !== 0) throw new Error(`the README's pip install failed:\n${sdk.output}`);
+            // The SDK as the repository has it (users install the release's wheel of it: test/installed).
+            const sdk = await run(pip, ["install", path.join(SDK_DIR, "python"), "--quiet", "--force-reinstall"], { cwd: scratch, timeoutMs: 600_000 });
+            if (sdk.code !== 0) throw new Error(`pip install of sdk/python failed:\n${sdk.output}`);
         }, 900_000);
 
         it("the README's Python block type-checks against the SDK, strictly", async () => {
@@ -115,18 +104,11 @@ describe("the plugin's SDKs", () => {
         const goEnv = { GOWORK: "off", GOFLAGS: "-mod=mod" };
         let module: string;
 
-        /** A copy of the example module that gets the SDK with the README's command, from a user's node_modules. */
+        /** A copy of the example module, its SDK the repository's sdk/ (users `go get` the release's: test/installed). */
         beforeAll(async () => {
             module = path.join(scratch, "go-example");
             await cp(path.join(EXAMPLES, "go-checkpoint-access"), module, { recursive: true });
-            await withInstalledSdk(module, "go");
-            const sdkModule = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
-            const dropped = await run("go", ["mod", "edit", `-droprequire=${sdkModule}`, `-dropreplace=${sdkModule}`], { cwd: module, env: goEnv });
-            expect(dropped.output).toBe("");
-            const [go, ...args] = readmeCommand("go mod edit");
-            // The SDK's version is the npm package's.
-            expect(args.join(" ")).toContain(`${sdkModule}@v${(JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version} `);
-            const edited = await run(go!, args, { cwd: module, env: goEnv });
+            const edited = await run("go", ["mod", "edit", `-replace=${GO_MODULE}=${SDK_DIR}`], { cwd: module, env: goEnv });
             expect(edited.output).toBe("");
             const tidy = await run("go", ["mod", "tidy"], { cwd: module, env: goEnv, timeoutMs: 600_000 });
             if (tidy.code !== 0) throw new Error(`go mod tidy failed:\n${tidy.output}`);

@@ -1,6 +1,7 @@
 /**
  * The scenario every language's program on the plugin runs (the YAML, Python and Go suites): two organizations, each
- * with a checkpoint shared before the stack, and the README section whose commands install the SDKs and import.
+ * with a checkpoint shared before the stack, and the README section whose commands install the plugin and the SDKs
+ * from a release, and import.
  */
 import type { EmulatorSeed } from "../../provider/emulator";
 import { readmeBlocks, shellCommands } from "./readme";
@@ -22,9 +23,9 @@ export const partnerSeed: EmulatorSeed = {
 /** The README section that tells a user how to install each SDK and how to import; its commands run as written. */
 export const PLUGIN_SECTION = "The plugin: YAML, Python and Go";
 
-/** The command of that section that starts with `prefix`, as its words. */
+/** The command of that section that starts with `prefix` (words, or `NAME=` of a leading assignment), as its words. */
 export function readmeCommand(prefix: string): string[] {
-    const command = readmeBlocks(PLUGIN_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith(`${prefix} `));
+    const command = readmeBlocks(PLUGIN_SECTION, "sh").flatMap(shellCommands).find((c) => c.startsWith(prefix.endsWith("=") ? prefix : `${prefix} `));
     if (!command) throw new Error(`README "${PLUGIN_SECTION}" has no ${prefix} command`);
     return command.split(/\s+/);
 }

@@ -7,7 +7,7 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/pulumi-openai-checkpoint-permissions/sdk/go/openaicheckpoints/internal"
+	"github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/sdk/go/openaicheckpoints/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

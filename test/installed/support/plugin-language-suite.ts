@@ -1,9 +1,12 @@
 /**
- * A Python or Go program on the native provider plugin, end to end on the real engine, as a user has it: the packed
- * tarball installed in a project outside the repository, the language's SDK installed there by the README's own
- * commands (section "The plugin: YAML, Python and Go"), the program being the repository's example
- * (examples/<language>-checkpoint-access: the stack of examples/yaml-checkpoint-access without its imported grant).
- * The CLI runs it through this repository's language hosts (tools/engine/cmd/pulumi-language-{python,go}).
+ * A Python or Go program on the native provider plugin, end to end on the real engine, as a user has it: the
+ * release (`npm run release`, served on loopback: ./release.ts) and nothing else of this repository. The program is
+ * the repository's example (examples/<language>-checkpoint-access: the stack of examples/yaml-checkpoint-access
+ * without its imported grant), copied into a project outside the repository; the language's SDK is installed there
+ * from the release by the README's own commands (section "The plugin: YAML, Python and Go"); the project's
+ * Pulumi.yaml names no plugin, and the engine fetches the plugin's executable itself from the URL the SDK carries
+ * (automatic plugin acquisition). PATH holds the engine, the language's tools and no Node.js. The CLI runs the
+ * program through this repository's language hosts (tools/engine/cmd/pulumi-language-{python,go}).
  *
  * A suite, not a test file: the language is the parameter (./python-plugin.test.ts, ./go-plugin.test.ts). The steps
  * build on each other (one stack, in order): preview, up, no changes, drift, refresh, import, the two organizations,
@@ -12,16 +15,18 @@
  *
  * - Python: Pulumi's Python SDK from PyPI (PYTHON_SDK) in a virtual environment cached outside the repository; each
  *   project gets a virtual environment of its own (`venv`, which the example's Pulumi.yaml names) that sees the
- *   cached one's packages through a .pth file, and the README's `pip install` runs in it, as in an activated one.
- * - Go: the Go SDK github.com/pulumi/pulumi/sdk/v3 from the module proxy (the version the example's go.mod requires,
- *   in the module cache since the engine's build); the README's `go mod edit`, then `go mod tidy`.
+ *   cached one's packages through a .pth file, and the README's `pip install` of the release's wheel runs in it, as
+ *   in an activated one (pip finds the wheel's `pulumi` requirement met there).
+ * - Go: the README's `go get` of the SDK's module through the release's module proxy folder (the Go SDK
+ *   github.com/pulumi/pulumi/sdk/v3 from the usual proxy, or the module cache), then `go mod tidy`.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify as stringifyYaml, parse as parseYaml } from "yaml";
+import { GO_MODULE, GO_IMPORT_PATH, PLUGIN_BINARY } from "../../../provider/plugin/package-identity";
 import { startEmulator, type RunningEmulator } from "../../../provider/emulator";
 import { PACKAGE_NAME as PLUGIN_PACKAGE } from "../../../provider/plugin/schema";
 import { encodeAccess } from "../../../provider/resources/access-text";
@@ -33,7 +38,7 @@ import { runOrThrow as run } from "../../support/run";
 import { CHECKPOINT, LEGACY_PERMISSION, PARTNER_CHECKPOINT, PARTNER_KEY, partnerSeed, readmeCommand, readmeImportArgs, seed } from "../../support/plugin-scenario";
 import { backendFiles } from "../../support/backend";
 import { assertStateConforms } from "../../support/schema-conformance";
-import { createUserProject, NEWEST_PULUMI, type UserProject } from "./user-project";
+import { engineOnlyPath, testRelease, type Release } from "./release";
 
 export type PluginLanguage = "python" | "go";
 
@@ -76,14 +81,16 @@ async function sitePackages(venv: string): Promise<string> {
 
 /**
  * A virtual environment of the project's own (`<dir>/<name>`) that sees the cached SDK's packages, and the README's
- * `pip install` of the package's Python SDK run in it (the environment activated: its bin/ first on PATH).
+ * `pip install` of the release's wheel run in it (the environment activated: its bin/ first on PATH), the wheel
+ * downloaded into the project as the README says.
  */
-async function installPythonSdk(projectDir: string, name: string): Promise<void> {
+async function installPythonSdk(projectDir: string, name: string, release: Release): Promise<void> {
     const base = await cachedPythonSdk();
     const venv = path.join(projectDir, name);
     await run("python3", ["-m", "venv", venv], { cwd: projectDir });
     await writeFile(path.join(await sitePackages(venv), "_pulumi_sdk.pth"), `${await sitePackages(base)}\n`);
     const [pip, ...args] = readmeCommand("pip install");
+    await copyFile(path.join(release.dir, args.at(-1)!), path.join(projectDir, args.at(-1)!));
     await run(pip!, [...args, "--quiet"], {
         cwd: projectDir,
         env: { VIRTUAL_ENV: venv, PATH: [path.join(venv, "bin"), process.env["PATH"] ?? ""].join(path.delimiter) },
@@ -93,12 +100,20 @@ async function installPythonSdk(projectDir: string, name: string): Promise<void>
 
 const GO_ENV = { GOWORK: "off", GOFLAGS: "-mod=mod" };
 
-/** The README's `go mod edit` in the project (whose go.mod the example's, without the SDK), then `go mod tidy`. */
-async function installGoSdk(projectDir: string): Promise<void> {
-    const sdkModule = "github.com/pulumi-openai-checkpoint-permissions/sdk/go";
-    await run("go", ["mod", "edit", `-droprequire=${sdkModule}`, `-dropreplace=${sdkModule}`], { cwd: projectDir, env: GO_ENV });
-    const [go, ...args] = readmeCommand("go mod edit");
-    await run(go!, args, { cwd: projectDir, env: GO_ENV });
+/** Where the README's `go get` says the release's module proxy folder is; the test's release stands for it. */
+const README_RELEASE_DIR = "/path/to/release";
+
+/**
+ * The README's `go get` in the project (whose go.mod is the example's, without the SDK), its leading `NAME=value`
+ * words as its environment, then `go mod tidy`.
+ */
+async function installGoSdk(projectDir: string, release: Release): Promise<void> {
+    await run("go", ["mod", "edit", `-droprequire=${GO_MODULE}`, `-dropreplace=${GO_MODULE}`], { cwd: projectDir, env: GO_ENV });
+    const words = readmeCommand("GOPROXY=").map((word) => word.replace(README_RELEASE_DIR, release.dir));
+    const assignments = words.filter((word) => /^[A-Z_]+=/.test(word));
+    const [go, ...args] = words.slice(assignments.length);
+    const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]));
+    await run(go!, args, { cwd: projectDir, env: { ...GO_ENV, ...env }, timeoutMs: 600_000 });
     await run("go", ["mod", "tidy"], { cwd: projectDir, env: GO_ENV, timeoutMs: 600_000 });
 }
 
@@ -112,7 +127,7 @@ const IMPORTED_CODE: Record<PluginLanguage, (checkpoint: string, projectId: stri
         ),
     go: (checkpoint, projectId) =>
         new RegExp(
-            String.raw`"github\.com/pulumi-openai-checkpoint-permissions/sdk/go/openaicheckpoints"[^]*` +
+            String.raw`"${escape(GO_IMPORT_PATH)}"[^]*` +
                 String.raw`_, err := openaicheckpoints\.NewCheckpointPermissionGrant\(ctx, "importedAccess", &openaicheckpoints\.CheckpointPermissionGrantArgs\{\s*` +
                 String.raw`Checkpoint: pulumi\.String\("${escape(checkpoint)}"\),\s*ProjectId:\s+pulumi\.String\("${projectId}"\),\s*\}\)`,
         ),
@@ -164,8 +179,46 @@ async function initStack(workspace: Workspace, name: string): Promise<Stack> {
     return stack;
 }
 
+/** A user's project outside the repository, and the environment its Pulumi commands run in. */
+interface UserProject {
+    readonly dir: string;
+    readonly env: Readonly<Record<string, string>>;
+    /** A workspace on the project's folder (or a folder in it), sharing `sharedWith`'s PULUMI_HOME and backend if given. */
+    workspace(programDir?: string, sharedWith?: Workspace): Promise<Workspace>;
+    dispose(): Promise<void>;
+}
+
+/**
+ * The language's example copied into a new folder outside the repository, run with the engine and the language's
+ * tools on PATH (no Node.js), the engine free to fetch plugins.
+ */
+async function createReleasedProject(language: PluginLanguage): Promise<UserProject> {
+    const dir = await mkdtemp(path.join(tmpdir(), `user-${language}-checkpoint-access-`));
+    const workspaces: Workspace[] = [];
+    await cp(path.join(REPO_ROOT, "examples", `${language}-checkpoint-access`), dir, { recursive: true });
+    const env = {
+        PATH: await engineOnlyPath(language === "python" ? ["python3"] : ["go"]),
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+        ...(language === "go" ? GO_ENV : {}),
+    };
+    return {
+        dir,
+        env,
+        async workspace(programDir = dir, sharedWith) {
+            const workspace = await createWorkspace({ engine: await requireEngine(), programDir, inPlace: true, env, sharedWith });
+            workspaces.push(workspace);
+            return workspace;
+        },
+        async dispose() {
+            await Promise.all(workspaces.map((w) => w.dispose()));
+            await rm(dir, { recursive: true, force: true });
+        },
+    };
+}
+
 export function pluginLanguageSuite(language: PluginLanguage): void {
     const label = language === "python" ? "Python" : "Go";
+    let release: Release;
     let project: UserProject | undefined;
     let emulator: RunningEmulator;
     let partner: RunningEmulator;
@@ -176,16 +229,14 @@ export function pluginLanguageSuite(language: PluginLanguage): void {
     beforeAll(async () => {
         emulator = await startEmulator({ seed, adminKey: ADMIN_KEY });
         partner = await startEmulator({ seed: partnerSeed, adminKey: PARTNER_KEY });
-        // What a user of the plugin installs from npm: the package, and the SDK its plugin runs on.
-        project = await createUserProject({
-            fixture: path.join(REPO_ROOT, "examples", `${language}-checkpoint-access`),
-            dependencies: { "@pulumi/pulumi": NEWEST_PULUMI },
-        });
-        if (language === "python") await installPythonSdk(project.dir, "venv");
-        else await installGoSdk(project.dir);
+        // What a user installs: the SDK, from the release. The plugin comes with the engine's first need of it.
+        release = await testRelease();
+        project = await createReleasedProject(language);
+        if (language === "python") await installPythonSdk(project.dir, "venv", release);
+        else await installGoSdk(project.dir, release);
 
         // No OPENAI_* in the environment: the default provider reads the stack's config, the other its arguments.
-        stack = await initStack(await project.workspace({}), "dev");
+        stack = await initStack(await project.workspace(), "dev");
         await stack.setConfig("checkpoint", CHECKPOINT);
         await stack.setConfig("projectId", "proj_eval");
         await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
@@ -201,9 +252,20 @@ export function pluginLanguageSuite(language: PluginLanguage): void {
         await partner?.close();
     });
 
-    describe(`a ${label} program on the plugin, installed from the tarball`, () => {
-        it("previews: the invoke reads each organization's checkpoint through its provider, and nothing is granted", async () => {
+    describe(`a ${label} program on the plugin, installed from the release`, () => {
+        it("previews: the engine fetches the plugin's executable from the URL the SDK carries, and the invoke reads each organization's checkpoint through its provider, nothing granted", async () => {
+            // Nothing names the plugin but the SDK: no `plugins` in Pulumi.yaml, none installed yet.
+            expect(parseYaml(await readFile(path.join(project!.dir, "Pulumi.yaml"), "utf8"))).not.toHaveProperty("plugins");
+            const plugins = path.join(stack.workspace.homeDir, "plugins");
+            // The engine's plugin folders (beside them it keeps .lock and .lastused files).
+            const installed = async () =>
+                existsSync(plugins)
+                    ? (await readdir(plugins, { withFileTypes: true })).filter((e) => e.isDirectory() && e.name.startsWith(`resource-${PLUGIN_PACKAGE}-`)).map((e) => e.name)
+                    : [];
+            expect(await installed()).toEqual([]);
             const { stdout } = await stack.preview();
+            expect(await installed()).toEqual([`resource-${PLUGIN_PACKAGE}-v${release.version}`]);
+            expect(existsSync(path.join(plugins, `resource-${PLUGIN_PACKAGE}-v${release.version}`, PLUGIN_BINARY))).toBe(true);
             expect(stdout).toMatch(/projectsBefore\s*:\s*\[\s*\[0\]: "proj_legacy"\s*\]/);
             expect(stdout).toMatch(/partnerProjectsBefore\s*:\s*\[\s*\[0\]: "proj_partner_existing"\s*\]/);
             expect(projects(emulator, CHECKPOINT)).toEqual(["proj_legacy"]);
@@ -306,7 +368,7 @@ const ORGANIZATION_AUDIT_PROGRAM: Record<PluginLanguage, { file: string; runtime
             "package main",
             "",
             "import (",
-            '\t"github.com/pulumi-openai-checkpoint-permissions/sdk/go/openaicheckpoints"',
+            `\t"${GO_IMPORT_PATH}"`,
             '\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"',
             ")",
             "",
@@ -332,28 +394,25 @@ interface ProgramBeside {
     readonly prefix: string;
     readonly file: string;
     readonly source: string;
-    /** Pulumi.yaml, less the plugin folder (`plugins`) unless given. */
+    /** Pulumi.yaml: like the example's, it names no plugin. */
     readonly project: Record<string, unknown>;
-    readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
  * Writes the program in a folder of its own in the user project and makes a stack `dev` of it on the plugin, with
  * `emulator`'s URL and key as the default provider's config. The folder goes with `dispose`.
  */
-async function stackBeside(userProject: UserProject, emulator: RunningEmulator, program: ProgramBeside): Promise<{ stack: Stack; dispose(): Promise<void> }> {
-    const dir = await mkdtemp(path.join(userProject.dir, program.prefix));
+async function stackBeside(project: UserProject, emulator: RunningEmulator, program: ProgramBeside): Promise<{ stack: Stack; dispose(): Promise<void> }> {
+    const dir = await mkdtemp(path.join(project.dir, program.prefix));
     await writeFile(path.join(dir, program.file), program.source);
-    const plugins = { providers: [{ name: PLUGIN_PACKAGE, path: "../node_modules/pulumi-openai-checkpoint-permissions/plugin" }] };
-    await writeFile(path.join(dir, "Pulumi.yaml"), stringifyYaml({ plugins, ...program.project }));
-    const workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: program.env ?? {} });
+    await writeFile(path.join(dir, "Pulumi.yaml"), stringifyYaml(program.project));
+    const workspace = await project.workspace(dir);
     const stack = await initStack(workspace, "dev");
     await stack.setConfig(`${PLUGIN_PACKAGE}:baseUrl`, emulator.baseUrl);
     await stack.setConfig(`${PLUGIN_PACKAGE}:adminKey`, emulator.adminKey, true);
     return {
         stack,
         async dispose() {
-            await workspace.dispose();
             await rm(dir, { recursive: true, force: true });
         },
     };
@@ -383,7 +442,6 @@ function organizationAudit(language: PluginLanguage, userProject: () => UserProj
                 file: program.file,
                 source: program.source,
                 project: { name: `organization-audit-${language}`, runtime: program.runtime },
-                ...(language === "go" ? { env: GO_ENV } : {}),
             }));
         });
         afterAll(async () => {
@@ -422,15 +480,12 @@ function readmePythonBlock(userProject: () => UserProject): void {
             emulator = await startEmulator({
                 seed: { checkpoints: { [READMEBLOCK_CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } },
             });
-            // "with the same `plugins` section in Pulumi.yaml": the README's YAML program's, from this folder.
-            const yamlProgram = parseYaml(readmeBlock("Which one? Dynamic resources or the plugin", "yaml")) as { plugins: { providers: Array<{ path: string }> } };
-            for (const provider of yamlProgram.plugins.providers) provider.path = path.posix.join("..", provider.path);
             // Beside the example, in the same user project: its own folder, and the project's virtual environment.
             ({ stack, dispose } = await stackBeside(userProject(), emulator, {
                 prefix: "readme-block-",
                 file: "__main__.py",
                 source: readmeBlock("Which one? Dynamic resources or the plugin", "python"),
-                project: { name: "readme-python-block", runtime: { name: "python", options: { virtualenv: "../venv" } }, plugins: yamlProgram.plugins },
+                project: { name: "readme-python-block", runtime: { name: "python", options: { virtualenv: "../venv" } } },
             }));
             await stack.setConfig("checkpoint", READMEBLOCK_CHECKPOINT);
             await stack.setConfig("projectId", "proj_eval");

@@ -4,7 +4,7 @@
 package config
 
 import (
-	"github.com/pulumi-openai-checkpoint-permissions/sdk/go/openaicheckpoints/internal"
+	"github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/sdk/go/openaicheckpoints/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
