@@ -14,7 +14,7 @@ const FLAGS = {
     port: { value: "<n>", help: "the port to listen on; 0 takes a free one (required)" },
     host: { value: "<host>", help: "the address to listen on (default 127.0.0.1)" },
     "admin-key": { value: "<key>", help: `the admin key clients must send (default ${DEFAULT_ADMIN_KEY})` },
-    seed: { value: "<file.json>", help: "the organization to start with (format: provider/emulator/README.md)" },
+    seed: { value: "<file.json>", help: "the organization to start with (its format: provider/emulator/README.md in the package)" },
     generate: {
         value: "checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]",
         help: "a generated organization instead of --seed",

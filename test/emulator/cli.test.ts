@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -117,6 +117,9 @@ describe.concurrent("the emulator CLI", { timeout: SPAWN_TIMEOUT }, () => {
             expect(help).toMatch(new RegExp(`^  ${flag}\\b`, "m"));
         }
         expect(help).not.toMatch(/listening on/);
+        // The seed format it points to ships in the npm package.
+        expect(help).toContain("provider/emulator/README.md in the package");
+        expect((JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { files: string[] }).files).toContain("provider/emulator/README.md");
         expect(cli.stderr()).toBe("");
     });
 
