@@ -35,7 +35,7 @@ beforeAll(async () => {
     await writeFile(path.join(dir, "Pulumi.yaml"), readmeBlock("Which one? Dynamic resources or the plugin", "yaml"));
     // Downloaded from the release into the project, as the README's command expects.
     await copyFile(release.pluginArchive, path.join(dir, path.basename(release.pluginArchive)));
-    workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: { PATH: await engineOnlyPath([]) } });
+    workspace = await createWorkspace({ engine: await requireEngine(), programDir: dir, inPlace: true, env: { PATH: await engineOnlyPath([], dir) } });
 });
 afterAll(async () => {
     await workspace?.dispose();

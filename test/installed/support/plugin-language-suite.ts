@@ -197,7 +197,7 @@ async function createReleasedProject(language: PluginLanguage): Promise<UserProj
     const workspaces: Workspace[] = [];
     await cp(path.join(REPO_ROOT, "examples", `${language}-checkpoint-access`), dir, { recursive: true });
     const env = {
-        PATH: await engineOnlyPath(language === "python" ? ["python3"] : ["go"]),
+        PATH: await engineOnlyPath(language === "python" ? ["python3"] : ["go"], dir),
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
         ...(language === "go" ? GO_ENV : {}),
     };

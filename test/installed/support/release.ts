@@ -6,7 +6,6 @@
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, symlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
 import { pluginArchiveName } from "../../../provider/plugin/package-identity";
@@ -35,11 +34,12 @@ export async function testRelease(): Promise<Release> {
 
 /**
  * PATH for a user who has the engine and `tools` (e.g. python3, go) and nothing else of this machine's: a folder of
- * links to those tools, after the engine's bin folder. Throws when a `node` would still be found on it.
+ * links to those tools (made in `parent`, which the test removes), after the engine's bin folder. Throws when a
+ * `node` would still be found on it.
  */
-export async function engineOnlyPath(tools: readonly string[]): Promise<string> {
+export async function engineOnlyPath(tools: readonly string[], parent: string): Promise<string> {
     const engine = await requireEngine();
-    const bin = await mkdtemp(path.join(tmpdir(), "user-tools-"));
+    const bin = await mkdtemp(path.join(parent, ".user-tools-"));
     for (const tool of tools) {
         const found = (await runOrThrow("sh", ["-c", `command -v ${tool}`], { cwd: bin })).trim();
         // The real file: pyenv's shims need pyenv; the interpreter itself does not.
