@@ -12,6 +12,8 @@
  *
  * @packageDocumentation
  */
+// First: on a Node.js older than the package's floor, loading stops here with an error naming both versions.
+import "./node-version";
 export * from "./dynamic";
 export * from "./client";
 export type {

@@ -4,6 +4,8 @@
  * one per organization: default-limiters.ts), timeouts, retries and response validation. Resource modules
  * (checkpoint-permissions.ts) only say which path, which body and which schema.
  */
+// Before undici, for the entries that reach it without the package's main entry (./client, ./emulator, the plugin).
+import "../node-version";
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import {
@@ -72,6 +74,11 @@ export interface ClientOptions {
     env?: Readonly<Record<string, string | undefined>>;
     /** How to give the key where this client's options come from, for the error that says there is none. */
     missingKeyHint?: string;
+    /**
+     * Where this client's base URL is set, for the error that says its host has no address (`ENOTFOUND`, a typo in
+     * the URL more often than not). Default: the client's `baseUrl` option or `OPENAI_BASE_URL`.
+     */
+    baseUrlHint?: string;
 }
 
 export interface RequestOptions {
@@ -127,6 +134,7 @@ export class OpenAIClient {
     readonly #organization: string;
     readonly #dispatcher: Dispatcher | undefined;
     readonly #logger: ClientLogger | undefined;
+    readonly #baseUrlHint: string;
 
     constructor(options: ClientOptions = {}) {
         const env = options.env ?? process.env;
@@ -142,6 +150,7 @@ export class OpenAIClient {
         this.#organization = organizationDigest(this.baseUrl, this.#adminKey);
         this.#dispatcher = options.dispatcher;
         this.#logger = options.logger;
+        this.#baseUrlHint = options.baseUrlHint ?? "the client's `baseUrl` option, or OPENAI_BASE_URL";
     }
 
     /**
@@ -283,10 +292,17 @@ export class OpenAIClient {
             if (error instanceof OpenAIError) throw error;
             if (signal?.aborted) throw new APIUserAbortError(req.method, req.path);
             if (timeout.signal.aborted) throw new APITimeoutError(req.method, req.path, timeoutMs);
-            throw new APIConnectionError(req.method, req.path, error, { secrets: [this.#adminKey] });
+            throw new APIConnectionError(req.method, req.path, error, { secrets: [this.#adminKey], hint: this.hostNotFoundHint(error) });
         } finally {
             clearTimeout(timer);
         }
+    }
+
+    /** For a host with no address (ENOTFOUND, here or as the cause undici wraps), which URL that is and where it is set. */
+    private hostNotFoundHint(error: unknown): string | undefined {
+        const codes = [error, (error as { cause?: unknown } | undefined)?.cause].map((e) => (e as { code?: unknown } | undefined)?.code);
+        if (!codes.includes("ENOTFOUND")) return undefined;
+        return `${new URL(this.baseUrl).host} has no address: check the base URL ${this.baseUrl}, set in ${this.#baseUrlHint}`;
     }
 
     private parse<S extends z.ZodType>(schema: S, text: string, status: number, requestId: string | undefined, req: PreparedRequest): z.infer<S> {

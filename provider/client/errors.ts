@@ -129,9 +129,10 @@ export class APIConnectionError extends OpenAIError {
         readonly method: string,
         readonly path: string,
         cause: unknown,
-        options: { message?: string; secrets?: ReadonlyArray<string | undefined> } = {},
+        options: { message?: string; secrets?: ReadonlyArray<string | undefined>; hint?: string } = {},
     ) {
-        super(options.message ?? `Connection error on ${method} ${path}: ${causeMessage(cause)}`, { cause, secrets: options.secrets });
+        const message = options.message ?? `Connection error on ${method} ${path}: ${causeMessage(cause)}`;
+        super(options.hint === undefined ? message : `${message}. ${options.hint}`, { cause, secrets: options.secrets });
     }
 }
 

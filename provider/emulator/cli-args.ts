@@ -3,12 +3,72 @@
  * (exit status 2) before a port is opened, and the rules can be tested in-process.
  */
 import { parseArgs } from "node:util";
-import { checkAdminKey } from "./auth";
+import { PLUGIN_CONFIG_KEYS } from "../plugin/schema";
+import { PROGRAM_CONFIG_KEYS, type ConfigKeys } from "../resources/settings";
+import { checkAdminKey, DEFAULT_ADMIN_KEY } from "./auth";
 import { parseConditionChanges, type ConditionOptions } from "./conditions";
 import { checkGenerateSeedOptions, InvalidGenerateSeedOptionsError, type GenerateSeedOptions } from "./generated-seed";
 
-export const CLI_USAGE =
-    "usage: emulator --port <n> [--host 127.0.0.1] [--admin-key <key>] [--seed <file.json> | --generate checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]] [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>] [--audit-log-delay-seconds <s>]";
+/** Every flag the CLI takes: its value's shape and what it does, for parseArgs and for `--help` alike. */
+const FLAGS = {
+    port: { value: "<n>", help: "the port to listen on; 0 takes a free one (required)" },
+    host: { value: "<host>", help: "the address to listen on (default 127.0.0.1)" },
+    "admin-key": { value: "<key>", help: `the admin key clients must send (default ${DEFAULT_ADMIN_KEY})` },
+    seed: { value: "<file.json>", help: "the organization to start with (its format: provider/emulator/README.md in the package)" },
+    generate: {
+        value: "checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]",
+        help: "a generated organization instead of --seed",
+    },
+    "latency-ms": { value: "<ms>", help: "delay every answer by this long" },
+    "rate-limit": { value: "<requests per second>", help: "answer 429 beyond this rate, as OpenAI does" },
+    "rate-limit-burst": { value: "<n>", help: "the requests --rate-limit lets through at once" },
+    "audit-log-delay-seconds": { value: "<s>", help: "write each audit-log event this late, as the real log may" },
+} as const;
+
+type Flag = keyof typeof FLAGS;
+
+const PARSE_OPTIONS = {
+    ...(Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" }])) as { [flag in Flag]: { type: "string" } }),
+    help: { type: "boolean", short: "h" },
+} as const;
+
+export const CLI_USAGE = "usage: openai-checkpoint-emulator --port <n> [--seed <file.json> | --generate <counts>] [options] (--help lists every option)";
+
+/** What `--help` prints: the usage line, then every flag and what it does. */
+export const CLI_HELP = [
+    "A local emulator of OpenAI's checkpoint-permissions API, its audit log and projects, for tests.",
+    "",
+    CLI_USAGE,
+    "",
+    "Options:",
+    ...Object.entries(FLAGS).map(([flag, { value, help }]) => `  --${flag} ${value}\n      ${help}`),
+    "  -h, --help\n      print this text and exit",
+    "",
+    "It prints where it listens, its admin key and the `pulumi config set` commands that point a stack at it,",
+    "and serves until SIGINT or SIGTERM.",
+].join("\n");
+
+/**
+ * What the CLI prints once it listens: the URL line first (a parent process waits for it and reads the port), then
+ * the admin key and the commands that point a stack at this emulator, on either surface. The key is the
+ * emulator's, not an organization's: printing it is how a user learns it.
+ */
+export function startLines(baseUrl: string, adminKey: string): string[] {
+    const configSet = (keys: ConfigKeys) => [`  pulumi config set ${keys.baseUrl} ${baseUrl}`, `  pulumi config set --secret ${keys.adminKey} ${adminKey}`];
+    return [
+        `OpenAI emulator listening on ${baseUrl}`,
+        `Admin key: ${adminKey}`,
+        "Point a TypeScript stack (dynamic resources) at it:",
+        ...configSet(PROGRAM_CONFIG_KEYS),
+        "Point a stack on the openai-checkpoints plugin (YAML, Python, Go) at it:",
+        ...configSet(PLUGIN_CONFIG_KEYS),
+    ];
+}
+
+/** Whether the command line asks for `--help` (or `-h`), as a flag rather than as another flag's value. */
+export function helpRequested(argv: readonly string[]): boolean {
+    return parseArgs({ args: [...argv], strict: false, allowPositionals: true, options: PARSE_OPTIONS }).values.help === true;
+}
 
 /** A command-line mistake; the message names the flag (and its value, unless the value is secret). */
 export class UsageError extends Error {
@@ -31,34 +91,9 @@ export interface CliOptions {
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-    let values: {
-        port?: string;
-        host?: string;
-        "admin-key"?: string;
-        seed?: string;
-        generate?: string;
-        "latency-ms"?: string;
-        "rate-limit"?: string;
-        "rate-limit-burst"?: string;
-        "audit-log-delay-seconds"?: string;
-    };
+    let values: { [flag in Flag]?: string };
     try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            strict: true,
-            allowPositionals: false,
-            options: {
-                port: { type: "string" },
-                host: { type: "string" },
-                "admin-key": { type: "string" },
-                seed: { type: "string" },
-                generate: { type: "string" },
-                "latency-ms": { type: "string" },
-                "rate-limit": { type: "string" },
-                "rate-limit-burst": { type: "string" },
-                "audit-log-delay-seconds": { type: "string" },
-            },
-        }));
+        ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: PARSE_OPTIONS }));
     } catch (error) {
         // parseArgs names the unknown flag, the stray argument or the flag missing its value.
         throw new UsageError((error as Error).message);

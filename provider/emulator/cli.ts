@@ -2,15 +2,15 @@
 /**
  * Runs the emulator in the foreground:
  *
- *     npm run emulator -- --port <n> [--host 127.0.0.1] [--admin-key <key>]
- *         [--seed <file.json> | --generate checkpoints=<n>,permissions=<n>[,events=<n>][,audit-logging=off]]
- *         [--latency-ms <ms>] [--rate-limit <requests per second>] [--rate-limit-burst <n>]
+ *     openai-checkpoint-emulator --port <n> [options]     (in this repository: npm run emulator -- --port <n>)
  *
- * Prints exactly one line, `OpenAI emulator listening on http://<host>:<port>/v1`, so a parent process can
- * wait for it and read the port (useful with `--port 0`). The admin key is never printed. Bad flags or an
- * unusable seed exit 2; a port that cannot be bound exits 1; SIGINT/SIGTERM close the server and exit 0.
+ * `--help` (`-h`) prints every option (cli-args.ts) and exits 0. Once listening, the first line is
+ * `OpenAI emulator listening on http://<host>:<port>/v1`, so a parent process can wait for it and read the port
+ * (useful with `--port 0`); the lines after it give the emulator's admin key and the `pulumi config set` commands
+ * that point a stack at it. Bad flags or an unusable seed exit 2; a port that cannot be bound exits 1;
+ * SIGINT/SIGTERM close the server and exit 0.
  */
-import { CLI_USAGE, parseCliArgs, type CliOptions } from "./cli-args";
+import { CLI_HELP, CLI_USAGE, helpRequested, parseCliArgs, startLines, type CliOptions } from "./cli-args";
 import { generateSeed } from "./generated-seed";
 
 function fail(message: string): void {
@@ -18,9 +18,14 @@ function fail(message: string): void {
 }
 
 async function main(): Promise<number> {
+    const argv = process.argv.slice(2);
+    if (helpRequested(argv)) {
+        process.stdout.write(`${CLI_HELP}\n`);
+        return 0;
+    }
     let options: CliOptions;
     try {
-        options = parseCliArgs(process.argv.slice(2));
+        options = parseCliArgs(argv);
     } catch (error) {
         fail(`${(error as Error).message}\n${CLI_USAGE}`);
         return 2;
@@ -64,7 +69,7 @@ async function main(): Promise<number> {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
     });
-    process.stdout.write(`OpenAI emulator listening on ${emulator.baseUrl}\n`);
+    process.stdout.write(startLines(emulator.baseUrl, emulator.adminKey).join("\n") + "\n");
     await stopped;
     return 0;
 }

@@ -43,6 +43,7 @@ export function clientOptions(config: ConfigLookup, keys: ConfigKeys = PROGRAM_C
         adminKey: nonEmpty(config(keys.adminKey)),
         baseUrl: nonEmpty(config(keys.baseUrl)),
         missingKeyHint: `Run \`pulumi config set --secret ${keys.adminKey} <sk-admin-…>\` in this stack,${elsewhere}`,
+        baseUrlHint: `stack config ${keys.baseUrl}${keys.elsewhere ? " (or an explicit provider's `baseUrl`)" : ""}, or OPENAI_BASE_URL`,
     };
 }
 

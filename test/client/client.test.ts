@@ -2,6 +2,7 @@
  * The client against the emulator over real loopback HTTP: listing, grants, revokes, every error class,
  * retries, timeouts, malformed answers and stuck cursors, with the key kept out of every error.
  */
+import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type EmulatorSeed, type RunningEmulator } from "../../provider/emulator";
 import {
@@ -24,6 +25,7 @@ import {
     RequestLimiter,
     type ClientOptions,
 } from "../../provider/client";
+import { ADMIN_KEY_CONFIG, BASE_URL_CONFIG, clientOptions } from "../../provider/resources/settings";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
 const EMPTY = "ft:gpt-4o-mini-2024-07-18:acme::Empty000";
@@ -248,6 +250,38 @@ describe("errors", () => {
     it("reports a reset connection as APIConnectionError once retries run out", async () => {
         emulator.inject({ kind: "reset", times: 2 });
         await expect(client({ maxRetries: 1 }).permissions.listAll(CHECKPOINT)).rejects.toThrow(APIConnectionError);
+    });
+
+    it("names the base URL and where it is set when its host has no address (ENOTFOUND), after the retries", async () => {
+        // The resolver answers ENOTFOUND as getaddrinfo does for a mistyped host: no name server is asked.
+        const lookups: string[] = [];
+        const unresolvable = new Agent({
+            connect: {
+                lookup: (hostname, _options, callback) => {
+                    lookups.push(hostname);
+                    callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", syscall: "getaddrinfo", hostname }), "", 0);
+                },
+            },
+        });
+        try {
+            const stackConfig: Record<string, string> = { [BASE_URL_CONFIG]: "https://api.openai.con/v1", [ADMIN_KEY_CONFIG]: "sk-admin-typo-test" };
+            const typo = new CheckpointPermissionsClient({
+                ...clientOptions((key) => stackConfig[key]),
+                dispatcher: unresolvable,
+                limiter: new RequestLimiter(8),
+                maxRetries: 1,
+            });
+            const error = await typo.permissions.listAll(CHECKPOINT).catch((e: unknown) => e);
+            expect(error).toBeInstanceOf(APIConnectionError);
+            expect((error as Error).message).toMatch(/getaddrinfo ENOTFOUND api\.openai\.con/);
+            expect((error as Error).message).toContain(
+                "api.openai.con has no address: check the base URL https://api.openai.con/v1, set in stack config openai:baseUrl, or OPENAI_BASE_URL",
+            );
+            expect((error as Error).message).not.toContain("sk-admin-typo-test");
+            expect(lookups).toEqual(["api.openai.con", "api.openai.con"]);
+        } finally {
+            await unresolvable.close();
+        }
     });
 
     it("times out a slow attempt with APITimeoutError", async () => {

@@ -14,9 +14,6 @@ const root = path.resolve(__dirname, "../..");
 const RUN_BY: Readonly<Record<string, { section: string; test: string }>> = {
     "npm ci && npm run demo": { section: "Getting started", test: "test/e2e/demo.test.ts" },
     "npm ci && npm test": { section: "Getting started", test: ".ci/run" },
-    "npm install pulumi-openai-checkpoint-permissions": { section: "Installation", test: "test/installed/support/user-project.ts" },
-    "npm install @pulumi/policy": { section: "Installation", test: "test/installed/support/user-project.ts" },
-    "pulumi config set --secret openai:adminKey sk-admin-…": { section: "Configuration", test: "test/installed/scenario.test.ts" },
     "pulumi preview --policy-pack node_modules/pulumi-openai-checkpoint-permissions/policy-pack --policy-pack-config policy-config.json": {
         section: "Policies: who may use a checkpoint",
         test: "test/installed/scenario.test.ts",

@@ -44,7 +44,11 @@ it("shows who may use each checkpoint and who granted it, then the drift naming 
         new RegExp(String.raw`\[mandatory\] checkpoint-allowed-grantors: Checkpoint \S+: ${contractor}\) was granted by mallory@acme-corp\.com \(dashboard\), not an allowed grantor \(allowed: svc_acct_ci_pipeline\)\.`),
     );
     expect(stdout).toMatch(/no changes were expected/);
-    expect(stdout).toMatch(/▶ Done\./);
+    // The policy config it runs with, as the pack reads it.
+    expect(stdout).toMatch(/▶ The policy pack's config \(--policy-pack-config \S+policy-config\.json\)[^\n]*\n\s+\{\n\s+"checkpoint-forbidden-projects": \{\n\s+"forbiddenProjects": \[\n\s+"proj_ExternalContractor9x2Q"/);
+    // What destroy does to access the stack took over, and the next command: the same stack, read-only, on one's own organization.
+    expect(stdout).toMatch(/▶ Cleaning up: pulumi destroy \(revokes every grant the stack manages in the emulator, the access it took over \(adopted\) included: a grant revokes its access on delete unless it has `retainOnDelete: true`/);
+    expect(stdout).toMatch(/▶ Done\. Next, the same stack against your own organization, read-only[^\n]*\n\s+OPENAI_ADMIN_KEY=sk-admin-… npm run demo\n$/);
     expect(stdout).not.toContain("sk-admin-emulator-key");
 });
 

@@ -18,6 +18,8 @@ import { encodeAccess } from "../../provider/resources/access-text";
 import { REPO_ROOT } from "../../tools/engine/engine";
 import { CHECKPOINT, LEGACY_PERMISSION, PARTNER_CHECKPOINT, PARTNER_KEY, partnerSeed, readmeImportArgs, seed } from "../support/plugin-scenario";
 import { backendFiles } from "../support/backend";
+import { ADMIN_KEY_SECTION, INSTALLATION_DOC, shellCommands } from "../support/readme";
+import { runReadmeCommand } from "../installed/support/readme-commands";
 import { assertStateConforms } from "../support/schema-conformance";
 import { startEngineStack, type EngineStack } from "./harness";
 
@@ -65,7 +67,9 @@ export function yamlPluginSuite({ label, pluginDir, policyPackDir = () => path.j
                 },
             });
             await stack.setConfig(`${PACKAGE_NAME}:baseUrl`, stack.emulator.baseUrl);
-            await stack.setConfig(`${PACKAGE_NAME}:adminKey`, stack.emulator.adminKey, { secret: true });
+            // The key as docs/installation-configuration.md sets it for a stack on the plugin.
+            const [setKey] = INSTALLATION_DOC.blocks(ADMIN_KEY_SECTION, "sh").flatMap(shellCommands).filter((command) => command.includes(` ${PACKAGE_NAME}:adminKey `));
+            await runReadmeCommand(stack, setKey!, { "sk-admin-…": stack.emulator.adminKey });
             await stack.setConfig("partnerAdminKey", PARTNER_KEY, { secret: true });
         });
         afterEach(async () => {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCliArgs, UsageError } from "../../provider/emulator/cli-args";
+import { helpRequested, parseCliArgs, UsageError } from "../../provider/emulator/cli-args";
 import { call, encodeCheckpoint, expectAuditLog, expectError, expectList } from "./support/http";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -41,6 +41,16 @@ function firstLine(cli: Cli): Promise<string> {
     });
 }
 
+/** Resolves with the first stdout line (printed so far or later) that matches, or rejects if the process exits first. */
+function lineMatching(cli: Cli, pattern: RegExp): Promise<string> {
+    const printed = cli.stdout.find((line) => pattern.test(line));
+    if (printed !== undefined) return Promise.resolve(printed);
+    return new Promise((resolve, reject) => {
+        createInterface({ input: cli.child.stdout }).on("line", (line) => pattern.test(line) && resolve(line));
+        void cli.exit.then(([code]) => reject(new Error(`CLI exited with ${code} before printing ${pattern}: ${cli.stderr()}`)));
+    });
+}
+
 let dir: string;
 beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "emulator-cli-"));
@@ -51,7 +61,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const SPAWN_TIMEOUT = 30_000;
 
 describe.concurrent("the emulator CLI", { timeout: SPAWN_TIMEOUT }, () => {
-    it("prints one line with the real port, serves the seed, and exits 0 on SIGTERM without printing the key", async () => {
+    it("prints the real port, the admin key and the config commands for both surfaces, serves the seed, and exits 0 on SIGTERM", async () => {
         const key = "sk-admin-cli-secret-9876";
         const cli = runCli(["--port", "0", "--seed", DEMO_SEED, "--admin-key", key]);
         try {
@@ -68,11 +78,49 @@ describe.concurrent("the emulator CLI", { timeout: SPAWN_TIMEOUT }, () => {
 
             cli.child.kill("SIGTERM");
             expect(await cli.exit).toEqual([0, null]);
-            expect(cli.stdout).toEqual([line]);
-            expect(cli.stdout.join("\n") + cli.stderr()).not.toContain(key);
+            expect(cli.stdout).toEqual([
+                line,
+                `Admin key: ${key}`,
+                "Point a TypeScript stack (dynamic resources) at it:",
+                `  pulumi config set openai:baseUrl ${baseUrl}`,
+                `  pulumi config set --secret openai:adminKey ${key}`,
+                "Point a stack on the openai-checkpoints plugin (YAML, Python, Go) at it:",
+                `  pulumi config set openai-checkpoints:baseUrl ${baseUrl}`,
+                `  pulumi config set --secret openai-checkpoints:adminKey ${key}`,
+            ]);
+            expect(cli.stderr()).toBe("");
         } finally {
             cli.child.kill("SIGKILL");
         }
+    });
+
+    it("says its default admin key, and the key it says is the one it accepts", async () => {
+        const cli = runCli(["--port", "0"]);
+        try {
+            const [, baseUrl] = LISTENING.exec(await firstLine(cli)) ?? [];
+            const keyLine = await lineMatching(cli, /^Admin key: (\S+)$/);
+            const [, printed] = /^Admin key: (\S+)$/.exec(keyLine)!;
+            expect(printed).toBe("sk-admin-emulator-key");
+            expect(expectAuditLog(await call(`${baseUrl}/organization/audit_logs`, { key: printed! })).data).toEqual([]);
+            expectError(await call(`${baseUrl}/organization/audit_logs`, { key: "sk-admin-another" }), 401, { code: "invalid_api_key" });
+        } finally {
+            cli.child.kill("SIGKILL");
+        }
+    });
+
+    it.each([{ args: ["--help"] }, { args: ["-h"] }, { args: ["--port", "0", "--help"] }])("$args prints every option and exits 0 without listening", async ({ args }) => {
+        const cli = runCli(args);
+        expect(await cli.exit).toEqual([0, null]);
+        const help = cli.stdout.join("\n");
+        expect(help).toContain("usage: openai-checkpoint-emulator --port <n>");
+        for (const flag of ["--port", "--host", "--admin-key", "--seed", "--generate", "--latency-ms", "--rate-limit", "--rate-limit-burst", "--audit-log-delay-seconds", "-h, --help"]) {
+            expect(help).toMatch(new RegExp(`^  ${flag}\\b`, "m"));
+        }
+        expect(help).not.toMatch(/listening on/);
+        // The seed format it points to ships in the npm package.
+        expect(help).toContain("provider/emulator/README.md in the package");
+        expect((JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { files: string[] }).files).toContain("provider/emulator/README.md");
+        expect(cli.stderr()).toBe("");
     });
 
     it("exits 0 on SIGINT", async () => {
@@ -91,6 +139,7 @@ describe.concurrent("the emulator CLI", { timeout: SPAWN_TIMEOUT }, () => {
         expect(await cli.exit).toEqual([2, null]);
         expect(cli.stdout).toEqual([]);
         expect(cli.stderr()).toContain("Invalid --port value 'abc'");
+        expect(cli.stderr()).toContain("--help lists every option");
     });
 
     it("serves a generated organization with --generate", async () => {
@@ -144,6 +193,14 @@ describe("CLI flags", () => {
     ])("rejects %j, naming %s", (args, named) => {
         expect(() => parseCliArgs(args)).toThrow(UsageError);
         expect(() => parseCliArgs(args)).toThrow(named);
+    });
+
+    it("takes --help or -h as a flag, not as another flag's value", () => {
+        expect(helpRequested(["--help"])).toBe(true);
+        expect(helpRequested(["-h"])).toBe(true);
+        expect(helpRequested(["--port", "0", "--bogus", "--help"])).toBe(true);
+        expect(helpRequested(["--port", "0"])).toBe(false);
+        expect(helpRequested(["--seed=--help", "--port", "0"])).toBe(false);
     });
 
     it("reads --generate as generateSeed's options", () => {

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workspace } from "../../tools/engine/workspace";
-import { escapeRegExp, readmeBlock, shellCommands } from "../support/readme";
+import { ADMIN_KEY_SECTION, escapeRegExp, INSTALLATION_DOC, readmeBlock, shellCommands } from "../support/readme";
 import {
     CHECKPOINT,
     createUserProject,
@@ -32,7 +32,7 @@ describe(`installed from the tarball, on @pulumi/pulumi ${NEWEST_PULUMI}`, () =>
         project = await createUserProject({
             fixture: "stack",
             dependencies: typescriptProject(NEWEST_PULUMI),
-            readmeInstall: true,
+            documentedInstall: true,
             files: {
                 "seed.json": JSON.stringify(SEED),
                 "policy-config.json": readmeBlock("Policies: who may use a checkpoint", "json"),
@@ -48,7 +48,7 @@ describe(`installed from the tarball, on @pulumi/pulumi ${NEWEST_PULUMI}`, () =>
         await pulumi(["config", "set", "checkpoint", CHECKPOINT]);
         await pulumi(["config", "set", "--path", "grants[0]", "proj_analytics"]);
         await pulumi(["config", "set", "--path", "grants[1]", "proj_support"]);
-        const [setKey] = shellCommands(readmeBlock("Configuration", "sh"));
+        const [setKey] = INSTALLATION_DOC.blocks(ADMIN_KEY_SECTION, "sh").flatMap(shellCommands).filter((command) => command.includes(" openai:adminKey "));
         await runReadmeCommand(workspace, setKey!, { "sk-admin-…": EMULATOR_KEY });
     });
     afterAll(async () => {

@@ -140,13 +140,16 @@ async function main(): Promise<void> {
         workspace = await createWorkspace({ engine, programDir: REPO_ROOT, env: { OPENAI_ADMIN_KEY: api.adminKey, OPENAI_BASE_URL: api.baseUrl } });
         const ws = workspace;
         const policyConfigFile = path.join(ws.projectDir, "policy-config.json");
-        await writeFile(policyConfigFile, JSON.stringify(policyConfig(api.pipeline), null, 2));
         const policy = ["--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", policyConfigFile];
+        const policyConfigText = JSON.stringify(policyConfig(api.pipeline), null, 2);
         const stack = ["--stack", STACK];
         const names = await projectNames(api);
         const findings = (output: string): string[] => policyFindings(output).map((finding) => withProjectNames(finding, names));
 
+        await writeFile(policyConfigFile, policyConfigText);
         step(`Pulumi ${engine.version} (${engine.source === "path" ? "from PATH" : "built from Pulumi's Go modules"}); local backend ${ws.backendDir}`);
+        step(`The policy pack's config (--policy-pack-config ${policyConfigFile}); the pack's other policies run at their defaults`);
+        show(policyConfigText.split("\n"));
         await ws.pulumi(["stack", "init", STACK]);
         // Each record names who granted each project's access, from the organization's audit log.
         await ws.pulumi(["config", "set", ...stack, "attribution", "true"]);
@@ -202,7 +205,7 @@ async function main(): Promise<void> {
         step(
             readOnly
                 ? "Cleaning up: pulumi destroy (forgets the records; the stack has no grants, so nothing is revoked), the stack and its local backend"
-                : "Cleaning up: pulumi destroy (revokes the grants the stack manages, in the emulator; records revoke nothing), the stack and its backend",
+                : "Cleaning up: pulumi destroy (revokes every grant the stack manages in the emulator, the access it took over (adopted) included: a grant revokes its access on delete unless it has `retainOnDelete: true`; records revoke nothing), the stack and its backend",
         );
         await ws.pulumi(["destroy", "--yes", "--skip-preview", ...stack]);
         await ws.pulumi(["stack", "rm", "--yes", ...stack]);
@@ -210,7 +213,11 @@ async function main(): Promise<void> {
         await workspace?.dispose();
         await api.emulator?.close();
     }
-    step(readOnly ? "Done." : "Done. Next: README.md → Getting started, to run the same stack against your organization.");
+    if (readOnly) step("Done.");
+    else {
+        step("Done. Next, the same stack against your own organization, read-only (it grants and revokes nothing; its records go to a throw-away local backend):");
+        show(["OPENAI_ADMIN_KEY=sk-admin-… npm run demo"]);
+    }
 }
 
 main().catch((error: unknown) => {

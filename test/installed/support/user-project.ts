@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { REPO_ROOT } from "../../../tools/engine/engine";
 import { createWorkspace, type Workspace } from "../../../tools/engine/workspace";
 import { requireEngine } from "../../e2e/harness";
-import { readmeBlock, shellCommands } from "../../support/readme";
+import { INSTALLATION_DOC, readmeBlock, shellCommands } from "../../support/readme";
 
 const execFileAsync = promisify(execFile);
 const NPM_QUIET = ["--no-audit", "--no-fund", "--loglevel=error"];
@@ -39,6 +39,11 @@ export const NODE_TYPES = repoPackage.devDependencies["@types/node"]!;
 export function typescriptProject(pulumiVersion: string): Record<string, string> {
     return { "@pulumi/pulumi": pulumiVersion, typescript: TYPESCRIPT, "@types/node": NODE_TYPES };
 }
+
+/** The section of docs/installation-configuration.md whose commands install the package in a TypeScript project. */
+export const TYPESCRIPT_INSTALL_SECTION = "TypeScript";
+/** Where the docs install the package from until it is on the npm registry: its GitHub release's npm tarball. */
+export const RELEASE_TARBALL_URL = `https://github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/releases/download/v${PACKAGE_VERSION}/${PACKAGE_NAME}-${PACKAGE_VERSION}.tgz`;
 
 /** The checkpoint the "stack" fixture is pointed at, and the organization the tier's emulator starts with. */
 export const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
@@ -74,8 +79,11 @@ export interface UserProjectOptions {
     readonly dependencies: Readonly<Record<string, string>>;
     /** More files, by path relative to the project. */
     readonly files?: Readonly<Record<string, string>>;
-    /** Then run the README's "Installation" commands, the package's name standing for the tarball. */
-    readonly readmeInstall?: boolean;
+    /**
+     * Then run the TypeScript install commands of docs/installation-configuration.md, the release's tarball URL (or
+     * the package's name) standing for the packed tarball.
+     */
+    readonly documentedInstall?: boolean;
 }
 
 export interface UserProject {
@@ -111,15 +119,16 @@ export async function createUserProject(options: UserProjectOptions): Promise<Us
             await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
             await writeFile(path.join(dir, file), text);
         }
-        const dependencies = options.readmeInstall ? options.dependencies : { ...options.dependencies, [PACKAGE_NAME]: `file:./${tarballName}` };
+        const dependencies = options.documentedInstall ? options.dependencies : { ...options.dependencies, [PACKAGE_NAME]: `file:./${tarballName}` };
         await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: `user-${fixtureName}`, private: true, dependencies }, null, 2));
         // A copy, not a link: npm unpacks a file: tarball into node_modules.
         await npm(["install", ...NPM_QUIET]);
-        if (options.readmeInstall) {
-            for (const command of shellCommands(readmeBlock("Installation", "sh"))) {
+        if (options.documentedInstall) {
+            for (const command of shellCommands(INSTALLATION_DOC.block(TYPESCRIPT_INSTALL_SECTION, "sh"))) {
                 const [tool, verb, ...names] = command.split(/\s+/);
-                if (tool !== "npm" || verb !== "install") throw new Error(`README "Installation" has a command this tier cannot run: ${command}`);
-                await npm(["install", ...names.map((name) => (name === PACKAGE_NAME ? `./${tarballName}` : name)), ...NPM_QUIET]);
+                if (tool !== "npm" || verb !== "install") throw new Error(`${INSTALLATION_DOC.file} "${TYPESCRIPT_INSTALL_SECTION}" has a command this tier cannot run: ${command}`);
+                const packed = (name: string) => name === PACKAGE_NAME || name === RELEASE_TARBALL_URL;
+                await npm(["install", ...names.map((name) => (packed(name) ? `./${tarballName}` : name)), ...NPM_QUIET]);
             }
         }
     } catch (error) {
