@@ -19,7 +19,7 @@
  *
  * Create and update never trust the plan of the check: they list again and act on what is live then. Every
  * grant and revoke runs concurrently under the client's limiter; a failure part-way ends in a
- * {@link PartialAccessError} that carries what was done, which each surface records as the resource's state.
+ * {@link PartialStateError} (./operations.ts) that carries what was done, which each surface records as the resource's state.
  */
 import type { CheckpointPermissionsClient } from "../client";
 import { checkBoolean, checkCheckpoint, checkProjectId } from "../client/arguments";
@@ -29,7 +29,7 @@ import { decodeRecordedAccess, encodeAccess, token, untoken } from "./access-tex
 import { attributionOf, grantorsByProject } from "./attribution";
 import { checkFailures, type CheckResult } from "./check";
 import { accessByProject, compare, listIfPresent } from "./listing";
-import type { ClientSource, ResourceOperations, Unchecked } from "./operations";
+import { PartialStateError, type ClientSource, type ResourceOperations, type Unchecked } from "./operations";
 import type { AccessByProject, AccessText, CheckpointPermission, GrantorsByProject } from "./types";
 import { isUnknown, UNKNOWN_STRING } from "./unknowns";
 
@@ -62,19 +62,6 @@ export interface AccessInputs {
 export interface AccessOutputs extends AccessInputs {
     /** Each project with access and its permission, as access text (./access-text.ts). */
     access: AccessText;
-}
-
-/**
- * A create or update that did part of its work, then failed: `outputs` are what was done (the access the checkpoint
- * has, and `plan` what is left), which the surface records as the resource's state so the next `up` finishes it.
- */
-export class PartialAccessError extends Error {
-    readonly outputs: AccessOutputs;
-    constructor(message: string, outputs: AccessOutputs, options?: ErrorOptions) {
-        super(message, options);
-        this.name = "PartialAccessError";
-        this.outputs = outputs;
-    }
 }
 
 /** What a plan does: the projects it grants, and the access it revokes (with grantors, when attributed). */
@@ -196,7 +183,7 @@ export function decodePlan(text: unknown): AccessPlan | undefined {
 
 /**
  * Lists the checkpoint, then grants and revokes what makes its access the set's. Nothing already held is granted
- * again. A failure part-way throws a {@link PartialAccessError} with what was done.
+ * again. A failure part-way throws a {@link PartialStateError} (./operations.ts) with what was done.
  */
 async function apply(inputs: AccessInputs, source: ClientSource): Promise<AccessOutputs> {
     const client = await source();
@@ -209,7 +196,7 @@ async function apply(inputs: AccessInputs, source: ClientSource): Promise<Access
     const outputs: AccessOutputs = { checkpoint, projectIds: set, ...flagsOf(inputs), plan: encodePlan(left), access: encodeAccess(access) };
     if (failures.length === 0) return outputs;
     const done = plan.granting.length - left.granting.length + Object.keys(plan.revoking).length - Object.keys(left.revoking).length;
-    throw new PartialAccessError(
+    throw new PartialStateError(
         `${checkpoint}: ${failures.length} of the ${plan.granting.length} grants and ${Object.keys(plan.revoking).length} revokes failed (${done} done, recorded; the next \`up\` does the rest): ${failures.map((f) => f.message).join("; ")}`,
         outputs,
         { cause: failures[0] },

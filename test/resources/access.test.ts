@@ -5,7 +5,8 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../provider/emulator";
-import { accessOperations as access, decodePlan, PartialAccessError, type AccessInputs } from "../../provider/resources/access";
+import { accessOperations as access, decodePlan, type AccessInputs, type AccessOutputs } from "../../provider/resources/access";
+import { PartialStateError } from "../../provider/resources/operations";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { CHECKPOINT, EXISTING, testOrganization } from "./organization";
 
@@ -140,8 +141,8 @@ describe("a failure part-way", () => {
             () => undefined,
             (e: unknown) => e,
         );
-        expect(error).toBeInstanceOf(PartialAccessError);
-        const partial = (error as PartialAccessError).outputs;
+        expect(error).toBeInstanceOf(PartialStateError);
+        const partial = (error as PartialStateError<AccessOutputs>).outputs;
         const left = decodePlan(partial.plan)!;
         expect(Object.keys(left.revoking)).toEqual(["proj_x2"]);
         // One of the two batches (20 and 10 projects) failed: its projects are left, the other's were granted.
