@@ -25,12 +25,13 @@ import type { CheckpointPermissionsClient } from "../client";
 import { checkBoolean, checkCheckpoint, checkProjectId } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
 import { DEFAULT_LISTING_LIMITS } from "../client/limits";
-import { decodeRecordedAccess, encodeAccess, token, untoken } from "./access-text";
+import { encodeAccess } from "./access-text";
+import { encodePlan, type AccessPlan } from "./access-plan";
 import { attributionOf, grantorsByProject } from "./attribution";
 import { checkFailures, type CheckResult } from "./check";
 import { accessByProject, compare, listIfPresent } from "./listing";
 import { PartialStateError, type ClientSource, type ResourceOperations, type Unchecked } from "./operations";
-import type { AccessByProject, AccessText, CheckpointPermission, GrantorsByProject } from "./types";
+import type { AccessByProject, AccessText, CheckpointPermission } from "./types";
 import { isUnknown, UNKNOWN_STRING } from "./unknowns";
 
 // The resource's shapes on both surfaces (the dynamic provider adds `__provider`). A field added here is declared in
@@ -62,13 +63,6 @@ export interface AccessInputs {
 export interface AccessOutputs extends AccessInputs {
     /** Each project with access and its permission, as access text (./access-text.ts). */
     access: AccessText;
-}
-
-/** What a plan does: the projects it grants, and the access it revokes (with grantors, when attributed). */
-export interface AccessPlan {
-    readonly granting: string[];
-    readonly revoking: AccessByProject;
-    readonly grantors: GrantorsByProject;
 }
 
 /** Grants go out this many projects to a request (the API takes a list); revokes one permission to a request. */
@@ -147,38 +141,6 @@ async function planOf(client: CheckpointPermissionsClient, checkpoint: string, l
     const revoked = new Set(Object.values(revoking));
     const attributed = await attributionOf(client).attribute(checkpoint, live.filter((p) => revoked.has(p.id)), (message) => client.log("warn", message));
     return { granting, revoking, grantors: grantorsByProject(attributed) };
-}
-
-/** The plan as text: one line per project, sorted by project; empty when there is nothing to do. */
-export function encodePlan({ granting, revoking, grantors }: AccessPlan): string {
-    const lines = [
-        ...granting.map((projectId) => [projectId, `+ ${token(projectId)}`] as const),
-        ...Object.keys(revoking).map((projectId) => [projectId, `- ${encodeAccess({ [projectId]: revoking[projectId]! }, grantors).trimEnd()}`] as const),
-    ];
-    return lines
-        .sort(([a], [b]) => compare(a, b))
-        .map(([, line]) => `${line}\n`)
-        .join("");
-}
-
-/** The projects a plan text grants and the access it revokes; `undefined` for a text that is not a plan (or unknown). */
-export function decodePlan(text: unknown): AccessPlan | undefined {
-    if (typeof text !== "string" || isUnknown(text)) return undefined;
-    const granting: string[] = [];
-    const revoked: string[] = [];
-    for (const line of text.split("\n")) {
-        if (line === "") continue;
-        if (line.startsWith("+ ")) granting.push(line.slice(2));
-        else if (line.startsWith("- ")) revoked.push(line.slice(2));
-        else return undefined;
-    }
-    try {
-        const { access, grantors } = decodeRecordedAccess(revoked.join("\n"), "plan");
-        return { granting: granting.map((id) => untoken(id, "plan")), revoking: access, grantors };
-    } catch (error) {
-        if (error instanceof InvalidArgumentError) return undefined;
-        throw error;
-    }
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../provider/emulator";
-import { accessOperations as access, decodePlan, type AccessInputs, type AccessOutputs } from "../../provider/resources/access";
+import { accessOperations as access, type AccessInputs, type AccessOutputs } from "../../provider/resources/access";
+import { decodePlan } from "../../provider/resources/access-plan";
 import { PartialStateError } from "../../provider/resources/operations";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { CHECKPOINT, EXISTING, testOrganization } from "./organization";
