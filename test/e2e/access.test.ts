@@ -103,6 +103,25 @@ describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type }) => 
         await stack.preview(["--expect-no-changes"]);
     });
 
+    it("a failure part-way records what was done, and the next up finishes without granting twice", async () => {
+        const shared = stack.emulator.grant(CHECKPOINT, "proj_contractor", { actor: MALLORY });
+        await setProjects(["proj_kept", "proj_a", "proj_b", "proj_d"]);
+        // The grant fails with a 500 the client does not retry; the revoke of the share goes through.
+        stack.emulator.inject({ kind: "status", status: 500, shouldRetry: false, match: { operation: "create" }, times: 1 });
+        await stack.up([], { expectFailure: true });
+        expect(live()).toEqual(["proj_a", "proj_b", "proj_kept"]);
+        const recorded = (await stack.exportState()).deployment.resources?.find((r) => r.type === type);
+        expect(recorded?.outputs?.["plan"]).toBe("+ proj_d\n");
+        expect(recorded?.outputs?.["access"]).not.toContain(shared.id);
+        stack.emulator.clearRequests();
+        await stack.up();
+        expect(live()).toEqual(["proj_a", "proj_b", "proj_d", "proj_kept"]);
+        expect(changes().map((r) => r.method)).toEqual(["POST"]);
+        await stack.preview(["--expect-no-changes"]);
+        await setProjects(["proj_kept", "proj_a", "proj_b"]);
+        await stack.up();
+    });
+
     it("checkpoint-max-revocations fails a plain preview that would revoke more than maxRevocations, naming them", async () => {
         await setProjects(["proj_kept"]);
         stack.emulator.grant(CHECKPOINT, "proj_c", { actor: MALLORY });
