@@ -1,6 +1,7 @@
 /**
- * `CheckpointAccess` on the real engine, TypeScript (the dynamic resource), and YAML and Python (the plugin's; Python
- * from this repository's sdk/python, on Pulumi's Python SDK from PyPI), the same steps in order on one stack each:
+ * `CheckpointAccess` on the real engine, TypeScript (the dynamic resource), and YAML, Python and Go (the plugin's;
+ * Python and Go from this repository's sdk/, on Pulumi's SDKs from PyPI and the module proxy), the same steps in order
+ * on one stack each:
  * - a plain preview (no --refresh) names each project `up` grants and revokes, and changes nothing;
  * - `up` converges, `--expect-no-changes` passes after it, and after a refresh;
  * - a dashboard share is named with its grantor in the next preview and revoked by the next `up`;
@@ -72,6 +73,13 @@ const surfaces: readonly Surface[] = [
         type: pluginCheckpointAccessType,
         prepare: pythonEnvironment,
         importedCode: /openai_checkpoints\.CheckpointAccess\("imported",[^)]*project_ids=\[\s*"proj_x",\s*"proj_y",?\s*\]/,
+    },
+    // The repository's sdk/go through its go.mod's replace; Go builds it in the language host.
+    {
+        language: "Go",
+        fixture: "access-go",
+        type: pluginCheckpointAccessType,
+        importedCode: /openaicheckpoints\.NewCheckpointAccess\(ctx, "imported", &openaicheckpoints\.CheckpointAccessArgs\{[^}]*ProjectIds:\s*pulumi\.StringArray\{\s*pulumi\.String\("proj_x"\),\s*pulumi\.String\("proj_y"\),?\s*\}/,
     },
 ];
 
@@ -161,6 +169,25 @@ describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type, prepa
         expect(live()).toEqual(["proj_a", "proj_b", "proj_d", "proj_kept"]);
         await setProjects(["proj_kept", "proj_a", "proj_b"]);
         await stack.up();
+    });
+
+    // A TypeScript program's set can wait on another resource's output.
+    if (type === checkpointAccessType) it("a set not known in the preview plans nothing destructive, and up does what it then knows", async () => {
+        await stack.setConfig("pendingCheckpoint", OTHER);
+        await stack.setConfig("pendingProject", "proj_p");
+        const args = ["--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", path.join(policyDir, "config.json")];
+        stack.emulator.clearRequests();
+        // Not even checkpoint-max-revocations at 2 has anything to stop: the plan is not known, so nothing is revoked on it.
+        const { stdout } = await stack.preview(["--diff", ...args]);
+        expect(stdout).toMatch(/plan\s*:\s*output<string>/);
+        expect(stdout).not.toMatch(/- proj_\w+ cp_/);
+        expect(changes()).toEqual([]);
+        await stack.up(args);
+        expect(live()).toEqual(["proj_a", "proj_b", "proj_kept", "proj_p"]);
+        await stack.preview(["--expect-no-changes"]);
+        await stack.pulumi(["config", "rm", "--stack", stack.stackName, "pendingProject"]);
+        await stack.up();
+        expect(live()).toEqual(["proj_a", "proj_b", "proj_kept"]);
     });
 
     it("checkpoint-max-revocations fails a plain preview that would revoke more than maxRevocations, naming them", async () => {
