@@ -56,7 +56,8 @@ function dynamicProvider<Args, Inputs, Outputs>(operations: ResourceOperations<A
  * dynamic provider sends an error's `id`, `properties` and `reasons` as the protocol's `ErrorResourceInitFailed`,
  * so the engine records them as the resource's outputs; it does not add the serialized provider to them, as it
  * does to every answer it makes itself, so it is added here from the inputs (a refresh or delete of that state
- * needs it). What the SDK cannot do: say which of the inputs were applied, so the engine keeps the new inputs whole.
+ * needs it). What neither this SDK nor the protocol carries is partial state from a delete: one that fails part-way
+ * leaves the resource as it was, and the next delete lists again and revokes what is left.
  */
 function partialFailure<Outputs>(error: unknown, id: (outputs: Outputs) => string, inputs: { __provider?: unknown }): unknown {
     if (!(error instanceof PartialStateError)) return error;
