@@ -111,7 +111,9 @@ async function checkAccess(olds: Unchecked<AccessInputs>, args: Unchecked<Access
     const flags = flagsOf(given);
     const { checkpoint, projectIds } = given;
     if (!isKnownList(projectIds) || isUnknown(checkpoint)) {
-        return { inputs: { checkpoint, projectIds, ...flags, plan: UNKNOWN_STRING }, failures };
+        // The known projects sorted, as always, so the preview shows only the unknown ones as changed.
+        const partly = Array.isArray(projectIds) ? [...projectIds.filter((p) => !isUnknown(p)).sort(compare), ...projectIds.filter(isUnknown)] : projectIds;
+        return { inputs: { checkpoint, projectIds: partly, ...flags, plan: UNKNOWN_STRING }, failures };
     }
     const set = [...projectIds].sort(compare);
     const live = await listIfPresent(await client(), String(checkpoint));

@@ -51,6 +51,8 @@ describe("check", () => {
             expect(failures).toEqual([]);
             expect(inputs.plan).toBe(UNKNOWN);
         }
+        const partly = await access.check({}, { checkpoint: CHECKPOINT, projectIds: ["proj_b", UNKNOWN, "proj_a"] }, client);
+        expect(partly.inputs.projectIds).toEqual(["proj_a", "proj_b", UNKNOWN]);
         expect(emulator.requests).toHaveLength(0);
     });
 
