@@ -67,7 +67,7 @@ export default async function run(): Promise<void> {
 
         const outside = access.emulator.grant(ACCESS, "proj_outside");
         const lines = accessDiff((await access.preview(["--diff"])).stdout);
-        console.log(`\nThe access's preview diff after one grant outside Pulumi (${outside.id}): ${lines.length} lines`);
+        console.log(`\nThe access's preview diff after one grant outside Pulumi (${outside.id}), lines: ${lines.length}`);
         for (const line of lines) console.log(`    ${line}`);
     } finally {
         for (const stack of stacks.reverse()) await stack.dispose();
