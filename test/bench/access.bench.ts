@@ -5,13 +5,19 @@
  * record's program reads it and the engine diffs its access text. Then the preview's diff after one grant made
  * outside Pulumi: the lines it prints for the access (the issue's target: one).
  *
+ * Then the work of an `up` that revokes 100 projects and grants 100 (the update the plugin and the dynamic provider
+ * both run, from a client as cold as a provider's first call) against the emulator at 100 requests/s, from a bucket
+ * of one and from a full one, 20 ms a request: its time against the ideal (its requests through the bucket at the
+ * rate, one latency on top), and the requests the limit refused.
+ *
  * The sides alternate within each sample; medians. Figures, never assertions: no test depends on speed.
  */
 import path from "node:path";
-import type { EmulatorSeed } from "../../provider/emulator";
+import { startEmulator, type EmulatorSeed } from "../../provider/emulator";
+import { accessOperations } from "../../provider/resources/access";
 import { checkpointAccessType } from "../../provider/resources/tokens";
 import { startEngineStack, type EngineStack } from "../e2e/harness";
-import { projectId } from "./api";
+import { coldClient, countRequests, projectId, rateLimitIdealMs } from "./api";
 import { median } from "./median";
 import { timed } from "./timing";
 
@@ -43,7 +49,54 @@ function accessDiff(stdout: string): string[] {
     return lines.slice(start + 1, end < 0 ? undefined : end).filter((line) => line.trim() !== "" && !/^\s*\[(?:id|urn)=/.test(line));
 }
 
+const CHANGED = 100;
+/** 100 requests/s, from a bucket of one (a request every 10 ms) and from a full bucket of a second's worth. */
+const BURSTS = [1, 100];
+const LATENCY_MS = 20;
+const APPLY_SAMPLES = 3;
+
+/** An update that keeps 100 projects, revokes 100 and grants 100, at the rate limit: medians of its time and requests. */
+async function rateLimitedUpdate(burst: number): Promise<void> {
+    const rateLimit = { requestsPerSecond: 100, burst };
+    const kept = Array.from({ length: CHANGED }, (_, i) => projectId(300_000 + i));
+    const revoked = Array.from({ length: CHANGED }, (_, i) => projectId(400_000 + i));
+    const granted = Array.from({ length: CHANGED }, (_, i) => projectId(500_000 + i));
+    const permissions = [...kept, ...revoked].map((project_id) => ({ project_id, created_at: 1_700_000_000 }));
+    const emulatorSeed: EmulatorSeed = { checkpoints: { [ACCESS]: { owner_project_id: "proj_owner", permissions } } };
+    const emulator = await startEmulator({ seed: emulatorSeed });
+    const times: number[] = [];
+    const requests: number[] = [];
+    const refused: number[] = [];
+    try {
+        const inputs = { checkpoint: ACCESS, projectIds: [...kept, ...granted].sort(), plan: "" };
+        for (let i = 0; i < APPLY_SAMPLES; i++) {
+            emulator.reset(emulatorSeed);
+            emulator.setConditions({ latencyMs: LATENCY_MS, rateLimit });
+            emulator.clearRequests();
+            const client = coldClient(emulator.baseUrl, emulator.adminKey);
+            times.push(await timed(() => accessOperations.update({ ...inputs, access: "" }, inputs, async () => client)));
+            const live = new Set(emulator.permissions(ACCESS).map((p) => p.project_id));
+            if (live.size !== 2 * CHANGED || !granted.every((p) => live.has(p))) throw new Error("the update did not converge");
+            const counts = countRequests(emulator.requests);
+            requests.push(counts.total - counts.refused);
+            refused.push(counts.refused);
+        }
+    } finally {
+        await emulator.close();
+    }
+    const answered = median(requests);
+    const ideal = rateLimitIdealMs(answered, 0, rateLimit, LATENCY_MS);
+    console.log(`\n| update: revoke ${CHANGED}, grant ${CHANGED}, at ${rateLimit.requestsPerSecond} req/s, bucket of ${burst} (${APPLY_SAMPLES} samples, medians) | |`);
+    console.log("|---|---|");
+    console.log(`| requests answered (listing, grants in batches of 20, revokes) | ${answered} |`);
+    console.log(`| refused by the limit (429, retried) | ${median(refused)} |`);
+    console.log(`| time, ms | ${median(times).toFixed(0)} |`);
+    console.log(`| ideal (requests ÷ rate + one latency), ms | ${ideal.toFixed(0)} |`);
+    console.log(`| ratio (target ≤ 1.2) | ${(median(times) / ideal).toFixed(2)} |`);
+}
+
 export default async function run(): Promise<void> {
+    for (const burst of BURSTS) await rateLimitedUpdate(burst);
     const stacks: EngineStack[] = [];
     try {
         const access = await stackOf("access", ["kind=access", `checkpoint=${ACCESS}`, ...accessProjects.map((p, i) => `projects[${i}]=${p}`)]);
