@@ -141,6 +141,24 @@ describe("create, update, read, delete", () => {
 });
 
 describe("a failure part-way", () => {
+    it("a 429 past the client's retries on one revoke: the rest is done and recorded, that one left in the plan", async () => {
+        const shares = ["proj_x1", "proj_x2", "proj_x3"].map((p) => emulator.grant(CHECKPOINT, p, { actor: MALLORY }));
+        const inputs = await checked({ checkpoint: CHECKPOINT, projectIds: ["proj_existing", "proj_new"] });
+        emulator.inject({ kind: "status", status: 429, retryAfterMs: 1, match: { operation: "delete", pathIncludes: shares[0]!.id }, times: 50 });
+        const error = await access.create(inputs, client).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(PartialStateError);
+        const partial = (error as PartialStateError<AccessOutputs>).outputs;
+        expect(partial.plan).toBe(`- proj_x1 ${shares[0]!.id}\n`);
+        expect(projects()).toEqual(["proj_existing", "proj_new", "proj_x1"]);
+        emulator.clearFaults();
+        const done = await access.update(partial, await checked({ checkpoint: CHECKPOINT, projectIds: ["proj_existing", "proj_new"] }), client);
+        expect(done.plan).toBe("");
+        expect(projects()).toEqual(["proj_existing", "proj_new"]);
+    });
+
     it("records what was done, and the next update finishes without granting twice or losing kept access", async () => {
         const set = ["proj_existing", ...Array.from({ length: 30 }, (_, i) => `proj_${String(i).padStart(2, "0")}`)];
         const extra = ["proj_x1", "proj_x2", "proj_x3"].map((p) => emulator.grant(CHECKPOINT, p, { actor: MALLORY }));
