@@ -189,7 +189,8 @@ export function packageSchema(version: string) {
                         type: "string",
                         description:
                             "What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` " +
-                            "(with `attribution`, ` by ` and who granted it) for a revoke. Empty once done.",
+                            "(with `attribution`, ` by ` and who granted it) for a revoke, and a `# …` note when it reads the same " +
+                            "as the last `up`'s. Empty once done.",
                     },
                     access: {
                         type: "string",

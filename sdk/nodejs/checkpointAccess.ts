@@ -57,7 +57,7 @@ export class CheckpointAccess extends pulumi.CustomResource {
      */
     declare public readonly checkpoint: pulumi.Output<string>;
     /**
-     * What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke. Empty once done.
+     * What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke, and a `# …` note when it reads the same as the last `up`'s. Empty once done.
      */
     declare public /*out*/ readonly plan: pulumi.Output<string>;
     /**

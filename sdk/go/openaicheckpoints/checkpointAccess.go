@@ -22,7 +22,7 @@ type CheckpointAccess struct {
 	Attribution pulumi.BoolPtrOutput `pulumi:"attribution"`
 	// The fine-tuned model checkpoint whose access this declares.
 	Checkpoint pulumi.StringOutput `pulumi:"checkpoint"`
-	// What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke. Empty once done.
+	// What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke, and a `# …` note when it reads the same as the last `up`'s. Empty once done.
 	Plan pulumi.StringOutput `pulumi:"plan"`
 	// The projects that may use the checkpoint, sorted.
 	ProjectIds pulumi.StringArrayOutput `pulumi:"projectIds"`
@@ -156,7 +156,7 @@ func (o CheckpointAccessOutput) Checkpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v *CheckpointAccess) pulumi.StringOutput { return v.Checkpoint }).(pulumi.StringOutput)
 }
 
-// What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke. Empty once done.
+// What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke, and a `# …` note when it reads the same as the last `up`'s. Empty once done.
 func (o CheckpointAccessOutput) Plan() pulumi.StringOutput {
 	return o.ApplyT(func(v *CheckpointAccess) pulumi.StringOutput { return v.Plan }).(pulumi.StringOutput)
 }

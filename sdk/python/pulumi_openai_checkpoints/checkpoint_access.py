@@ -219,7 +219,7 @@ class CheckpointAccess(pulumi.CustomResource):
     @pulumi.getter
     def plan(self) -> pulumi.Output[_builtins.str]:
         """
-        What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke. Empty once done.
+        What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` (with `attribution`, `by` and who granted it) for a revoke, and a `# …` note when it reads the same as the last `up`'s. Empty once done.
         """
         return pulumi.get(self, "plan")
 
