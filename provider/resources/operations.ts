@@ -18,7 +18,11 @@ export type ClientSource = () => Promise<CheckpointPermissionsClient>;
 /** Any values, by the keys of `T`: what the engine hands over before a check. */
 export type Unchecked<T> = { readonly [K in keyof T]?: unknown };
 
-/** What a change of inputs means for a resource. */
+/**
+ * What a change of inputs means for a resource. A surface may leave a change in place for the engine to find in the
+ * inputs (so its display names only what changed); then inputs that read the same are no change, which a resource
+ * that says `changes` must rule out (./access.ts `unlikeLast`).
+ */
 export interface ResourceDiff {
     readonly changes: boolean;
     /** The inputs whose change makes it another resource: non-empty means replace. */
@@ -48,4 +52,18 @@ export interface ResourceOperations<Args, Inputs, Outputs> {
     read(known: Unchecked<Outputs>, client: ClientSource): Promise<ResourceState<Inputs, Outputs> | undefined>;
     update(olds: Outputs, news: Inputs, client: ClientSource): Promise<Outputs>;
     delete(olds: Outputs, client: ClientSource): Promise<void>;
+}
+
+/**
+ * A create or update that did part of its work, then failed: `outputs` are what was done, which each surface records
+ * as the resource's state (the engine's partial failure), so the next `up` finishes the work and nothing done is
+ * forgotten.
+ */
+export class PartialStateError<Outputs extends object = object> extends Error {
+    readonly outputs: Outputs;
+    constructor(message: string, outputs: Outputs, options?: ErrorOptions) {
+        super(message, options);
+        this.name = "PartialStateError";
+        this.outputs = outputs;
+    }
 }

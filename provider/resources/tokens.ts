@@ -12,6 +12,13 @@ export const pluginCheckpointPermissionsType = "openai-checkpoints:index:Checkpo
 /** `CheckpointPermissionGrant` served by the native provider plugin. */
 export const pluginCheckpointPermissionGrantType = "openai-checkpoints:index:CheckpointPermissionGrant";
 /**
+ * `CheckpointAccess`, a dynamic resource: one checkpoint and the complete set of projects that may use it
+ * (authoritative: create and update revoke every other project's access).
+ */
+export const checkpointAccessType = "pulumi-nodejs:dynamic/openai:CheckpointAccess";
+/** `CheckpointAccess` served by the native provider plugin. */
+export const pluginCheckpointAccessType = "openai-checkpoints:index:CheckpointAccess";
+/**
  * `SharedCheckpointRecords`, the component recording every checkpoint the organization shares: one token on both
  * surfaces (a TypeScript component is registered in the program, the plugin's is constructed by the plugin).
  */

@@ -100,7 +100,7 @@ describe("the policy pack, served as the engine runs it", () => {
         pack?.kill();
     });
 
-    it("declares its seven policies, their enforcement levels and config schemas", async () => {
+    it("declares its eight policies, their enforcement levels and config schemas", async () => {
         const info = await unary<analyzer.AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
         expect(info.getName()).toBe("openai-checkpoint-permissions");
         const policies = info.getPoliciesList().map((p) => ({
@@ -116,6 +116,7 @@ describe("the policy pack, served as the engine runs it", () => {
             { name: "checkpoint-no-unmanaged-access", enforcementLevel: ADVISORY, config: [] },
             { name: "checkpoint-allowed-grantors", enforcementLevel: MANDATORY, config: ["allowUnknown", "allowedGrantors"] },
             { name: "checkpoint-audit-logging", enforcementLevel: MANDATORY, config: [] },
+            { name: "checkpoint-max-revocations", enforcementLevel: MANDATORY, config: ["maxRevocations"] },
         ]);
     });
 

@@ -350,7 +350,7 @@ describe("the policies together", () => {
         readFileSync(join(__dirname, "../../policy-pack/config.example.json"), "utf8"),
     ) as Record<string, unknown>;
 
-    it("are the six named policies with their default enforcement levels", () => {
+    it("are the named policies with their default enforcement levels", () => {
         expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
             ["checkpoint-allowed-projects", "mandatory"],
             ["checkpoint-forbidden-projects", "mandatory"],
@@ -359,6 +359,7 @@ describe("the policies together", () => {
             ["checkpoint-no-unmanaged-access", "advisory"],
             ["checkpoint-allowed-grantors", "mandatory"],
             ["checkpoint-audit-logging", "mandatory"],
+            ["checkpoint-max-revocations", "mandatory"],
         ]);
     });
 
