@@ -1,4 +1,4 @@
-/** The TypeScript surface: the function pairs, the two resources as dynamic resources, and the component recording them all. */
+/** The TypeScript surface: the function pairs, the three resources as dynamic resources, and the component recording them all. */
 export {
     getCheckpointPermissions,
     getCheckpointPermissionsOutput,
@@ -16,8 +16,9 @@ export {
 export type { SharedCheckpoint } from "../resources/discovery";
 export { CheckpointPermissions, type CheckpointPermissionsArgs } from "./checkpointPermissions";
 export { CheckpointPermissionGrant, type CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
+export { CheckpointAccess, type CheckpointAccessArgs } from "./checkpointAccess";
 export { SharedCheckpointRecords, type SharedCheckpointRecordsArgs } from "./sharedCheckpointRecords";
-export { checkpointPermissionsType, checkpointPermissionGrantType, sharedCheckpointRecordsType } from "../resources/tokens";
+export { checkpointPermissionsType, checkpointPermissionGrantType, checkpointAccessType, sharedCheckpointRecordsType } from "../resources/tokens";
 export type { AccessByProject, AccessText, CheckpointPermission } from "../resources/types";
 export type { ListedPermission } from "../resources/listing";
 export type { Grantor, GrantorKind } from "../resources/attribution";

@@ -18,7 +18,7 @@ const PACKAGE = "pulumi-openai-checkpoint-permissions";
 const { version }: { version: string } = require(`${PACKAGE}/package.json`);
 
 /** The providers ./runtime.ts exports, one per resource. */
-type ProviderName = "recordProvider" | "grantProvider";
+type ProviderName = "recordProvider" | "grantProvider" | "accessProvider";
 
 /**
  * A shim that loads the implementation and takes on the methods of the provider `name`. The module name (package.json
@@ -48,3 +48,5 @@ function shim(name: ProviderName): dynamic.ResourceProvider {
 export const checkpointPermissionsProvider = shim("recordProvider");
 /** `CheckpointPermissionGrant`'s provider. */
 export const checkpointPermissionGrantProvider = shim("grantProvider");
+/** `CheckpointAccess`'s provider. */
+export const checkpointAccessProvider = shim("accessProvider");

@@ -9,7 +9,8 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { grantOperations } from "../resources/grant";
-import type { ResourceOperations } from "../resources/operations";
+import { accessOperations } from "../resources/access";
+import { PartialStateError, type ResourceOperations } from "../resources/operations";
 import { recordOperations } from "../resources/record";
 import { configuredClient } from "../resources/settings";
 
@@ -30,7 +31,9 @@ function dynamicProvider<Args, Inputs, Outputs>(operations: ResourceOperations<A
         check: (olds, news) => operations.check(olds ?? {}, news, () => client()),
         diff: async (_id, olds, news) => diffAnswer(operations.diff(olds, news)),
         async create(inputs) {
-            const outputs = await operations.create(inputs, () => client());
+            const outputs = await operations.create(inputs, () => client()).catch((error: unknown) => {
+                throw partialFailure(error, id, inputs);
+            });
             return { id: id(outputs), outs: outputs };
         },
         async read(_id, props) {
@@ -38,9 +41,27 @@ function dynamicProvider<Args, Inputs, Outputs>(operations: ResourceOperations<A
             const live = await operations.read(props, () => client());
             return live ? { id: id(live.outputs), props: live.outputs, inputs: live.inputs } : {};
         },
-        update: async (_id, olds, news) => ({ outs: await operations.update(olds, news, () => client()) }),
+        async update(resourceId, olds, news) {
+            const outputs = await operations.update(olds, news, () => client()).catch((error: unknown) => {
+                throw partialFailure(error, () => resourceId, news);
+            });
+            return { outs: outputs };
+        },
         delete: (_id, props) => operations.delete(props, () => client()),
     };
+}
+
+/**
+ * A create or update that did part of its work: the error that carries the state of what was done. The Node SDK's
+ * dynamic provider sends an error's `id`, `properties` and `reasons` as the protocol's `ErrorResourceInitFailed`,
+ * so the engine records them as the resource's outputs; it does not add the serialized provider to them, as it
+ * does to every answer it makes itself, so it is added here from the inputs (a refresh or delete of that state
+ * needs it). What the SDK cannot do: say which of the inputs were applied, so the engine keeps the new inputs whole.
+ */
+function partialFailure<Outputs>(error: unknown, id: (outputs: Outputs) => string, inputs: { __provider?: unknown }): unknown {
+    if (!(error instanceof PartialStateError)) return error;
+    const outputs = error.outputs as Outputs;
+    return Object.assign(error, { id: id(outputs), properties: { ...outputs, __provider: inputs.__provider }, reasons: [error.message] });
 }
 
 /**
@@ -58,3 +79,6 @@ export const recordProvider = dynamicProvider(recordOperations, (outputs) => out
 
 /** `CheckpointPermissionGrant`: its id is its permission's id. */
 export const grantProvider = dynamicProvider(grantOperations, (outputs) => outputs.permissionId);
+
+/** `CheckpointAccess`: its id is its checkpoint. */
+export const accessProvider = dynamicProvider(accessOperations, (outputs) => outputs.checkpoint);

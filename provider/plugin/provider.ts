@@ -5,7 +5,8 @@
  *
  * One object per provider instance, with its own client: two explicit providers are two organizations.
  *
- * Ids: a grant is `<checkpoint>/<permission id>` (what `pulumi import` takes); a record is its checkpoint.
+ * Ids: a grant is `<checkpoint>/<permission id>` (what `pulumi import` takes); a record and an access are their
+ * checkpoint.
  *
  * The component `SharedCheckpointRecords` is constructed here (the engine's Construct), with this provider's client
  * and the plugin's record: its records go back through the engine, to this provider.
@@ -23,11 +24,12 @@ import { grantOperations, type GrantOutputs } from "../resources/grant";
 import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
 import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../resources/discovery";
 import type { CheckpointPermissionsClient, ClientLogger } from "../client";
-import type { ClientSource, ResourceOperations } from "../resources/operations";
+import { accessOperations, type AccessOutputs } from "../resources/access";
+import { PartialStateError, type ClientSource, type ResourceOperations } from "../resources/operations";
 import { recordOperations, type RecordOutputs } from "../resources/record";
 import { configuredClient } from "../resources/settings";
 import { isUnknown } from "../resources/unknowns";
-import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
+import { pluginCheckpointAccessType, pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
 import { declaredProperties, GET_PERMISSIONS_TOKEN, GET_SHARED_CHECKPOINTS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
 import type { EngineLog } from "./engine-log";
 import { redactSecrets, unwrapSecrets, urnType, wrapSecrets, type Unwrapped } from "./wire";
@@ -61,6 +63,12 @@ const resources: Readonly<Record<string, PluginResource>> = {
     [pluginCheckpointPermissionsType]: {
         operations: recordOperations,
         id: (outputs: RecordOutputs) => outputs.checkpoint,
+        fromId: (checkpoint) => ({ checkpoint }),
+    },
+    // Import takes the checkpoint and adopts its live set.
+    [pluginCheckpointAccessType]: {
+        operations: accessOperations,
+        id: (outputs: AccessOutputs) => outputs.checkpoint,
         fromId: (checkpoint) => ({ checkpoint }),
     },
 };
@@ -172,7 +180,9 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         const resource = this.resource(urn);
         const args = unwrapSecrets(inputs);
         return withSecretsRedacted(args, async () => {
-            const outputs = await resource.operations.create(args.values, this.#client);
+            const outputs = await resource.operations.create(args.values, this.#client).catch((error: unknown) => {
+                throw partialFailure(error, (done) => resource.id(done), (done) => wrapSecrets(resource.declared(done, "outputs"), args.secretKeys));
+            });
             return { id: resource.id(outputs), outs: wrapSecrets(resource.declared(outputs, "outputs"), args.secretKeys) };
         });
     }
@@ -197,7 +207,9 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         const resource = this.resource(urn);
         const args = unwrapSecrets(news);
         return withSecretsRedacted(args, async () => {
-            const outputs = await resource.operations.update(unwrapSecrets(olds).values, args.values, this.#client);
+            const outputs = await resource.operations.update(unwrapSecrets(olds).values, args.values, this.#client).catch((error: unknown) => {
+                throw partialFailure(error, () => id, (done) => wrapSecrets(resource.declared(done, "outputs"), args.secretKeys));
+            });
             return { outs: wrapSecrets(resource.declared(outputs, "outputs"), args.secretKeys) };
         });
     }
@@ -238,6 +250,16 @@ class PluginRecord extends pulumi.CustomResource {
 function withoutFailed(inputs: object, failures: readonly CheckFailure[]): Record<string, unknown> {
     const failed = new Set(failures.map(({ property }) => /^[^.[\s]*/.exec(property)![0]));
     return Object.fromEntries(Object.entries(inputs).filter(([key]) => !failed.has(key)));
+}
+
+/**
+ * A create or update that did part of its work: the error the provider protocol lets carry the state of what was
+ * done (`ErrorResourceInitFailed`: the SDK's server sends an error's `id`, `properties` and `reasons` as one), so the
+ * engine records it and the next `up` finishes. Any other error as it is.
+ */
+function partialFailure(error: unknown, id: (outputs: object) => string, properties: (outputs: object) => Record<string, unknown>): unknown {
+    if (!(error instanceof PartialStateError)) return error;
+    return Object.assign(error, { id: id(error.outputs), properties: properties(error.outputs), reasons: [error.message] });
 }
 
 /** Runs one call of the engine's; an error it throws repeats none of the call's secrets. */

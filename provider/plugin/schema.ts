@@ -5,7 +5,7 @@
  *
  * The name is not `openai`: other packages already use that one.
  */
-import { pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
+import { pluginCheckpointAccessType, pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
 import { ADMIN_KEY_ENV, BASE_URL_ENV, type ConfigKeys } from "../resources/settings";
 
 export const PACKAGE_NAME = "openai-checkpoints";
@@ -71,6 +71,25 @@ const recordInputs: Properties = {
         description:
             "Record who granted each project's access, from the organization's audit log: a line reads " +
             "`proj_… cp_… by mallory@acme.com (dashboard)`, so drift names the grantor too.",
+    },
+};
+
+const accessInputs: Properties = {
+    checkpoint: { ...checkpoint, description: "The fine-tuned model checkpoint whose access this declares." },
+    projectIds: {
+        type: "array",
+        items: { type: "string" },
+        description:
+            "Every project that may use the checkpoint, in any order, each once: create and update grant the missing and " +
+            "revoke every other project's access. `[]` revokes all; it must be written, a missing list is an error.",
+    },
+    attribution: {
+        type: "boolean",
+        description: "Name who granted each access that `up` revokes, from the organization's audit log: `- proj_… cp_… by mallory@acme.com (dashboard)`.",
+    },
+    revokeOnDelete: {
+        type: "boolean",
+        description: "Revoke the set's access when the resource is deleted. Default: a delete leaves access as it is.",
     },
 };
 
@@ -154,6 +173,30 @@ export function packageSchema(version: string) {
                     attribution: recordInputs["attribution"],
                 },
                 required: ["checkpoint", "access"],
+            },
+            [pluginCheckpointAccessType]: {
+                description:
+                    "One checkpoint and the complete set of projects that may use it: these and no others. A preview reads the " +
+                    "live access and shows the plan, each project `up` grants (`+ proj_…`) and revokes (`- proj_… cp_…`, with " +
+                    "`attribution` who granted it). Refresh and import (by checkpoint id) read the live set. Delete revokes " +
+                    "nothing unless `revokeOnDelete`.",
+                inputProperties: accessInputs,
+                requiredInputs: ["checkpoint", "projectIds"],
+                properties: {
+                    ...accessInputs,
+                    projectIds: { ...accessInputs["projectIds"], description: "The projects that may use the checkpoint, sorted." },
+                    plan: {
+                        type: "string",
+                        description:
+                            "What `up` does, read live: one line per project, sorted, `+ proj_…` for a grant and `- proj_… cp_…` " +
+                            "(with `attribution`, ` by ` and who granted it) for a revoke. Empty once done.",
+                    },
+                    access: {
+                        type: "string",
+                        description: "Each project with access and its permission's id, as text: one `proj_… cp_…` line per project, sorted.",
+                    },
+                },
+                required: ["checkpoint", "projectIds", "plan", "access"],
             },
             [sharedCheckpointRecordsType]: {
                 isComponent: true,

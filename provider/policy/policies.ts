@@ -29,6 +29,7 @@ import {
     isCheckpointPermissionGrant,
     isSharedCheckpointRecords,
     isCheckpointPermissions,
+    plannedAccessChangeOf,
     recordOf,
     type CheckpointRecord,
     type DeclaredAccess,
@@ -58,6 +59,7 @@ export const policyNames = {
     allowedGrantors: "checkpoint-allowed-grantors",
     auditLogging: "checkpoint-audit-logging",
     singleManager: "checkpoint-single-manager",
+    maxRevocations: "checkpoint-max-revocations",
 } as const;
 
 /** Options every factory takes: the enforcement level when the pack's config does not set one. */
@@ -478,7 +480,41 @@ export function checkpointAuditLogging(options: PolicyOptions = {}): StackValida
     };
 }
 
-/** All eight policies with their defaults: what the repository's policy pack serves. */
+const maxRevocationsConfig = policyConfig(policyNames.maxRevocations, {
+    maxRevocations: z.number().int().min(0).default(5).describe("The most projects one `up` of a CheckpointAccess may revoke access from."),
+});
+/** `checkpoint-max-revocations`: `maxRevocations`. */
+export interface MaxRevocationsConfig extends ReturnType<typeof maxRevocationsConfig.read> {}
+
+/**
+ * `checkpoint-max-revocations`: one `up` of a `CheckpointAccess` revokes at most `maxRevocations` projects' access,
+ * so a typo that empties a list cannot cut off every consumer. It reads the plan that the resource's check read live
+ * (its `plan` input): a plain preview sees it, and `up` runs the policy again on its own check before revoking. A
+ * plan not known yet (a set that waits on another resource, in preview) plans nothing, and is checked when `up`
+ * knows it.
+ */
+export function checkpointMaxRevocations(options: PolicyOptions & Partial<MaxRevocationsConfig> = {}): ResourceValidationPolicy {
+    const name = policyNames.maxRevocations;
+    return {
+        name,
+        description: "One update of a CheckpointAccess revokes at most a given number of projects' access.",
+        enforcementLevel: options.enforcementLevel ?? "mandatory",
+        configSchema: maxRevocationsConfig.jsonSchema(options),
+        validateResource: (args, reportViolation) => {
+            const { maxRevocations } = maxRevocationsConfig.read(options, args);
+            if (!isCheckpointAccess(args)) return args.notApplicable("only checks CheckpointAccess resources");
+            const change = plannedAccessChangeOf(args) ?? args.notApplicable("the plan is not known yet (preview): `up` checks it");
+            if (change.revoking.length <= maxRevocations) return;
+            reportViolation(
+                `Checkpoint ${change.checkpoint}: this update would revoke ${change.revoking.length} projects' access, more than ` +
+                    `maxRevocations (${maxRevocations}): ${change.revoking.map(describeAccess).join(", ")}. If that is meant, raise ` +
+                    "maxRevocations in the pack's config for this update.",
+            );
+        },
+    };
+}
+
+/** All nine policies with their defaults: what the repository's policy pack serves. */
 export function checkpointPolicies(): Policies {
     return [
         checkpointSingleManager(),
@@ -489,5 +525,6 @@ export function checkpointPolicies(): Policies {
         checkpointNoUnmanagedAccess(),
         checkpointAllowedGrantors(),
         checkpointAuditLogging(),
+        checkpointMaxRevocations(),
     ];
 }

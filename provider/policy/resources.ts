@@ -15,6 +15,7 @@
  */
 import { UnknownValueError } from "@pulumi/policy";
 import { z } from "zod";
+import { decodePlan } from "../resources/access-plan";
 import { recordedAccessOfText } from "../resources/access-text";
 import { compare } from "../resources/listing";
 import {
@@ -298,4 +299,36 @@ export function auditLoggingOf(resource: PolicyResourceLike): boolean | undefine
     if (!isSharedCheckpointRecords(resource)) return undefined;
     const { auditLogging } = knownProps(resource, ["auditLogging"]);
     return typeof auditLogging === "boolean" ? auditLogging : undefined;
+}
+
+/** What a `CheckpointAccess`'s `up` will do, from the plan its check read live (its `plan` input). */
+export interface PlannedAccessChange {
+    readonly checkpoint: string;
+    /** The projects it grants, sorted. */
+    readonly granting: readonly string[];
+    /** The access it revokes, sorted by project, each with its permission id and (with attribution) its grantor. */
+    readonly revoking: readonly ProjectAccess[];
+}
+
+const AccessPlanProps = z.object({ checkpoint: nonEmpty, plan: z.string() });
+
+/**
+ * What a `CheckpointAccess` plans to grant and revoke, or `undefined` if it is another type, or its checkpoint or
+ * plan is unknown (a set not known yet, during preview) or malformed. The plan is an input, so only
+ * `validateResource` is given it; once `up` is done it is empty.
+ */
+export function plannedAccessChangeOf(resource: PolicyResourceLike): PlannedAccessChange | undefined {
+    if (!isCheckpointAccess(resource)) return undefined;
+    const parsed = AccessPlanProps.safeParse(knownProps(resource, Object.keys(AccessPlanProps.shape)));
+    if (!parsed.success) return undefined;
+    const { checkpoint } = parsed.data;
+    const plan = decodePlan(parsed.data.plan);
+    if (plan === undefined) return undefined;
+    const revoking = Object.keys(plan.revoking)
+        .sort(compare)
+        .map((projectId): ProjectAccess => {
+            const grantedBy = plan.grantors[projectId];
+            return { checkpoint, projectId, permissionId: plan.revoking[projectId]!, ...(grantedBy === undefined ? {} : { grantedBy }) };
+        });
+    return { checkpoint, granting: [...plan.granting].sort(compare), revoking };
 }

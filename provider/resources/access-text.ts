@@ -121,11 +121,13 @@ export function recordedAccessOfText(text: unknown): { access: AccessByProject; 
     }
 }
 
-function token(id: string): string {
+/** An id as the text writes it: plain, or as a JSON string (above). */
+export function token(id: string): string {
     return PLAIN.test(id) ? id : JSON.stringify(id);
 }
 
-function untoken(token: string, where: string): string {
+/** The id a {@link token} writes; errors name `where`. */
+export function untoken(token: string, where: string): string {
     if (!token.startsWith('"')) {
         if (token !== "" && !token.includes(" ")) return token;
     } else {

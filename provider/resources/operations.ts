@@ -44,3 +44,17 @@ export interface ResourceOperations<Args, Inputs, Outputs> {
     update(olds: Outputs, news: Inputs, client: ClientSource): Promise<Outputs>;
     delete(olds: Outputs, client: ClientSource): Promise<void>;
 }
+
+/**
+ * A create or update that did part of its work, then failed: `outputs` are what was done, which each surface records
+ * as the resource's state (the engine's partial failure), so the next `up` finishes the work and nothing done is
+ * forgotten.
+ */
+export class PartialStateError<Outputs extends object = object> extends Error {
+    readonly outputs: Outputs;
+    constructor(message: string, outputs: Outputs, options?: ErrorOptions) {
+        super(message, options);
+        this.name = "PartialStateError";
+        this.outputs = outputs;
+    }
+}

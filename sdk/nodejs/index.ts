@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { CheckpointAccessArgs } from "./checkpointAccess";
+export type CheckpointAccess = import("./checkpointAccess").CheckpointAccess;
+export const CheckpointAccess: typeof import("./checkpointAccess").CheckpointAccess = null as any;
+utilities.lazyLoad(exports, ["CheckpointAccess"], () => require("./checkpointAccess"));
+
 export { CheckpointPermissionGrantArgs } from "./checkpointPermissionGrant";
 export type CheckpointPermissionGrant = import("./checkpointPermissionGrant").CheckpointPermissionGrant;
 export const CheckpointPermissionGrant: typeof import("./checkpointPermissionGrant").CheckpointPermissionGrant = null as any;
@@ -49,6 +54,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "openai-checkpoints:index:CheckpointAccess":
+                return new CheckpointAccess(name, <any>undefined, { urn })
             case "openai-checkpoints:index:CheckpointPermissionGrant":
                 return new CheckpointPermissionGrant(name, <any>undefined, { urn })
             case "openai-checkpoints:index:CheckpointPermissions":

@@ -116,7 +116,7 @@ describe("the policy pack, served as the engine runs it", () => {
         pack?.kill();
     });
 
-    it("declares its eight policies, their enforcement levels and config schemas", async () => {
+    it("declares its nine policies, their enforcement levels and config schemas", async () => {
         const info = await unary<analyzer.AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
         expect(info.getName()).toBe("openai-checkpoint-permissions");
         const policies = info.getPoliciesList().map((p) => ({
@@ -133,6 +133,7 @@ describe("the policy pack, served as the engine runs it", () => {
             { name: "checkpoint-no-unmanaged-access", enforcementLevel: ADVISORY, config: [] },
             { name: "checkpoint-allowed-grantors", enforcementLevel: MANDATORY, config: ["allowUnknown", "allowedGrantors"] },
             { name: "checkpoint-audit-logging", enforcementLevel: MANDATORY, config: [] },
+            { name: "checkpoint-max-revocations", enforcementLevel: MANDATORY, config: ["maxRevocations"] },
         ]);
     });
 

@@ -519,7 +519,7 @@ describe("the policies together", () => {
         readFileSync(join(__dirname, "../../policy-pack/config.example.json"), "utf8"),
     ) as Record<string, unknown>;
 
-    it("are the eight named policies with their default enforcement levels", () => {
+    it("are the nine named policies with their default enforcement levels", () => {
         expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
             ["checkpoint-single-manager", "mandatory"],
             ["checkpoint-allowed-projects", "mandatory"],
@@ -529,6 +529,7 @@ describe("the policies together", () => {
             ["checkpoint-no-unmanaged-access", "advisory"],
             ["checkpoint-allowed-grantors", "mandatory"],
             ["checkpoint-audit-logging", "mandatory"],
+            ["checkpoint-max-revocations", "mandatory"],
         ]);
     });
 

@@ -21,6 +21,8 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "openai-checkpoints:index:CheckpointAccess":
+		r = &CheckpointAccess{}
 	case "openai-checkpoints:index:CheckpointPermissionGrant":
 		r = &CheckpointPermissionGrant{}
 	case "openai-checkpoints:index:CheckpointPermissions":

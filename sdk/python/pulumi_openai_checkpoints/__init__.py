@@ -6,6 +6,7 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .checkpoint_access import *
 from .checkpoint_permission_grant import *
 from .checkpoint_permissions import *
 from .get_checkpoint_permissions import *
@@ -29,6 +30,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_openai_checkpoints",
   "classes": {
+   "openai-checkpoints:index:CheckpointAccess": "CheckpointAccess",
    "openai-checkpoints:index:CheckpointPermissionGrant": "CheckpointPermissionGrant",
    "openai-checkpoints:index:CheckpointPermissions": "CheckpointPermissions",
    "openai-checkpoints:index:SharedCheckpointRecords": "SharedCheckpointRecords"
