@@ -17,6 +17,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
+import { compare } from "../resources/listing";
 import {
     accessCheckpoint,
     accessOf,
@@ -402,7 +403,9 @@ export function checkpointSingleManager(options: PolicyOptions = {}): StackValid
                 return grant === undefined ? [] : [{ checkpoint: grant, kind: "CheckpointPermissionGrant", resource }];
             });
             if (!managers.some((manager) => manager.kind === "CheckpointAccess")) return args.notApplicable("the stack has no CheckpointAccess with a known checkpoint");
-            for (const group of competingManagers(managers)) {
+            for (const found of competingManagers(managers)) {
+                // Named the same way whatever order the program registered them in: each CheckpointAccess, then each grant, by name.
+                const group = found.sort((a, b) => compare(a.kind, b.kind) || compare(a.resource.name, b.resource.name) || compare(a.resource.urn, b.resource.urn));
                 const accesses = group.filter((manager) => manager.kind === "CheckpointAccess");
                 const grants = group.length - accesses.length;
                 const why = [

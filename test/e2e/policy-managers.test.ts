@@ -1,5 +1,6 @@
 /**
- * The policy pack on the real engine over `CheckpointAccess` (test/e2e/fixtures/checkpoint-managers): the project
+ * The policy pack on the real engine over `CheckpointAccess`, in TypeScript (test/e2e/fixtures/checkpoint-managers)
+ * and in YAML on the plugin: the project
  * policies check the projects it declares before anything is granted; a record beside it reports no unmanaged access
  * for a share its `up` will revoke; and `checkpoint-single-manager` fails a checkpoint that a `CheckpointAccess`
  * manages along with a grant or a second `CheckpointAccess`, naming the checkpoint and both resources.
@@ -9,13 +10,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmulatorSeed } from "../../provider/emulator";
-import { checkpointAccessType, checkpointPermissionGrantType } from "../../provider/resources/tokens";
+import { checkpointAccessType, checkpointPermissionGrantType, pluginCheckpointAccessType, pluginCheckpointPermissionGrantType } from "../../provider/resources/tokens";
 import { REPO_ROOT } from "../../tools/engine/engine";
+import { stringify } from "yaml";
 import { FIXTURES_DIR, startEngineStack, type EngineStack } from "./harness";
+import { REPOSITORY_PLUGIN_DIR } from "./yaml-plugin-suite";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
 const seed: EmulatorSeed = { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner", permissions: [{ project_id: "proj_research" }] } } };
 const MALLORY = { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } };
+const POLICY_PACK = path.join(REPO_ROOT, "policy-pack");
 
 describe("the policy pack on the engine, over CheckpointAccess", () => {
     let stack: EngineStack;
@@ -44,7 +48,7 @@ describe("the policy pack on the engine, over CheckpointAccess", () => {
                 "checkpoint-max-projects": { maxProjects: 2 },
             }),
         );
-        policyArgs = ["--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", policyConfig];
+        policyArgs = ["--policy-pack", POLICY_PACK, "--policy-pack-config", policyConfig];
         stack = await startEngineStack({ fixture: "checkpoint-managers", programDir: path.join(FIXTURES_DIR, "checkpoint-managers"), seed });
         await setConfig("records", [CHECKPOINT]);
     });
@@ -105,5 +109,43 @@ describe("the policy pack on the engine, over CheckpointAccess", () => {
         await stack.preview([...policyArgs, "--expect-no-changes"]);
         await stack.destroy();
         expect(stack.emulator.permissions(CHECKPOINT).map((p) => p.project_id).sort()).toEqual(["proj_eval", "proj_research"]);
+    });
+});
+
+describe("the policy pack on the engine, over the plugin's CheckpointAccess (YAML)", () => {
+    let dir: string;
+    let stack: EngineStack;
+
+    beforeAll(async () => {
+        dir = await mkdtemp(path.join(tmpdir(), "policy-managers-yaml-"));
+        const program = {
+            name: "policy-managers-yaml",
+            runtime: "yaml",
+            plugins: { providers: [{ name: "openai-checkpoints", path: REPOSITORY_PLUGIN_DIR }] },
+            resources: {
+                access: { type: pluginCheckpointAccessType, properties: { checkpoint: CHECKPOINT, projectIds: ["proj_research", "proj_contractor"] } },
+                grant: { type: pluginCheckpointPermissionGrantType, properties: { checkpoint: CHECKPOINT, projectId: "proj_eval" } },
+            },
+        };
+        await writeFile(path.join(dir, "Pulumi.yaml"), stringify(program));
+        await writeFile(path.join(dir, "policy-config.json"), JSON.stringify({ "checkpoint-forbidden-projects": { forbiddenProjects: ["proj_contractor"] } }));
+        stack = await startEngineStack({ fixture: "policy-managers-yaml", programDir: dir, seed });
+    });
+    afterAll(async () => {
+        await stack?.dispose();
+        if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("fails the preview on a forbidden project in its projectIds and on the grant beside it, and grants nothing", async () => {
+        const { stdout } = await stack.preview(["--policy-pack", POLICY_PACK, "--policy-pack-config", path.join(dir, "policy-config.json")], { expectFailure: true });
+        expect(stdout).toMatch(/\[mandatory\]\s+checkpoint-forbidden-projects/);
+        expect(stdout).toContain(`Checkpoint ${CHECKPOINT}: project proj_contractor (granted by this stack) is a forbidden project.`);
+        expect(stdout).toMatch(/\[mandatory\]\s+checkpoint-single-manager/);
+        const urn = (type: string, name: string) => `urn:pulumi:${stack.stackName}::policy-managers-yaml::${type}::${name}`;
+        expect(stdout).toContain(
+            `Checkpoint ${CHECKPOINT} has more than one manager in the stack: CheckpointAccess access (${urn(pluginCheckpointAccessType, "access")}), ` +
+                `CheckpointPermissionGrant grant (${urn(pluginCheckpointPermissionGrantType, "grant")}). They would fight`,
+        );
+        expect(stack.emulator.permissions(CHECKPOINT).map((p) => p.project_id)).toEqual(["proj_research"]);
     });
 });

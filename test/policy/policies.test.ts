@@ -451,6 +451,13 @@ describe(policyNames.singleManager, () => {
         ]);
     });
 
+    it("names the managers the same way whatever order the stack registered them in: each CheckpointAccess, then each grant", async () => {
+        const registered = [grantTo("proj_b"), grant("another-grant", grantProps(checkpointA, "proj_c")), accessTo("access-a", checkpointA)];
+        const [message] = (await validateStack(policy, registered)).messages;
+        expect(message).toMatch(/manager in the stack: CheckpointAccess access-a \(.*\), CheckpointPermissionGrant another-grant \(.*\), CheckpointPermissionGrant grant-proj_b \(/);
+        expect((await validateStack(policy, [...registered].reverse())).messages).toEqual([message]);
+    });
+
     it("fails a grant of a project the CheckpointAccess lists too: deleting it would revoke what the set keeps", async () => {
         expect((await validateStack(policy, [accessTo("access-a", checkpointA, ["proj_a"]), grantTo("proj_a")])).violations).toHaveLength(1);
     });
