@@ -314,10 +314,11 @@ export function checkpointRequiredProjects(
  * checkpoint has a `CheckpointAccess`, which manages all of its access (what its set lacks, its `up` revokes, and its
  * preview names). Anything else was granted outside Pulumi.
  *
- * A stack policy, because what manages a checkpoint is elsewhere in the stack. The records of a
- * `SharedCheckpointRecords` are not checked: an audit records the organization's access and manages none by design,
- * so every share would be a finding; the project and grantor policies judge that access, and a `CheckpointAccess`
- * (in that stack or another) enforces it.
+ * A stack policy, because what manages a checkpoint is elsewhere in the stack. An audit is not checked: the records
+ * of a `SharedCheckpointRecords`, and a stack that manages no access at all (no grant, no `CheckpointAccess`). It
+ * records access and manages none by design, so every share would be a finding, though whether a share is managed is
+ * known only to the stack that manages it; the project and grantor policies judge that access, and a
+ * `CheckpointAccess` (in that stack or another) enforces it.
  */
 export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): StackValidationPolicy {
     return {
@@ -333,6 +334,9 @@ export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): StackV
                         ? "the stack records checkpoints only as an audit (SharedCheckpointRecords), which manages nothing by design"
                         : "the stack records no checkpoint",
                 );
+            }
+            if (!args.resources.some((resource) => isCheckpointPermissionGrant(resource) || isCheckpointAccess(resource))) {
+                return args.notApplicable("the stack manages no access (no CheckpointPermissionGrant, no CheckpointAccess): it records, as an audit does");
             }
             const managed = managedByStack(args.resources) ?? args.notApplicable("a grant's or CheckpointAccess's checkpoint is not known yet (preview)");
             for (const resource of records) {

@@ -164,7 +164,10 @@ describe("the policy pack, served as the engine runs it", () => {
             { id: "cp_1", projectId: "proj_a" },
             { id: "cp_2", projectId: "proj_b" },
         ];
-        const response = await analyzeStack([stackResource(checkpointPermissionsType, "observed", permissionsProps(checkpointA, permissions, ["proj_a"]))]);
+        const response = await analyzeStack([
+            stackResource(checkpointPermissionsType, "observed", permissionsProps(checkpointA, permissions, ["proj_a"])),
+            stackResource(checkpointPermissionGrantType, "to-a", grantProps(checkpointA, "proj_a", { permissionId: "cp_1" })),
+        ]);
         expect(diagnosticsOf(response)).toEqual([
             {
                 policyName: "checkpoint-no-unmanaged-access",

@@ -273,7 +273,7 @@ describe(policyNames.noUnmanagedAccess, () => {
     });
 
     it("reports each recorded permission that no grant manages, on the record", async () => {
-        const outcome = await validateStack(policy, [recordA(["proj_a"])]);
+        const outcome = await validateStack(policy, [recordA(["proj_a"]), grantTo("proj_a")]);
         expect(outcome.violations).toEqual([{ message: unmanagedMessage("proj_b", "cp_2"), urn: expect.stringContaining("::observed-a") }]);
     });
 
@@ -285,8 +285,10 @@ describe(policyNames.noUnmanagedAccess, () => {
     });
 
     it("counts the stack's grants on the checkpoint as managed, as well as those the record waits for", async () => {
-        expect((await validateStack(policy, [recordA(["proj_a"]), grantTo("proj_b")])).violations).toEqual([]);
-        expect((await validateStack(policy, [recordA(["proj_a", "proj_b", "proj_c"])])).violations).toEqual([]);
+        expect((await validateStack(policy, [recordA(["proj_a"]), grantTo("proj_a"), grantTo("proj_b")])).violations).toEqual([]);
+        expect((await validateStack(policy, [recordA(["proj_a", "proj_b", "proj_c"]), grantTo("proj_c")])).violations).toEqual([]);
+        // The record's managedProjects count too (the plugin's record is given them).
+        expect((await validateStack(policy, [recordA(["proj_a", "proj_b"]), grantTo("proj_a", checkpointB)])).violations).toEqual([]);
     });
 
     it("counts all of a checkpoint's access as managed when it has a CheckpointAccess: what its set lacks, its up revokes", async () => {
@@ -310,14 +312,21 @@ describe(policyNames.noUnmanagedAccess, () => {
         expect(outcome.violations).toEqual([]);
         expect(outcome.notApplicable).toMatch(/audit \(SharedCheckpointRecords\), which manages nothing by design/);
         // A record of the stack's own beside the audit is still checked.
-        expect((await validateStack(policy, [...audit, recordA(["proj_a"])])).messages).toEqual([unmanagedMessage("proj_b", "cp_2")]);
+        expect((await validateStack(policy, [...audit, recordA(["proj_a"]), grantTo("proj_a")])).messages).toEqual([unmanagedMessage("proj_b", "cp_2")]);
+    });
+
+    it("is silent on a stack that manages no access: records alone are an audit too", async () => {
+        const outcome = await validateStack(policy, [observedA, observation("observed-b", permissionsProps(checkpointB, [{ id: "cp_9", projectId: "proj_c" }]))]);
+        expect(outcome).toMatchObject({ violations: [], notApplicable: expect.stringMatching(/manages no access .*: it records, as an audit does/) });
+        // One grant anywhere makes it a stack that manages access: its records are judged.
+        expect((await validateStack(policy, [observedA, grantTo("proj_z", checkpointB)])).messages).toHaveLength(2);
     });
 
     it("says nothing of a checkpoint while a grant that could match is unknown", async () => {
-        expect(await validateStack(policy, [recordAWithUnknownGrants])).toMatchObject({ violations: [] });
+        expect(await validateStack(policy, [recordAWithUnknownGrants, grant("g", grantProps(checkpointA, unknownString))])).toMatchObject({ violations: [] });
         expect((await validateStack(policy, [observedA, grant("g", grantProps(checkpointA, unknownString))])).violations).toEqual([]);
         // A grant of another checkpoint whose project is unknown leaves this one judged.
-        expect((await validateStack(policy, [recordA(["proj_a"]), grant("g", grantProps(checkpointB, unknownString))])).messages).toHaveLength(1);
+        expect((await validateStack(policy, [recordA(["proj_a"]), grantTo("proj_a"), grant("g", grantProps(checkpointB, unknownString))])).messages).toHaveLength(1);
     });
 
     it("says nothing while a grant's or CheckpointAccess's checkpoint is unknown: it could be any", async () => {
@@ -348,7 +357,7 @@ describe("on the native plugin's resources (openai-checkpoints:index:*)", () => 
             `Checkpoint ${checkpointA}: project proj_z (granted by this stack) is not an allowed project (allowed: proj_a).`,
         ]);
         // The plugin's record is given its grants' projects as `managedProjects`.
-        const unmanaged = await validateStack(checkpointNoUnmanagedAccess(), [pluginObservedA]);
+        const unmanaged = await validateStack(checkpointNoUnmanagedAccess(), [pluginObservedA, pluginGrantTo("proj_a")]);
         expect(unmanaged.messages).toEqual([expect.stringContaining("project proj_b (permission cp_2) has access that no CheckpointPermissionGrant")]);
         expect((await validateStack(checkpointNoUnmanagedAccess(), [pluginObservedA, pluginGrantTo("proj_b")])).violations).toEqual([]);
         const max = await validateResource(checkpointMaxProjects(), pluginObservation("p", recordA(["proj_c"]).props), { maxProjects: 2 });
