@@ -153,7 +153,8 @@ async function apply(inputs: AccessInputs, source: ClientSource): Promise<Access
     const set = [...checkProjectSet(inputs.projectIds, "projectIds")].sort(compare);
     const live = await listIfPresent(client, checkpoint);
     if (live === undefined) throw new Error(`checkpoint: ${checkpoint} was not found with this provider's key`);
-    const plan = await planOf(client, checkpoint, live, set, inputs.attribution === true);
+    // Who granted what it revokes was the check's to name (the preview's); here it would only cost audit-log reads.
+    const plan = await planOf(client, checkpoint, live, set, false);
     const { access, failures, left } = await run(client, checkpoint, plan, accessByProject(live));
     const outputs: AccessOutputs = { checkpoint, projectIds: set, ...flagsOf(inputs), plan: encodePlan(left), access: encodeAccess(access) };
     if (failures.length === 0) return outputs;

@@ -19,7 +19,7 @@ const { version } = require("../../package.json") as { version: string };
 let emulator: RunningEmulator;
 let dir: string;
 /** Each resource's serialized provider, as the SDK writes it into state. */
-let providerTexts: { record: string; grant: string };
+let providerTexts: { record: string; grant: string; access: string };
 
 beforeAll(async () => {
     emulator = await startEmulator({ adminKey: KEY, seed: { checkpoints: { [CHECKPOINT]: { owner_project_id: "proj_owner" } } } });
@@ -31,7 +31,7 @@ beforeAll(async () => {
     process.env["OPENAI_ADMIN_KEY"] = KEY; // present in the serializing process, and still must not be captured
     // As the SDK serializes them for every dynamic resource.
     const serialized = async (provider: pulumi.dynamic.ResourceProvider) => (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
-    providerTexts = { record: await serialized(providers.checkpointPermissionsProvider), grant: await serialized(providers.checkpointPermissionGrantProvider) };
+    providerTexts = { record: await serialized(providers.checkpointPermissionsProvider), grant: await serialized(providers.checkpointPermissionGrantProvider), access: await serialized(providers.checkpointAccessProvider) };
 });
 afterAll(async () => {
     await emulator?.close();

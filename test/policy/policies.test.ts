@@ -535,7 +535,7 @@ describe("the policies together", () => {
         readFileSync(join(__dirname, "../../policy-pack/config.example.json"), "utf8"),
     ) as Record<string, unknown>;
 
-    it("are the nine named policies with their default enforcement levels", () => {
+    it("are the named policies with their default enforcement levels", () => {
         expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
             ["checkpoint-single-manager", "mandatory"],
             ["checkpoint-allowed-projects", "mandatory"],
