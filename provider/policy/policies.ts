@@ -341,10 +341,10 @@ export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): StackV
             const managed = managedByStack(args.resources) ?? args.notApplicable("a grant's or CheckpointAccess's checkpoint is not known yet (preview)");
             for (const resource of records) {
                 const record = recordOf(resource);
-                // Not known yet (preview): said nothing about, as a grant that could match may be among them.
-                if (record?.managedProjectIds === undefined || managed.whole.has(record.checkpoint)) continue;
+                // A record, or a grant of its checkpoint, not known yet (preview): the unknown one may manage the access.
+                if (record?.managedProjectIds === undefined || managed.unknownGrants.has(record.checkpoint)) continue;
+                if (managed.whole.has(record.checkpoint)) continue;
                 const granted = managed.granted.get(record.checkpoint) ?? [];
-                if (granted === unknownProjects) continue;
                 for (const access of unmanagedPermissions(record.accesses, [...record.managedProjectIds, ...granted])) {
                     reportViolation(
                         `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
@@ -358,32 +358,38 @@ export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): StackV
     };
 }
 
-/** A checkpoint's grants, one of whose project is not known yet (preview). */
-const unknownProjects: readonly string[] = [];
+/** What a stack manages, by checkpoint. */
+interface ManagedByStack {
+    /** The checkpoints a `CheckpointAccess` manages, whole. */
+    readonly whole: Set<string>;
+    /** Per checkpoint, the projects its grants give. */
+    readonly granted: Map<string, string[]>;
+    /** The checkpoints with a grant whose project is not known yet (preview). */
+    readonly unknownGrants: Set<string>;
+}
 
-/**
- * What the stack manages: the checkpoints a `CheckpointAccess` manages whole, and per checkpoint the projects its
- * grants give (`unknownProjects` while one is not known). `undefined` while a manager's checkpoint is not known:
- * it could be any.
- */
-function managedByStack(resources: readonly PolicyResource[]): { whole: Set<string>; granted: Map<string, readonly string[]> } | undefined {
-    const whole = new Set<string>();
-    const granted = new Map<string, readonly string[]>();
+/** What the stack manages; `undefined` while a grant's or `CheckpointAccess`'s checkpoint is not known: it could be any. */
+function managedByStack(resources: readonly PolicyResource[]): ManagedByStack | undefined {
+    const managed: ManagedByStack = { whole: new Set(), granted: new Map(), unknownGrants: new Set() };
     for (const resource of resources) {
         if (isCheckpointAccess(resource)) {
             const checkpoint = accessCheckpoint(resource);
             if (checkpoint === undefined) return undefined;
-            whole.add(checkpoint);
+            managed.whole.add(checkpoint);
         } else if (isCheckpointPermissionGrant(resource)) {
             const checkpoint = grantCheckpoint(resource);
             if (checkpoint === undefined) return undefined;
-            const grant = grantOf(resource);
-            const projects = granted.get(checkpoint) ?? [];
-            if (projects === unknownProjects) continue;
-            granted.set(checkpoint, grant === undefined ? unknownProjects : [...projects, grant.projectId]);
+            const projectId = grantOf(resource)?.projectId;
+            if (projectId === undefined) {
+                managed.unknownGrants.add(checkpoint);
+            } else {
+                const projects = managed.granted.get(checkpoint) ?? [];
+                projects.push(projectId);
+                managed.granted.set(checkpoint, projects);
+            }
         }
     }
-    return { whole, granted };
+    return managed;
 }
 
 /**
