@@ -5,7 +5,7 @@
  * and drops the configuration: its Provider interface has no `configure`, so a provider written on it cannot learn
  * its credentials, and explicit provider instances would all act alike. `main()` registers its gRPC service on
  * @grpc/grpc-js's `Server`; this wraps that registration, so the service's `configure` handler first gives the
- * request's arguments (`args`, secrets unwrapped) to `onConfigure`, then answers as the SDK's own handler does.
+ * request's arguments (`args`, secrets unwrapped) and the provider's own reference to `onConfigure`, then answers as the SDK's own handler does.
  * Every other method stays the SDK's.
  *
  * Everything is resolved from @pulumi/pulumi's own location, so the wrapped `Server` is the one `main()` uses. These
@@ -18,6 +18,24 @@ import { unwrapSecrets } from "./wire";
 /** The few members of the SDK's generated gRPC code this needs. */
 interface ConfigureRequest {
     getArgs(): { toJavaScript(): Record<string, unknown> } | undefined;
+    // The provider's own URN and id: the engine this package builds sends them; an older SDK's generated code may lack the getters.
+    hasUrn?(): boolean;
+    getUrn?(): string;
+    hasId?(): boolean;
+    getId?(): string;
+}
+
+/**
+ * The provider instance being configured, as the engine names it: `<urn>::<id>`, the reference a resource's
+ * `provider` option takes. Undefined from an engine or SDK that does not say.
+ */
+export type ProviderReference = string | undefined;
+
+function referenceOf(request: ConfigureRequest): ProviderReference {
+    if (!request.hasUrn?.() || !request.hasId?.()) return undefined;
+    const urn = request.getUrn!();
+    const id = request.getId!();
+    return urn !== "" && id !== "" ? `${urn}::${id}` : undefined;
 }
 interface ConfigureResponse {
     setAcceptsecrets(value: boolean): void;
@@ -105,7 +123,7 @@ const wrapped = new WeakSet<object>();
  * Call before `main()`. `onConfigure` may throw: the engine then reports the provider as failing to configure. A
  * server that binds without the provider service (a `main()` that no longer registers it there) fails to bind.
  */
-export function handleConfigure(onConfigure: (args: Record<string, unknown>) => void, sdk: SdkParts = sdkParts()): ConfigureHandoff {
+export function handleConfigure(onConfigure: (args: Record<string, unknown>, self: ProviderReference) => void, sdk: SdkParts = sdkParts()): ConfigureHandoff {
     const { Server, ResourceProviderService, ConfigureResponse, version } = sdk;
     if (wrapped.has(Server)) throw new Error("handleConfigure: already installed on this Server");
     wrapped.add(Server);
@@ -121,7 +139,7 @@ export function handleConfigure(onConfigure: (args: Record<string, unknown>) => 
         const withConfigure: ServiceImplementation = Object.create(implementation);
         withConfigure.configure = (call, callback) => {
             try {
-                onConfigure(unwrapSecrets(call.request.getArgs()?.toJavaScript() ?? {}).values);
+                onConfigure(unwrapSecrets(call.request.getArgs()?.toJavaScript() ?? {}).values, referenceOf(call.request));
             } catch (error) {
                 callback(error instanceof Error ? error : new Error(String(error)));
                 return;

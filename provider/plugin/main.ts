@@ -22,7 +22,7 @@ export function packageVersion(): string {
  */
 export async function serve(args: string[] = process.argv.slice(2)): Promise<void> {
     const plugin = new CheckpointPermissionsProvider(packageVersion(), engineLog(args));
-    const configure = handleConfigure((settings) => plugin.configure(settings));
+    const configure = handleConfigure((settings, self) => plugin.configure(settings, self));
     await main(plugin, args);
     configure.assertServed();
 }

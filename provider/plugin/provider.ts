@@ -21,7 +21,8 @@ import { SharedCheckpointRecordsComponent, type RecordingSurface } from "../comp
 import { InvalidArgumentError } from "../client/errors";
 import { checkFailure, type CheckFailure } from "../resources/check";
 import { grantOperations, type GrantOutputs } from "../resources/grant";
-import { checkPermissionsQuery, readCheckpointPermissions } from "../resources/listing";
+import { HandedListings } from "../resources/handed-listings";
+import { checkPermissionsQuery, listPermissions, readCheckpointPermissions, type PermissionLister } from "../resources/listing";
 import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../resources/discovery";
 import type { CheckpointPermissionsClient, ClientLogger } from "../client";
 import { accessOperations, type AccessOutputs } from "../resources/access";
@@ -31,8 +32,9 @@ import { configuredClient } from "../resources/settings";
 import { isUnknown } from "../resources/unknowns";
 import { pluginCheckpointAccessType, pluginCheckpointPermissionGrantType, pluginCheckpointPermissionsType, sharedCheckpointRecordsType } from "../resources/tokens";
 import { declaredProperties, GET_PERMISSIONS_TOKEN, GET_SHARED_CHECKPOINTS_TOKEN, PLUGIN_CONFIG_KEYS, packageSchema } from "./schema";
+import type { ProviderReference } from "./configure";
 import type { EngineLog } from "./engine-log";
-import { redactSecrets, unwrapSecrets, urnType, wrapSecrets, type Unwrapped } from "./wire";
+import { isChildOf, redactSecrets, unwrapSecrets, urnType, wrapSecrets, type Unwrapped } from "./wire";
 
 /** The provider's settings as the engine configures them (secrets already unwrapped). */
 export interface PluginSettings {
@@ -99,6 +101,10 @@ export class CheckpointPermissionsProvider implements provider.Provider {
     /** Where the client's warnings go (audit logging off, a listing that repeated itself). */
     readonly #logger: ClientLogger;
     #client: ClientSource;
+    /** This provider instance as the engine named it in Configure: where the component's records go. */
+    #self: ProviderReference;
+    /** The component's listings, each handed to its checkpoint's record (one process is one engine operation). */
+    readonly #handed = new HandedListings();
 
     constructor(version: string, log?: EngineLog) {
         this.version = version;
@@ -111,7 +117,8 @@ export class CheckpointPermissionsProvider implements provider.Provider {
      * The engine's Configure: the default provider's stack config, or an explicit provider's arguments. Missing
      * settings fall back to the environment when the client is first needed.
      */
-    configure(settings: PluginSettings): void {
+    configure(settings: PluginSettings, self?: ProviderReference): void {
+        this.#self = self;
         const byKey: Record<string, unknown> = { [PLUGIN_CONFIG_KEYS.adminKey]: settings.adminKey, [PLUGIN_CONFIG_KEYS.baseUrl]: settings.baseUrl };
         this.#client = configuredClient(
             (key) => {
@@ -146,18 +153,27 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         return { urn: component.urn, state: { checkpointIds, checkpoints, auditLogging } };
     }
 
-    /** How the component reads with this provider's client, and records with the plugin's record. */
+    /**
+     * How the component reads with this provider's client, and records with the plugin's record, on this provider
+     * instance: the engine sends a Construct no reference to the provider constructing, and a record left to the
+     * default provider would start another plugin process (a program that names no version constructs on
+     * `default`, a record that names one runs on `default_<version>`), where the run's listings and audit-log
+     * events are not. Without a reference (an engine that does not say), the record names this plugin's version.
+     */
     #recording(): RecordingSurface {
-        const version = this.version;
+        const placement: pulumi.CustomResourceOptions =
+            this.#self === undefined ? { version: this.version } : { provider: new pulumi.DependencyProviderResource(this.#self) };
         const client = this.#client;
+        const handed = this.#handed;
         return {
             async discover(include, parent, attribution) {
                 const query = checkSharedCheckpointsQuery({ include });
-                return readSharedCheckpoints(await client(), query, (level, message) => void pulumi.log[level](message, parent), undefined, { attribution });
+                const read = await client();
+                return readSharedCheckpoints(read, query, (level, message) => void pulumi.log[level](message, parent), handed.keeping(read), { attribution });
             },
             record: (name, { checkpoint, attribution }, opts) =>
                 // Only what the schema declares: `attribution` absent, not false, as a YAML record would send it.
-                new PluginRecord(name, { checkpoint, ...(attribution === false ? {} : { attribution }) }, { ...opts, version }),
+                new PluginRecord(name, { checkpoint, ...(attribution === false ? {} : { attribution }) }, { ...opts, ...placement }),
         };
     }
 
@@ -165,11 +181,22 @@ export class CheckpointPermissionsProvider implements provider.Provider {
         const { operations, declared } = this.resource(urn);
         const args = unwrapSecrets(news);
         return withSecretsRedacted(args, async () => {
-            const { inputs, failures } = await operations.check(unwrapSecrets(olds).values, args.values, this.#client);
+            const { inputs, failures } = await operations.check(unwrapSecrets(olds).values, args.values, this.#client, this.#listerFor(urn));
             // A failed check's inputs are not used by the engine, but still have the schema's shape: less what failed.
             const answered = failures.length === 0 ? inputs : withoutFailed(inputs, failures);
             return { inputs: wrapSecrets(declared(answered, "inputs"), args.secretKeys), failures: redactFailures(failures, args) };
         });
+    }
+
+    /** A record the component registered takes the listing its discovery read; any other resource lists for itself. */
+    #listerFor(urn: string): PermissionLister | undefined {
+        if (!isChildOf(urn, sharedCheckpointRecordsType)) return undefined;
+        return async (checkpoint, progress) => {
+            const kept = this.#handed.take(checkpoint);
+            // A kept listing that failed is listed again, as a record outside the component would.
+            const listing = kept === undefined ? undefined : await kept.catch(() => undefined);
+            return listing ?? listPermissions(await this.#client(), checkpoint, progress);
+        };
     }
 
     async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {

@@ -93,3 +93,9 @@ export function urnType(urn: string): string {
     const qualified = urn.split("::")[2] ?? "";
     return qualified.slice(qualified.lastIndexOf("$") + 1);
 }
+
+/** Whether a URN's resource has a parent of type `parentType` (the URN's qualified type names its parents, `$`-joined). */
+export function isChildOf(urn: string, parentType: string): boolean {
+    const qualified = urn.split("::")[2] ?? "";
+    return qualified.split("$").slice(0, -1).includes(parentType);
+}

@@ -7,6 +7,7 @@
  */
 import type { CheckpointPermissionsClient } from "../client";
 import type { CheckResult } from "./check";
+import type { PermissionLister } from "./listing";
 
 /**
  * The client, on first use: a check or a diff (all a preview with no changes runs) rarely needs one, and the HTTP
@@ -31,8 +32,12 @@ export interface ResourceState<Inputs, Outputs> {
 }
 
 export interface ResourceOperations<Args, Inputs, Outputs> {
-    /** Checks what a program gives against the inputs last recorded (`{}` for a new resource), naming bad values. */
-    check(olds: Unchecked<Inputs>, args: Unchecked<Args>, client: ClientSource): Promise<CheckResult<Inputs>>;
+    /**
+     * Checks what a program gives against the inputs last recorded (`{}` for a new resource), naming bad values.
+     * `lister`: where a check that reads a checkpoint's listing gets it, when the surface has one of this run to
+     * hand on (the plugin's component, ./handed-listings.ts); by default the client lists.
+     */
+    check(olds: Unchecked<Inputs>, args: Unchecked<Args>, client: ClientSource, lister?: PermissionLister): Promise<CheckResult<Inputs>>;
     /** `olds` are the outputs last recorded: the engine hands a diff those, not the old inputs. */
     diff(olds: Unchecked<Outputs>, news: Unchecked<Inputs>): ResourceDiff;
     create(inputs: Inputs, client: ClientSource): Promise<Outputs>;

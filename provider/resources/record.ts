@@ -13,7 +13,7 @@ import { InvalidArgumentError } from "../client/errors";
 import { accessOfText, decodeAccess, decodeRecordedAccess, encodeAccess, recordedAccessOfText } from "./access-text";
 import { attributionOf, grantorsByProject, UNKNOWN_GRANTOR } from "./attribution";
 import { checkFailures, type CheckFailure, type CheckResult } from "./check";
-import { accessByProject, compare, listIfPresent } from "./listing";
+import { accessByProject, compare, listIfPresent, type PermissionLister } from "./listing";
 import type { ResourceOperations, Unchecked } from "./operations";
 import type { AccessByProject, AccessText } from "./types";
 import { isUnknown, UNKNOWN_STRING } from "./unknowns";
@@ -108,7 +108,12 @@ function recorded({ checkpoint, access, managedProjects, attribution, revoking }
  *
  * What is not known yet (preview) is checked when it is; a listing that depends on it is not known either.
  */
-async function checkRecord(olds: Unchecked<RecordInputs>, args: Unchecked<RecordArgs>, client: () => Promise<CheckpointPermissionsClient>): Promise<CheckResult<RecordInputs>> {
+async function checkRecord(
+    olds: Unchecked<RecordInputs>,
+    args: Unchecked<RecordArgs>,
+    client: () => Promise<CheckpointPermissionsClient>,
+    lister?: PermissionLister,
+): Promise<CheckResult<RecordInputs>> {
     const given = { checkpoint: args.checkpoint, access: args.access, managedProjects: args.managedProjects, attribution: args.attribution };
     const failures: CheckFailure[] = checkFailures(given, [
         ["checkpoint", checkCheckpoint],
@@ -121,7 +126,7 @@ async function checkRecord(olds: Unchecked<RecordInputs>, args: Unchecked<Record
     const managedProjects = given.managedProjects ?? [];
     const known = typeof checkpoint === "string" && !isUnknown(checkpoint) && isKnownList(managedProjects);
     if (given.access === undefined && !known) return { inputs: { ...given, access: UNKNOWN_STRING, revoking: {} }, failures };
-    const listed: unknown = given.access ?? (await liveAccess(await client(), String(checkpoint), given.attribution === true));
+    const listed: unknown = given.access ?? (await liveAccess(await client(), String(checkpoint), given.attribution === true, lister));
     if (listed === undefined) return { inputs: given, failures: [{ property: "checkpoint", reason: `${String(checkpoint)} was not found with this provider's key` }] };
     const sorted = isKnownList(managedProjects) ? [...new Set(managedProjects)].sort(compare) : managedProjects;
     const flag = given.attribution === true ? { attribution: true } : {};
@@ -151,8 +156,8 @@ function diffRecord(olds: Unchecked<RecordOutputs>, news: Unchecked<RecordInputs
  * The checkpoint's access as it is live, as text, with who granted it if `attribution`; `undefined` when the
  * checkpoint is gone (or not visible).
  */
-async function liveAccess(client: CheckpointPermissionsClient, checkpoint: string, attribution: boolean): Promise<string | undefined> {
-    const permissions = await listIfPresent(client, checkpoint);
+async function liveAccess(client: CheckpointPermissionsClient, checkpoint: string, attribution: boolean, lister?: PermissionLister): Promise<string | undefined> {
+    const permissions = await listIfPresent(client, checkpoint, lister);
     if (permissions === undefined) return undefined;
     if (!attribution) return encodeAccess(accessByProject(permissions));
     // Audit logging off: the client's logger hears it once (the plugin's sends it to the engine).

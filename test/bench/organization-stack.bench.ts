@@ -3,7 +3,8 @@
  * real engine, in TypeScript and in YAML on the repository's plugin, with attribution off and on side by side: what a
  * no-change preview costs against what it cannot avoid, at organization sizes of N checkpoints × 20 permissions.
  *
- * Sizes: `ORGANIZATION_STACK_SIZES=200,500,2000 npm run bench organization-stack` (default 200). Each size gets its
+ * Sizes: `ORGANIZATION_STACK_SIZES=200,500,2000 npm run bench organization-stack` (default 200; samples of each figure
+ * `ORGANIZATION_STACK_SAMPLES`, default 3). Each size gets its
  * own emulator, in this process, seeded by `generateSeed` with N × 20 events, every one a permission's created event,
  * so every checkpoint is a candidate; 20 ms of latency per request; no rate limit unless said. For each size:
  *
@@ -18,10 +19,14 @@
  * - a no-change preview of the same checkpoints recorded one by one in TypeScript, without the component
  *   (test/bench/fixtures/organization-stack/records): what N records cost by themselves, each listing its checkpoint,
  *   and the component's preview ÷ it;
- * - the first `up` of each (one sample: each stack is brought up once);
+ * - the first `up` of each (one sample: each stack is brought up once), and the TypeScript component's again on a
+ *   stack of its own with `PULUMI_SKIP_CHECKPOINTS=true`, attribution off: the engine's own cost of saving the state
+ *   after every step;
  * - the peak resident memory of the CLI's process tree during a preview (test/bench/process-memory.ts, every 50 ms):
  *   its largest node process (the TypeScript program, or the YAML stack's plugin) and the whole tree;
- * - the TypeScript preview under a rate limit of 100 requests/s (a bucket of 100, full at the start of each
+ * - where the time goes: one more no-change preview of the TypeScript component stack, attribution off, its program
+ *   CPU-profiled (./cpu-profile.ts);
+ * - each component stack's preview (TypeScript and YAML) under a rate limit of 100 requests/s (a bucket of 100, full at the start of each
  *   preview): the requests refused, the previews that failed (a listing that failed fails the preview), and its time
  *   against the least the limit allows (test/bench/api.ts: the answered requests through the bucket, or the audit
  *   log's pages one after another).
@@ -40,6 +45,7 @@ import { checkSharedCheckpointsQuery, readSharedCheckpoints } from "../../provid
 import { checkpointPermissionsType, pluginCheckpointPermissionsType } from "../../provider/resources/tokens";
 import { PulumiCommandError, startEngineStack, type EngineStack } from "../e2e/harness";
 import { coldClient, countRequests, rateLimitIdealMs, type RequestCounts } from "./api";
+import { profiledRun, type CpuProfileBreakdown } from "./cpu-profile";
 import { median } from "./median";
 import { sampleCliTreeMemory, type TreeMemoryPeak } from "./process-memory";
 import { timed } from "./timing";
@@ -50,7 +56,9 @@ const DEFAULT_SIZES = [200];
 const PERMISSIONS_EACH = 20;
 const LATENCY_MS = 20;
 const RATE_LIMIT = { requestsPerSecond: 100, burst: 100 } as const;
-const SAMPLES = 3;
+const SAMPLES_VARIABLE = "ORGANIZATION_STACK_SAMPLES";
+/** Samples of each figure, from `ORGANIZATION_STACK_SAMPLES` (default 3; at 2,000 checkpoints one takes minutes). */
+const SAMPLES = samplesToTake();
 const MB = 1024 * 1024;
 
 /**
@@ -65,6 +73,14 @@ const SURFACES = ["TypeScript", "YAML"] as const;
 type Surface = (typeof SURFACES)[number];
 const RECORD_TYPES: Record<Surface, string> = { TypeScript: checkpointPermissionsType, YAML: pluginCheckpointPermissionsType };
 const FIXTURE_DIRS: Record<Surface, string> = { TypeScript: "typescript", YAML: "yaml" };
+
+function samplesToTake(): number {
+    const text = process.env[SAMPLES_VARIABLE]?.trim();
+    if (!text) return 3;
+    const samples = Number(text);
+    if (!Number.isInteger(samples) || samples < 1 || samples > 9) throw new Error(`${SAMPLES_VARIABLE}=${text}: must be a whole number of samples from 1 to 9`);
+    return samples;
+}
 
 /** The sizes to run, from `ORGANIZATION_STACK_SIZES` (e.g. `200,500,2000`), smallest first. */
 function sizes(): number[] {
@@ -181,7 +197,11 @@ interface SizeSamples {
     /** The TypeScript stack of plain records, the component left out. */
     readonly records: Record<Attribution, PreviewSample[]>;
     readonly firstUp: Record<Surface, Record<Attribution, number>>;
-    readonly rateLimited: Record<Attribution, RateLimitedSample[]>;
+    /** The TypeScript component's first `up` with attribution off and `PULUMI_SKIP_CHECKPOINTS=true`. */
+    readonly firstUpUnsaved: number;
+    readonly rateLimited: Record<Surface, Record<Attribution, RateLimitedSample[]>>;
+    /** One more no-change preview of the TypeScript component stack, attribution off, its program profiled. */
+    readonly profile: CpuProfileBreakdown;
 }
 
 /** One size: brings every stack up, then samples the read and the previews, and the rate-limited previews. */
@@ -220,6 +240,11 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
             TypeScript: { off: await firstUp("TypeScript", "off"), on: await firstUp("TypeScript", "on") },
             YAML: { off: await firstUp("YAML", "off"), on: await firstUp("YAML", "on") },
         };
+        // The same first `up` without the engine's intermediate checkpoints: the engine writes the whole state
+        // after every step, which grows with the stack, so a first `up` of N records writes N states.
+        const unsaved = await open("typescript-unsaved", FIXTURE_DIRS.TypeScript, "off");
+        const firstUpUnsaved = await timed(() => unsaved.up([], { timeoutMs, env: { PULUMI_SKIP_CHECKPOINTS: "true" } }));
+        await expectRecords(unsaved, RECORD_TYPES.TypeScript, checkpoints);
         await empty.up([], { timeoutMs });
         // The plain records' checkpoints, in a file beside the stack's workspace (its folder goes with the stack).
         const checkpointsFile = path.join(empty.projectDir, "..", "checkpoints.json");
@@ -233,14 +258,15 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
             await expectRecords(records[attribution], checkpointPermissionsType, checkpoints);
         }
 
-        const samples: SizeSamples = {
+        const samples: Omit<SizeSamples, "profile"> = {
             checkpoints,
             read: [],
             empty: [],
             previews: { TypeScript: { off: [], on: [] }, YAML: { off: [], on: [] } },
             records: { off: [], on: [] },
             firstUp: firstUps,
-            rateLimited: { off: [], on: [] },
+            firstUpUnsaved,
+            rateLimited: { TypeScript: { off: [], on: [] }, YAML: { off: [], on: [] } },
         };
         const runs: Array<() => Promise<void>> = [
             async () => void samples.read.push(await readAlone(emulator, checkpoints)),
@@ -255,11 +281,15 @@ async function sampleSize(checkpoints: number): Promise<SizeSamples> {
             for (let i = 0; i < runs.length; i++) await runs[(i + sample) % runs.length]!();
         }
         for (let sample = 0; sample < SAMPLES; sample++) {
-            for (const attribution of sample % 2 === 0 ? ATTRIBUTIONS : [...ATTRIBUTIONS].reverse()) {
-                samples.rateLimited[attribution].push(await rateLimitedPreview(component.TypeScript[attribution], timeoutMs));
+            for (const surface of SURFACES) {
+                for (const attribution of sample % 2 === 0 ? ATTRIBUTIONS : [...ATTRIBUTIONS].reverse()) {
+                    samples.rateLimited[surface][attribution].push(await rateLimitedPreview(component[surface][attribution], timeoutMs));
+                }
             }
         }
-        return samples;
+        // The plugin is not profiled: the engine ends it with a kill, and V8 writes a profile only at a clean exit.
+        const profile = await profiledRun((env) => component.TypeScript.off.preview(["--expect-no-changes"], { timeoutMs, env }));
+        return { ...samples, profile };
     } finally {
         for (const stack of [...stacks].reverse()) await stack.dispose().catch(() => undefined);
     }
@@ -296,7 +326,7 @@ function figures(s: SizeSamples): Figure[] {
             { label: `${surface} preview: permission listings`, unit: "count", cells: bySide(requests(surface, "listings")) },
             { label: `${surface} preview: audit-log pages`, unit: "count", cells: bySide(requests(surface, "auditLogPages")) },
         ]),
-        { label: `TypeScript, the same ${n} checkpoints as plain records (no component): no-change preview`, unit: "ms", cells: bySide(recordsMs) },
+        { label: "TypeScript, the same checkpoints as plain records (no component): no-change preview", unit: "ms", cells: bySide(recordsMs) },
         { label: "TypeScript plain records: added per record, (preview − empty) ÷ N", unit: "ms per record", cells: bySide((a) => (recordsMs(a) - emptyMs) / n) },
         { label: "TypeScript component stack's preview ÷ plain records' preview", unit: "ratio", cells: bySide((a) => previewMs("TypeScript")(a) / recordsMs(a)) },
         {
@@ -308,6 +338,11 @@ function figures(s: SizeSamples): Figure[] {
             ),
         },
         ...SURFACES.map((surface): Figure => ({ label: `${surface}: first \`up\` (one sample)`, unit: "ms", cells: bySide((a) => s.firstUp[surface][a]) })),
+        {
+            label: "TypeScript: first `up` with `PULUMI_SKIP_CHECKPOINTS=true` (one sample, another stack)",
+            unit: "ms",
+            cells: { off: { value: s.firstUpUnsaved }, on: { value: undefined, note: "not run" } },
+        },
         { label: "empty TypeScript stack, preview: peak RSS of its largest node process", unit: "MB", cells: both(nodePeak(s.empty), roles(s.empty)) },
         ...SURFACES.flatMap((surface): Figure[] => [
             {
@@ -319,25 +354,28 @@ function figures(s: SizeSamples): Figure[] {
         ]),
     ];
 
-    const limited = (a: Attribution) => s.rateLimited[a];
-    const idealMs = (a: Attribution) => {
-        const answered = limited(a).map((p) => p.requests);
-        return rateLimitIdealMs(median(answered.map((r) => r.listings + r.auditLogPages)), median(answered.map((r) => r.auditLogPages)), RATE_LIMIT, LATENCY_MS);
-    };
-    const succeeded = (a: Attribution) => limited(a).filter((p) => p.failure === undefined);
-    const limit = `TypeScript preview at ${RATE_LIMIT.requestsPerSecond} requests/s (burst ${RATE_LIMIT.burst})`;
-    result.push(
-        { label: `${limit}: requests refused (429)`, unit: "count", cells: bySide((a) => median(limited(a).map((p) => p.requests.refused))) },
-        { label: `${limit}: previews failed (a listing failed), of ${SAMPLES}`, unit: "count", cells: bySide((a) => limited(a).length - succeeded(a).length) },
-        {
-            label: `${limit}: time ÷ the limit's ideal (previews that succeeded)`,
-            unit: "ratio",
-            cells: bySide(
-                (a) => (succeeded(a).length === 0 ? undefined : median(succeeded(a).map((p) => p.ms)) / idealMs(a)),
-                (a) => `ideal ${format(idealMs(a), "ms")}`,
-            ),
-        },
-    );
+    for (const surface of SURFACES) {
+        const limited = (a: Attribution) => s.rateLimited[surface][a];
+        const idealMs = (a: Attribution) => {
+            const answered = limited(a).map((p) => p.requests);
+            return rateLimitIdealMs(median(answered.map((r) => r.listings + r.auditLogPages)), median(answered.map((r) => r.auditLogPages)), RATE_LIMIT, LATENCY_MS);
+        };
+        const succeeded = (a: Attribution) => limited(a).filter((p) => p.failure === undefined);
+        const limit = `${surface} preview at ${RATE_LIMIT.requestsPerSecond} requests/s (burst ${RATE_LIMIT.burst})`;
+        result.push(
+            { label: `${limit}: requests refused (429)`, unit: "count", cells: bySide((a) => median(limited(a).map((p) => p.requests.refused))) },
+            { label: `${limit}: requests answered`, unit: "count", cells: bySide((a) => median(limited(a).map((p) => p.requests.listings + p.requests.auditLogPages))) },
+            { label: `${limit}: previews failed (a listing failed), of ${SAMPLES}`, unit: "count", cells: bySide((a) => limited(a).length - succeeded(a).length) },
+            {
+                label: `${limit}: time ÷ the limit's ideal (previews that succeeded)`,
+                unit: "ratio",
+                cells: bySide(
+                    (a) => (succeeded(a).length === 0 ? undefined : median(succeeded(a).map((p) => p.ms)) / idealMs(a)),
+                    (a) => `ideal ${format(idealMs(a), "ms")}`,
+                ),
+            },
+        );
+    }
     return result;
 }
 
@@ -354,21 +392,32 @@ function printSize(s: SizeSamples, sizeFigures: readonly Figure[]): void {
         const cell = ({ value, note }: Cell) => `${format(value, figure.unit)}${note ? ` (${note})` : ""}`;
         console.log(`| ${figure.label} | ${cell(figure.cells.off)} | ${cell(figure.cells.on)} |`);
     }
+    printProfile(s.profile);
     const list = (values: readonly number[]) => values.map((v) => Math.round(v).toLocaleString("en")).join(", ");
     const lines = [
         `read alone ${list(s.read.map((r) => r.ms))}`,
         `empty ${list(s.empty.map((p) => p.ms))}`,
         ...SURFACES.flatMap((surface) => ATTRIBUTIONS.map((a) => `${surface} ${a} ${list(s.previews[surface][a].map((p) => p.ms))}`)),
         ...ATTRIBUTIONS.map((a) => `plain records ${a} ${list(s.records[a].map((p) => p.ms))}`),
-        ...ATTRIBUTIONS.map((a) => `rate-limited TypeScript ${a} ${list(s.rateLimited[a].map((p) => p.ms))}`),
+        ...SURFACES.flatMap((surface) => ATTRIBUTIONS.map((a) => `rate-limited ${surface} ${a} ${list(s.rateLimited[surface][a].map((p) => p.ms))}`)),
     ];
     console.log(`\nSamples, ms: ${lines.join("; ")}.`);
-    for (const a of ATTRIBUTIONS) {
-        for (const failure of new Set(s.rateLimited[a].flatMap((p) => (p.failure === undefined ? [] : [p.failure])))) {
-            console.log(`Rate-limited TypeScript preview, attribution ${a}, failed: ${failure}`);
+    for (const surface of SURFACES) {
+        for (const a of ATTRIBUTIONS) {
+            for (const failure of new Set(s.rateLimited[surface][a].flatMap((p) => (p.failure === undefined ? [] : [p.failure])))) {
+                console.log(`Rate-limited ${surface} preview, attribution ${a}, failed: ${failure}`);
+            }
         }
     }
     console.log("");
+}
+
+/** Where the TypeScript component stack's program spent a no-change preview (attribution off), by category. */
+function printProfile(profile: CpuProfileBreakdown): void {
+    console.log(`\nWhere the time goes: one more no-change preview of the TypeScript component stack, attribution off, its program's CPU profile (self time).\n`);
+    console.log(`| the program, ${format(profile.totalMs, "ms")} in all | ms | share |`);
+    console.log("| --- | ---: | ---: |");
+    for (const [name, ms] of profile.byCategory) console.log(`| ${name} | ${format(ms, "ms")} | ${((100 * ms) / profile.totalMs).toFixed(0)}% |`);
 }
 
 /**

@@ -85,14 +85,12 @@ describe.each(forms)("the organization audit in $form", ({ dir, recordType }) =>
             // An audit manages nothing by design: no "unmanaged" warning for each share it records.
             expect(audited).toMatch(/openai-checkpoint-permissions/);
             expect(audited).not.toContain("checkpoint-no-unmanaged-access");
-            // In TypeScript, one read of the organization: the audit log once (discovery's events attribute the
-            // records too), each candidate listed once (its record reads discovery's listing). The plugin's records
-            // still list for themselves.
+            // One read of the organization, on both surfaces: the audit log once (discovery's events attribute the
+            // records too), each candidate listed once (its record takes discovery's listing; on the plugin, the
+            // records run on the provider that constructed the component).
             const requests = stack.emulator.requests;
-            if (dir === "typescript") {
-                expect(requests.filter((r) => r.path.endsWith("/organization/audit_logs"))).toHaveLength(1);
-                expect(requests.filter((r) => r.path.includes("/permissions"))).toHaveLength(2);
-            }
+            expect(requests.filter((r) => r.path.endsWith("/organization/audit_logs"))).toHaveLength(1);
+            expect(requests.filter((r) => r.path.includes("/permissions"))).toHaveLength(2);
         });
 
         it("refreshes without drift: the grantors recorded survive the refresh, and the next preview has no change", async () => {

@@ -78,7 +78,7 @@ describe("the handoff on a gRPC server", () => {
     });
 
     /** A Server class of its own, so each test wraps its own. */
-    function wrappedServer(onConfigure: (args: Record<string, unknown>) => void) {
+    function wrappedServer(onConfigure: (args: Record<string, unknown>, self: string | undefined) => void) {
         const Server = class extends grpc.Server {};
         const handoff = handleConfigure(onConfigure, { ...sdkParts(), Server });
         const server = new Server();
@@ -92,10 +92,11 @@ describe("the handoff on a gRPC server", () => {
         );
     }
 
-    function configure(port: number, args: Record<string, unknown>): Promise<ConfigureResponse> {
+    function configure(port: number, args: Record<string, unknown>, self?: { urn: string; id: string }): Promise<ConfigureResponse> {
         const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         clients.push(client);
         const request = new ConfigureRequest().setArgs(Struct.fromJavaScript(args as never)).setAcceptsecrets(true);
+        if (self) request.setUrn(self.urn).setId(self.id);
         return new Promise((resolve, reject) => client.configure(request, (error, response) => (error ? reject(error) : resolve(response))));
     }
 
@@ -109,6 +110,18 @@ describe("the handoff on a gRPC server", () => {
         const response = await configure(port, { adminKey: secret("sk-admin-k"), baseUrl: "http://127.0.0.1:1/v1" });
         expect(received).toEqual([{ adminKey: "sk-admin-k", baseUrl: "http://127.0.0.1:1/v1" }]);
         expect([response.getAcceptsecrets(), response.getAcceptresources(), response.getAcceptoutputs()]).toEqual([true, true, true]);
+    });
+
+    it("names the provider instance being configured, as the engine does: the reference the component's records take", async () => {
+        const received: Array<string | undefined> = [];
+        const { server } = wrappedServer((_args, self) => received.push(self));
+        server.addService(ResourceProviderService, {});
+        const port = await bind(server);
+        const urn = "urn:pulumi:dev::audit::pulumi:providers:openai-checkpoints::default";
+        await configure(port, {}, { urn, id: "5f1c0e4a-1b2c-4d3e-8f90-0123456789ab" });
+        // An engine that does not say: no reference, and the records name the plugin's version instead.
+        await configure(port, {});
+        expect(received).toEqual([`${urn}::5f1c0e4a-1b2c-4d3e-8f90-0123456789ab`, undefined]);
     });
 
     it("fails the Configure call with the provider's own error", async () => {
