@@ -49,6 +49,11 @@ interface PluginResource {
     id(outputs: object): string;
     /** What an id alone says of the outputs: a read without state is an import. */
     fromId(id: string): object;
+    /**
+     * The engine finds what changed in place from the inputs (as the dynamic provider's answers always let it), so
+     * a preview shows only that: for an access, the plan's lines, not its whole set.
+     */
+    readonly engineFindsChanges?: true;
 }
 
 /**
@@ -72,6 +77,7 @@ const resources: Readonly<Record<string, PluginResource>> = {
         operations: accessOperations,
         id: (outputs: AccessOutputs) => outputs.checkpoint,
         fromId: (checkpoint) => ({ checkpoint }),
+        engineFindsChanges: true,
     },
 };
 
@@ -200,7 +206,11 @@ export class CheckpointPermissionsProvider implements provider.Provider {
     }
 
     async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {
-        return this.resource(urn).operations.diff(unwrapSecrets(olds).values, unwrapSecrets(news).values);
+        const resource = this.resource(urn);
+        const diff = resource.operations.diff(unwrapSecrets(olds).values, unwrapSecrets(news).values);
+        // A change in place left unknown: the engine then diffs the inputs itself and shows only the properties that
+        // changed. Said as a change, the engine shows every property (this SDK's answer cannot name them).
+        return resource.engineFindsChanges && diff.changes && diff.replaces.length === 0 ? { replaces: [] } : diff;
     }
 
     async create(urn: string, inputs: unknown): Promise<provider.CreateResult> {

@@ -29,13 +29,16 @@ export function encodePlan({ granting, revoking, grantors }: AccessPlan): string
         .join("");
 }
 
+/** The line a plan that reads the same as the last `up`'s ends with (./access.ts `unlikeLast`); a `#` line is a note. */
+export const PLANNED_AGAIN = "# the same plan as the last up's: undone outside Pulumi since, or not done\n";
+
 /** The projects a plan text grants and the access it revokes; `undefined` for a text that is not a plan (or unknown). */
 export function decodePlan(text: unknown): AccessPlan | undefined {
     if (typeof text !== "string" || isUnknown(text)) return undefined;
     const granting: string[] = [];
     const revoked: string[] = [];
     for (const line of text.split("\n")) {
-        if (line === "") continue;
+        if (line === "" || line.startsWith("# ")) continue;
         if (line.startsWith("+ ")) granting.push(line.slice(2));
         else if (line.startsWith("- ")) revoked.push(line.slice(2));
         else return undefined;

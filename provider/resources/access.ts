@@ -26,7 +26,7 @@ import { checkBoolean, checkCheckpoint, checkProjectId } from "../client/argumen
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
 import { DEFAULT_LISTING_LIMITS } from "../client/limits";
 import { encodeAccess } from "./access-text";
-import { encodePlan, type AccessPlan } from "./access-plan";
+import { encodePlan, PLANNED_AGAIN, type AccessPlan } from "./access-plan";
 import { attributionOf, grantorsByProject } from "./attribution";
 import { checkFailures, type CheckResult } from "./check";
 import { accessByProject, compare, listIfPresent } from "./listing";
@@ -99,7 +99,7 @@ export const accessOperations: ResourceOperations<AccessArgs, AccessInputs, Acce
  * writes the plan. A checkpoint or a set not known yet (preview) plans nothing: `plan` is unknown, so the preview
  * shows an update whose plan `up` will know, and revokes nothing on the strength of a value that is not there.
  */
-async function checkAccess(_olds: Unchecked<AccessInputs>, args: Unchecked<AccessArgs>, client: ClientSource): Promise<CheckResult<AccessInputs>> {
+async function checkAccess(olds: Unchecked<AccessInputs>, args: Unchecked<AccessArgs>, client: ClientSource): Promise<CheckResult<AccessInputs>> {
     const given = { checkpoint: args.checkpoint, projectIds: args.projectIds, attribution: args.attribution, revokeOnDelete: args.revokeOnDelete };
     const { failures } = checkFailures(given, [
         ["checkpoint", checkCheckpoint],
@@ -117,7 +117,17 @@ async function checkAccess(_olds: Unchecked<AccessInputs>, args: Unchecked<Acces
     const live = await listIfPresent(await client(), String(checkpoint));
     if (live === undefined) return { inputs: given, failures: [{ property: "checkpoint", reason: `${String(checkpoint)} was not found with this provider's key` }] };
     const plan = await planOf(await client(), String(checkpoint), live, set, flags.attribution === true);
-    return { inputs: { checkpoint, projectIds: set, ...flags, plan: encodePlan(plan) }, failures };
+    return { inputs: { checkpoint, projectIds: set, ...flags, plan: unlikeLast(encodePlan(plan), olds.plan) }, failures };
+}
+
+/**
+ * A plan with work in it that reads the same as the one recorded at the last `up` (a grant it made, revoked outside
+ * Pulumi since) gets a line that says so. Both surfaces leave it to the engine to find what changed in the inputs
+ * (./operations.ts `ResourceDiff`; its display then names only the plan's lines, not a set of 1,000 projects whole),
+ * and the engine sees no change in inputs that read the same.
+ */
+function unlikeLast(plan: string, last: unknown): string {
+    return plan !== "" && plan === last ? `${plan}${PLANNED_AGAIN}` : plan;
 }
 
 /**

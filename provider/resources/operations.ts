@@ -18,7 +18,11 @@ export type ClientSource = () => Promise<CheckpointPermissionsClient>;
 /** Any values, by the keys of `T`: what the engine hands over before a check. */
 export type Unchecked<T> = { readonly [K in keyof T]?: unknown };
 
-/** What a change of inputs means for a resource. */
+/**
+ * What a change of inputs means for a resource. A surface may leave a change in place for the engine to find in the
+ * inputs (so its display names only what changed); then inputs that read the same are no change, which a resource
+ * that says `changes` must rule out (./access.ts `unlikeLast`).
+ */
 export interface ResourceDiff {
     readonly changes: boolean;
     /** The inputs whose change makes it another resource: non-empty means replace. */

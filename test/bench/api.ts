@@ -1,7 +1,8 @@
 /**
  * The API as the benches meet it: a client as cold as a program's first read, what the emulator's request log says a
- * run sent, and the least time a rate limit allows for it.
+ * run sent, the least time a rate limit allows for it, and ids shaped like OpenAI's.
  */
+import { createHash } from "node:crypto";
 import { CheckpointPermissionsClient, DEFAULT_MAX_REQUESTS_IN_FLIGHT, RequestLimiter } from "../../provider/client";
 import type { RateLimit, RequestLogEntry } from "../../provider/emulator";
 
@@ -45,4 +46,11 @@ export function rateLimitIdealMs(requests: number, auditLogPages: number, rateLi
     const throughBucket = (Math.max(0, requests - rateLimit.burst) * 1000) / rateLimit.requestsPerSecond + latencyMs;
     const oneAfterAnother = (auditLogPages + 1) * latencyMs;
     return Math.max(throughBucket, oneAfterAnother);
+}
+
+const ALPHANUMERICS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/** A project id shaped like OpenAI's: `proj_` and 24 letters and digits, the same for the same `n`. */
+export function projectId(n: number): string {
+    const bytes = createHash("sha256").update(String(n)).digest();
+    return `proj_${Array.from(bytes.subarray(0, 24), (byte) => ALPHANUMERICS.charAt(byte % ALPHANUMERICS.length)).join("")}`;
 }

@@ -16,12 +16,12 @@
  * The sides alternate within each sample; medians. Engine runs are slow on 2 cores, so samples are few (they are
  * printed). Figures, never assertions: no test depends on speed.
  */
-import { createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { EmulatorSeed } from "../../provider/emulator";
 import { checkpointPermissionsType } from "../../provider/resources/tokens";
 import { startEngineStack, type EngineStack } from "../e2e/harness";
+import { projectId } from "./api";
 import { median } from "./median";
 import { timed } from "./timing";
 
@@ -39,12 +39,6 @@ const big = "ft:gpt-4o-mini-2024-07-18:acme::Bench:ckpt-big";
 const sized = "ft:gpt-4o-mini-2024-07-18:acme::Bench:ckpt-sized";
 const empty = "ft:gpt-4o-mini-2024-07-18:acme::Bench:ckpt-empty";
 
-const ALPHANUMERICS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-/** A project id shaped like OpenAI's: `proj_` and 24 letters and digits, the same for the same `n`. */
-function projectId(n: number): string {
-    const bytes = createHash("sha256").update(String(n)).digest();
-    return `proj_${Array.from(bytes.subarray(0, 24), (byte) => ALPHANUMERICS.charAt(byte % ALPHANUMERICS.length)).join("")}`;
-}
 
 function seed(): EmulatorSeed {
     const permissions = (count: number, offset: number) => Array.from({ length: count }, (_, i) => ({ project_id: projectId(offset + i) }));

@@ -1,6 +1,6 @@
 /**
- * `CheckpointAccess` on the real engine, TypeScript (the dynamic resource) and YAML (the plugin's), the same steps
- * in order on one stack each:
+ * `CheckpointAccess` on the real engine, TypeScript (the dynamic resource), and YAML and Python (the plugin's; Python
+ * from this repository's sdk/python, on Pulumi's Python SDK from PyPI), the same steps in order on one stack each:
  * - a plain preview (no --refresh) names each project `up` grants and revokes, and changes nothing;
  * - `up` converges, `--expect-no-changes` passes after it, and after a refresh;
  * - a dashboard share is named with its grantor in the next preview and revoked by the next `up`;
@@ -8,7 +8,7 @@
  * - destroy revokes nothing;
  * - the plugin's import takes a checkpoint id and adopts the live set.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,8 @@ import type { EmulatorSeed } from "../../provider/emulator";
 import { PACKAGE_NAME } from "../../provider/plugin/schema";
 import { checkpointAccessType, pluginCheckpointAccessType } from "../../provider/resources/tokens";
 import { REPO_ROOT } from "../../tools/engine/engine";
+import { cachedPythonSdk, sitePackages } from "../installed/support/plugin-language-suite";
+import { runOrThrow as run } from "../support/run";
 import { FIXTURES_DIR, startEngineStack, type EngineStack } from "./harness";
 
 const CHECKPOINT = "ft:gpt-4o-mini-2024-07-18:acme::AbC123:ckpt-step-100";
@@ -37,12 +39,43 @@ const seed: EmulatorSeed = {
 };
 const MALLORY = { session: { email: "mallory@acme.com", ipAddress: "203.0.113.7" } };
 
-const surfaces = [
-    { language: "TypeScript", fixture: "access", type: checkpointAccessType },
-    { language: "YAML", fixture: "access-yaml", type: pluginCheckpointAccessType },
-] as const;
+/**
+ * The Python program's virtual environment (`venv`, which its Pulumi.yaml names) in the stack's project folder: it
+ * sees the cached Pulumi SDK's packages through a .pth file, and has the repository's sdk/python installed (from a
+ * copy, so the build writes nothing into the repository; pip fetches its build tools from PyPI).
+ */
+async function pythonEnvironment(projectDir: string): Promise<void> {
+    const venv = path.join(projectDir, "venv");
+    const runtime = await cachedPythonSdk();
+    await run("python3", ["-m", "venv", venv], { cwd: projectDir });
+    await writeFile(path.join(await sitePackages(venv), "_pulumi_sdk.pth"), `${await sitePackages(runtime)}\n`);
+    const sdk = path.join(projectDir, "sdk-python");
+    await cp(path.join(REPO_ROOT, "sdk", "python"), sdk, { recursive: true });
+    await run(path.join(venv, "bin", "pip"), ["install", "--quiet", "--no-deps", sdk], { cwd: projectDir, timeoutMs: 300_000 });
+}
 
-describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type }) => {
+interface Surface {
+    readonly language: string;
+    readonly fixture: string;
+    readonly type: string;
+    readonly prepare?: (projectDir: string) => Promise<void>;
+    /** The code `pulumi import` prints for a checkpoint holding proj_x and proj_y (the plugin's only). */
+    readonly importedCode?: RegExp;
+}
+
+const surfaces: readonly Surface[] = [
+    { language: "TypeScript", fixture: "access", type: checkpointAccessType },
+    { language: "YAML", fixture: "access-yaml", type: pluginCheckpointAccessType, importedCode: /projectIds:\s+- proj_x\s+- proj_y/ },
+    {
+        language: "Python",
+        fixture: "access-python",
+        type: pluginCheckpointAccessType,
+        prepare: pythonEnvironment,
+        importedCode: /openai_checkpoints\.CheckpointAccess\("imported",[^)]*project_ids=\[\s*"proj_x",\s*"proj_y",?\s*\]/,
+    },
+];
+
+describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type, prepare, importedCode }) => {
     let stack: EngineStack;
     let policyDir: string;
     const live = (checkpoint = CHECKPOINT) => stack.emulator.permissions(checkpoint).map((p) => p.project_id).sort();
@@ -60,6 +93,7 @@ describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type }) => 
             seed,
             config: { checkpoint: CHECKPOINT, attribution: "true" },
         });
+        await prepare?.(stack.projectDir);
         await setProjects(["proj_kept", "proj_a", "proj_b"]);
         policyDir = await mkdtemp(path.join(tmpdir(), "access-policy-"));
         await writeFile(path.join(policyDir, "config.json"), JSON.stringify({ "checkpoint-max-revocations": { maxRevocations: 2 } }));
@@ -97,6 +131,8 @@ describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type }) => 
         const { stdout } = await stack.preview(["--diff"]);
         expect(stdout).toContain(`- proj_contractor ${shared.id} by mallory@acme.com (dashboard)`);
         expect(stdout).not.toContain("203.0.113.7");
+        // Only what changed: the plan, not the set (which a set of 1,000 projects would print whole).
+        expect(stdout).not.toMatch(/projectIds\s*:/);
         await stack.preview(["--expect-no-changes"], { expectFailure: true });
         await stack.up();
         expect(live()).toEqual(["proj_a", "proj_b", "proj_kept"]);
@@ -118,6 +154,11 @@ describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type }) => 
         expect(live()).toEqual(["proj_a", "proj_b", "proj_d", "proj_kept"]);
         expect(changes().map((r) => r.method)).toEqual(["POST"]);
         await stack.preview(["--expect-no-changes"]);
+        // The same plan as that up's (grant proj_d), its grant revoked outside Pulumi: still a change, and done.
+        stack.emulator.revoke(CHECKPOINT, stack.emulator.permissions(CHECKPOINT).find((p) => p.project_id === "proj_d")!.id);
+        await stack.preview(["--expect-no-changes"], { expectFailure: true });
+        await stack.up();
+        expect(live()).toEqual(["proj_a", "proj_b", "proj_d", "proj_kept"]);
         await setProjects(["proj_kept", "proj_a", "proj_b"]);
         await stack.up();
     });
@@ -144,9 +185,9 @@ describe.each(surfaces)("CheckpointAccess in $language", ({ fixture, type }) => 
     });
 
     // Dynamic resources cannot be imported (pulumi/pulumi#16175): the plugin's only.
-    if (type === pluginCheckpointAccessType) it("import takes a checkpoint id and adopts the live set", async () => {
+    if (importedCode) it("import takes a checkpoint id and adopts the live set, printing the program with its projects", async () => {
         const { stdout } = await stack.pulumi(["import", pluginCheckpointAccessType, "imported", OTHER, "--yes", "--stack", stack.stackName]);
-        expect(stdout).toMatch(/projectIds:\s+- proj_x\s+- proj_y/);
+        expect(stdout).toMatch(importedCode);
         const imported = (await stack.exportState()).deployment.resources?.find((r) => r.urn.endsWith("::imported"));
         expect(imported).toMatchObject({ id: OTHER, inputs: { checkpoint: OTHER, projectIds: ["proj_x", "proj_y"] } });
         expect(live(OTHER)).toEqual(["proj_x", "proj_y"]);

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../provider/emulator";
 import { accessOperations as access, type AccessInputs, type AccessOutputs } from "../../provider/resources/access";
-import { decodePlan } from "../../provider/resources/access-plan";
+import { decodePlan, PLANNED_AGAIN } from "../../provider/resources/access-plan";
 import { PartialStateError } from "../../provider/resources/operations";
 import { UNKNOWN_STRING as UNKNOWN } from "../../provider/resources/unknowns";
 import { CHECKPOINT, EXISTING, testOrganization } from "./organization";
@@ -61,6 +61,14 @@ describe("check", () => {
         expect(inputs.plan).toBe(`- proj_contractor ${shared.id} by mallory@acme.com (dashboard)\n+ proj_new\n`);
         expect(decodePlan(inputs.plan)).toEqual({ granting: ["proj_new"], revoking: { proj_contractor: shared.id }, grantors: { proj_contractor: "mallory@acme.com (dashboard)" } });
         expect(posts()).toHaveLength(0);
+    });
+
+    it("says so when the plan reads the same as the last up's, so the inputs differ", async () => {
+        const first = await checked({ checkpoint: CHECKPOINT, projectIds: ["proj_existing", "proj_new"] });
+        expect(first.plan).toBe("+ proj_new\n");
+        const again = await access.check(first, { checkpoint: CHECKPOINT, projectIds: ["proj_existing", "proj_new"] }, client);
+        expect(again.inputs.plan).toBe(`+ proj_new\n${PLANNED_AGAIN}`);
+        expect(decodePlan(again.inputs.plan)).toEqual({ granting: ["proj_new"], revoking: {}, grantors: {} });
     });
 
     it("plans every revocation from an explicit empty set", async () => {

@@ -48,7 +48,7 @@ const ADMIN_KEY = "sk-admin-default-organization-key";
  * folder renamed into place, so two test processes never install into the same one; only its site-packages are
  * used (projects see them through a .pth file), which the move does not disturb.
  */
-async function cachedPythonSdk(): Promise<string> {
+export async function cachedPythonSdk(): Promise<string> {
     const venv = path.join(path.dirname(cacheRoot()), `python-runtime-${PYTHON_SDK.replace(/[^\w.-]/g, "_")}`);
     const complete = path.join(venv, ".complete");
     if (existsSync(complete)) return venv;
@@ -69,7 +69,7 @@ async function cachedPythonSdk(): Promise<string> {
 }
 
 /** The site-packages directory of a virtual environment. */
-async function sitePackages(venv: string): Promise<string> {
+export async function sitePackages(venv: string): Promise<string> {
     const output = await run(path.join(venv, "bin", "python"), ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { cwd: venv });
     return output.trim();
 }
