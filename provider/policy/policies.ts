@@ -11,14 +11,21 @@ import type {
     EnforcementLevel,
     Policies,
     PolicyConfigSchema,
+    PolicyResource,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { z } from "zod";
+import { compare } from "../resources/listing";
 import {
+    accessCheckpoint,
     accessOf,
     auditLoggingOf,
+    declaredAccessOf,
+    grantCheckpoint,
+    grantOf,
+    isAuditRecord,
     isCheckpointAccess,
     isCheckpointPermissionGrant,
     isSharedCheckpointRecords,
@@ -26,11 +33,13 @@ import {
     plannedAccessChangeOf,
     recordOf,
     type CheckpointRecord,
+    type DeclaredAccess,
     type ProjectAccess,
 } from "./resources";
 import {
     accessesOfProjects,
     allowedProjectsFor,
+    competingManagers,
     describeAccess,
     forbiddenProjects,
     missingProjects,
@@ -38,6 +47,7 @@ import {
     unapprovedGrantors,
     unexpectedProjects,
     unmanagedPermissions,
+    type AccessManager,
 } from "./rules";
 
 /** The names of the policies, as they appear in the pack's config and in violations. */
@@ -49,6 +59,7 @@ export const policyNames = {
     noUnmanagedAccess: "checkpoint-no-unmanaged-access",
     allowedGrantors: "checkpoint-allowed-grantors",
     auditLogging: "checkpoint-audit-logging",
+    singleManager: "checkpoint-single-manager",
     maxRevocations: "checkpoint-max-revocations",
 } as const;
 
@@ -133,17 +144,20 @@ const allowedGrantorsConfig = policyConfig(policyNames.allowedGrantors, {
 /** `checkpoint-allowed-grantors`: `allowedGrantors`, and `allowUnknown`. */
 export interface AllowedGrantorsConfig extends ReturnType<typeof allowedGrantorsConfig.read> {}
 
-/** The accesses a resource under validation describes; not applicable for other types and unknown values. */
+/**
+ * The accesses a resource under validation describes (a record's permissions, a grant's project, the projects a
+ * `CheckpointAccess` declares); not applicable for other types and unknown values.
+ */
 function accessUnderValidation(args: ResourceValidationArgs): ProjectAccess[] {
-    if (!isCheckpointPermissions(args) && !isCheckpointPermissionGrant(args)) {
-        return args.notApplicable("only checks CheckpointPermissions and CheckpointPermissionGrant resources");
+    if (!isCheckpointPermissions(args) && !isCheckpointPermissionGrant(args) && !isCheckpointAccess(args)) {
+        return args.notApplicable("only checks CheckpointPermissions, CheckpointPermissionGrant and CheckpointAccess resources");
     }
     return accessOf(args) ?? args.notApplicable("checkpoint or project not known yet (preview), or malformed");
 }
 
 /**
- * `checkpoint-allowed-projects`: every project with access to a checkpoint, or granted it by the stack, is on the
- * allowed list. `checkpoints` gives a checkpoint its own list instead (an empty one: no project may have access).
+ * `checkpoint-allowed-projects`: every project with access to a checkpoint, or granted it by the stack (a grant, or
+ * a `CheckpointAccess`'s set), is on the allowed list. `checkpoints` gives a checkpoint its own list instead (an empty one: no project may have access).
  */
 export function checkpointAllowedProjects(
     options: PolicyOptions & Partial<AllowedProjectsConfig> = {},
@@ -175,7 +189,10 @@ export function checkpointAllowedProjects(
     };
 }
 
-/** `checkpoint-forbidden-projects`: no forbidden project has access to a checkpoint, or is granted it. */
+/**
+ * `checkpoint-forbidden-projects`: no forbidden project has access to a checkpoint, or is granted it (by a grant, or
+ * in a `CheckpointAccess`'s set).
+ */
 export function checkpointForbiddenProjects(
     options: PolicyOptions & Partial<ForbiddenProjectsConfig> = {},
 ): ResourceValidationPolicy {
@@ -207,9 +224,24 @@ function managedUnderValidation(args: ResourceValidationArgs, record: Checkpoint
 }
 
 /**
+ * A whole checkpoint's projects, as the resource under validation knows them: a record (the live access, and what
+ * the grants it waits for give) or a `CheckpointAccess` (the complete set, which its `up` makes the live one). Not
+ * applicable for other types and while the values are unknown.
+ */
+type CheckpointUnderValidation = { readonly record: CheckpointRecord } | { readonly declared: DeclaredAccess };
+
+function checkpointUnderValidation(args: ResourceValidationArgs): CheckpointUnderValidation {
+    if (isCheckpointAccess(args)) {
+        return { declared: declaredAccessOf(args) ?? args.notApplicable("checkpoint or projects not known yet (preview), or malformed") };
+    }
+    if (!isCheckpointPermissions(args)) return args.notApplicable("only checks CheckpointPermissions and CheckpointAccess resources");
+    return { record: recordUnderValidation(args) };
+}
+
+/**
  * `checkpoint-max-projects`: at most `maxProjects` projects have access to a recorded checkpoint, or are granted it
- * by the grants its record waits for. A grant whose project is not known yet is not counted (the count is a lower
- * bound in preview).
+ * by the grants its record waits for, and a `CheckpointAccess` declares at most that many. A grant whose project is
+ * not known yet is not counted (the count is a lower bound in preview).
  */
 export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjectsConfig> = {}): ResourceValidationPolicy {
     const name = policyNames.maxProjects;
@@ -221,12 +253,16 @@ export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjec
         validateResource: (args, reportViolation) => {
             const { maxProjects } = maxProjectsConfig.read(options, args);
             if (maxProjects === undefined) return args.notApplicable("no maxProjects configured");
-            const record = recordUnderValidation(args);
-            const projectIds = projectsWithAccess(record);
-            if (projectIds.length <= maxProjects) return;
+            const checkpoint = checkpointUnderValidation(args);
+            const id = "record" in checkpoint ? checkpoint.record.checkpoint : checkpoint.declared.checkpoint;
+            const accesses =
+                "record" in checkpoint
+                    ? accessesOfProjects(checkpoint.record, projectsWithAccess(checkpoint.record))
+                    : checkpoint.declared.projectIds.map((projectId): ProjectAccess => ({ checkpoint: id, projectId }));
+            if (accesses.length <= maxProjects) return;
             reportViolation(
-                `Checkpoint ${record.checkpoint}: ${projectIds.length} projects have or are granted access, ` +
-                    `more than maxProjects (${maxProjects}): ${accessesOfProjects(record, projectIds).map(describeAccess).join(", ")}.`,
+                `Checkpoint ${id}: ${accesses.length} projects have or are granted access, ` +
+                    `more than maxProjects (${maxProjects}): ${accesses.map(describeAccess).join(", ")}.`,
             );
         },
     };
@@ -234,7 +270,8 @@ export function checkpointMaxProjects(options: PolicyOptions & Partial<MaxProjec
 
 /**
  * `checkpoint-required-projects`: every required project has access to each recorded checkpoint, or is granted it
- * by the grants its record waits for (only a record knows the live state).
+ * by the grants its record waits for (only a record knows the live state), and is in the set of each
+ * `CheckpointAccess` (which revokes every project outside it).
  */
 export function checkpointRequiredProjects(
     options: PolicyOptions & Partial<RequiredProjectsConfig> = {},
@@ -248,7 +285,17 @@ export function checkpointRequiredProjects(
         validateResource: (args, reportViolation) => {
             const { requiredProjects } = requiredProjectsConfig.read(options, args);
             if (requiredProjects.length === 0) return args.notApplicable("no required projects configured");
-            const record = recordUnderValidation(args);
+            const checkpoint = checkpointUnderValidation(args);
+            if ("declared" in checkpoint) {
+                for (const projectId of missingProjects(checkpoint.declared.projectIds, requiredProjects)) {
+                    reportViolation(
+                        `Checkpoint ${checkpoint.declared.checkpoint}: required project ${projectId} is not in the projectIds ` +
+                            "of its CheckpointAccess, which gives access to those projects only (and revokes any other).",
+                    );
+                }
+                return;
+            }
+            const { record } = checkpoint;
             // A grant whose project is not known yet may be the missing one: say nothing rather than guess.
             const managed = managedUnderValidation(args, record);
             for (const projectId of missingProjects([...record.projectIds, ...managed], requiredProjects)) {
@@ -262,22 +309,129 @@ export function checkpointRequiredProjects(
 }
 
 /**
- * `checkpoint-no-unmanaged-access`: every permission a `CheckpointPermissions` resource records is managed by a
- * `CheckpointPermissionGrant` that the record waits for (its `dependsOn`, which is also what lets the stack converge
- * in one `up`); anything else was granted outside Pulumi.
+ * `checkpoint-no-unmanaged-access`: every permission a `CheckpointPermissions` resource records is managed by the
+ * stack: a `CheckpointPermissionGrant` of the stack gives it (the record's `managedProjects` count too), or the
+ * checkpoint has a `CheckpointAccess`, which manages all of its access (what its set lacks, its `up` revokes, and its
+ * preview names). Anything else was granted outside Pulumi.
+ *
+ * A stack policy, because what manages a checkpoint is elsewhere in the stack. An audit is not checked: the records
+ * of a `SharedCheckpointRecords`, and a stack that manages no access at all (no grant, no `CheckpointAccess`). It
+ * records access and manages none by design, so every share would be a finding, though whether a share is managed is
+ * known only to the stack that manages it; the project and grantor policies judge that access, and a
+ * `CheckpointAccess` (in that stack or another) enforces it.
  */
-export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): ResourceValidationPolicy {
+export function checkpointNoUnmanagedAccess(options: PolicyOptions = {}): StackValidationPolicy {
     return {
         name: policyNames.noUnmanagedAccess,
-        description: "Every project with access to a recorded checkpoint has a CheckpointPermissionGrant the record waits for.",
+        description:
+            "Every project with access to a recorded checkpoint is managed by the stack: a CheckpointPermissionGrant, or the checkpoint's CheckpointAccess.",
         enforcementLevel: options.enforcementLevel ?? "advisory",
-        validateResource: (args, reportViolation) => {
-            const record = recordUnderValidation(args);
-            const managed = managedUnderValidation(args, record);
-            for (const access of unmanagedPermissions(record.accesses, managed)) {
+        validateStack: (args, reportViolation) => {
+            const records = args.resources.filter((resource) => isCheckpointPermissions(resource) && !isAuditRecord(resource));
+            if (records.length === 0) {
+                return args.notApplicable(
+                    args.resources.some(isAuditRecord)
+                        ? "the stack records checkpoints only as an audit (SharedCheckpointRecords), which manages nothing by design"
+                        : "the stack records no checkpoint",
+                );
+            }
+            if (!args.resources.some((resource) => isCheckpointPermissionGrant(resource) || isCheckpointAccess(resource))) {
+                return args.notApplicable("the stack manages no access (no CheckpointPermissionGrant, no CheckpointAccess): it records, as an audit does");
+            }
+            const managed = managedByStack(args.resources) ?? args.notApplicable("a grant's or CheckpointAccess's checkpoint is not known yet (preview)");
+            for (const resource of records) {
+                const record = recordOf(resource);
+                // A record, or a grant of its checkpoint, not known yet (preview): the unknown one may manage the access.
+                if (record?.managedProjectIds === undefined || managed.unknownGrants.has(record.checkpoint)) continue;
+                if (managed.whole.has(record.checkpoint)) continue;
+                const granted = managed.granted.get(record.checkpoint) ?? [];
+                for (const access of unmanagedPermissions(record.accesses, [...record.managedProjectIds, ...granted])) {
+                    reportViolation(
+                        `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
+                            "CheckpointPermissionGrant or CheckpointAccess of the stack manages (granted outside Pulumi?). " +
+                            "A CheckpointAccess on the checkpoint would make the projects it lists the only ones.",
+                        resource.urn,
+                    );
+                }
+            }
+        },
+    };
+}
+
+/** What a stack manages, by checkpoint. */
+interface ManagedByStack {
+    /** The checkpoints a `CheckpointAccess` manages, whole. */
+    readonly whole: Set<string>;
+    /** Per checkpoint, the projects its grants give. */
+    readonly granted: Map<string, string[]>;
+    /** The checkpoints with a grant whose project is not known yet (preview). */
+    readonly unknownGrants: Set<string>;
+}
+
+/** What the stack manages; `undefined` while a grant's or `CheckpointAccess`'s checkpoint is not known: it could be any. */
+function managedByStack(resources: readonly PolicyResource[]): ManagedByStack | undefined {
+    const managed: ManagedByStack = { whole: new Set(), granted: new Map(), unknownGrants: new Set() };
+    for (const resource of resources) {
+        if (isCheckpointAccess(resource)) {
+            const checkpoint = accessCheckpoint(resource);
+            if (checkpoint === undefined) return undefined;
+            managed.whole.add(checkpoint);
+        } else if (isCheckpointPermissionGrant(resource)) {
+            const checkpoint = grantCheckpoint(resource);
+            if (checkpoint === undefined) return undefined;
+            const projectId = grantOf(resource)?.projectId;
+            if (projectId === undefined) {
+                managed.unknownGrants.add(checkpoint);
+            } else {
+                const projects = managed.granted.get(checkpoint) ?? [];
+                projects.push(projectId);
+                managed.granted.set(checkpoint, projects);
+            }
+        }
+    }
+    return managed;
+}
+
+/**
+ * `checkpoint-single-manager`: a checkpoint with a `CheckpointAccess` has no other manager in the stack, neither a
+ * `CheckpointPermissionGrant` nor a second `CheckpointAccess`. They would fight: the `CheckpointAccess` revokes every
+ * project outside its set, which a grant then grants again (and deleting a grant revokes a project the set keeps); two
+ * sets revoke each other's projects. Terraform's docs warn the same of `google_*_iam_policy` beside
+ * `google_*_iam_member`. A stack policy: the managers are separate resources. A manager whose checkpoint is not
+ * known yet (preview) is not counted; `up`'s own preview has it.
+ */
+export function checkpointSingleManager(options: PolicyOptions = {}): StackValidationPolicy {
+    return {
+        name: policyNames.singleManager,
+        description: "A checkpoint with a CheckpointAccess has no other manager in the stack: no CheckpointPermissionGrant, no second CheckpointAccess.",
+        enforcementLevel: options.enforcementLevel ?? "mandatory",
+        validateStack: (args, reportViolation) => {
+            const managers = args.resources.flatMap((resource): Array<AccessManager & { readonly resource: PolicyResource }> => {
+                const access = accessCheckpoint(resource);
+                if (access !== undefined) return [{ checkpoint: access, kind: "CheckpointAccess", resource }];
+                const grant = grantCheckpoint(resource);
+                return grant === undefined ? [] : [{ checkpoint: grant, kind: "CheckpointPermissionGrant", resource }];
+            });
+            if (!managers.some((manager) => manager.kind === "CheckpointAccess")) return args.notApplicable("the stack has no CheckpointAccess with a known checkpoint");
+            for (const found of competingManagers(managers)) {
+                // Named the same way whatever order the program registered them in: each CheckpointAccess, then each grant, by name.
+                const group = found.sort((a, b) => compare(a.kind, b.kind) || compare(a.resource.name, b.resource.name) || compare(a.resource.urn, b.resource.urn));
+                const accesses = group.filter((manager) => manager.kind === "CheckpointAccess");
+                const grants = group.length - accesses.length;
+                const why = [
+                    grants > 0
+                        ? "a CheckpointAccess revokes every project outside its projectIds, which a CheckpointPermissionGrant grants again, " +
+                          "and deleting a grant revokes a project the CheckpointAccess keeps"
+                        : undefined,
+                    accesses.length > 1 ? "two CheckpointAccess each revoke the projects the other lists" : undefined,
+                ].filter((reason) => reason !== undefined);
                 reportViolation(
-                    `Checkpoint ${access.checkpoint}: ${describeAccess(access)} has access that no ` +
-                        "CheckpointPermissionGrant the record waits for (its dependsOn) manages (granted outside Pulumi?).",
+                    `Checkpoint ${group[0]!.checkpoint} has more than one manager in the stack: ` +
+                        `${group.map(({ kind, resource }) => `${kind} ${resource.name} (${resource.urn})`).join(", ")}. ` +
+                        `They would fight, each up undoing the other: ${why.join("; ")} ` +
+                        "(as Terraform warns of google_*_iam_policy beside google_*_iam_member). " +
+                        "List every project in one CheckpointAccess and remove the others, or manage the checkpoint with grants alone.",
+                    accesses[0]!.resource.urn,
                 );
             }
         },
@@ -373,9 +527,10 @@ export function checkpointMaxRevocations(options: PolicyOptions & Partial<MaxRev
     };
 }
 
-/** All eight policies with their defaults: what the repository's policy pack serves. */
+/** All nine policies with their defaults: what the repository's policy pack serves. */
 export function checkpointPolicies(): Policies {
     return [
+        checkpointSingleManager(),
         checkpointAllowedProjects(),
         checkpointForbiddenProjects(),
         checkpointMaxProjects(),

@@ -1,7 +1,8 @@
 /**
- * Typed, preview-safe access to the two resources CrossGuard policies check: `CheckpointPermissions` (the live
- * permissions of a checkpoint, read while the program runs) and `CheckpointPermissionGrant` (one project's access,
- * managed by the stack).
+ * Typed, preview-safe access to the resources CrossGuard policies check: `CheckpointPermissions` (the live
+ * permissions of a checkpoint, read while the program runs), `CheckpointPermissionGrant` (one project's access,
+ * managed by the stack) and `CheckpointAccess` (the complete set of projects that may use a checkpoint, managed by
+ * the stack).
  *
  * Everything here takes "anything with `type` and `props`", so the same helpers serve `validateResource` (its
  * `ResourceValidationArgs`) and `validateStack` (each `PolicyResource` of `args.resources`).
@@ -31,9 +32,9 @@ import { isUnknown } from "../resources/unknowns";
 export {
     isUnknown,
     checkpointAccessType,
-    pluginCheckpointAccessType,
     checkpointPermissionGrantType,
     checkpointPermissionsType,
+    pluginCheckpointAccessType,
     pluginCheckpointPermissionGrantType,
     pluginCheckpointPermissionsType,
     sharedCheckpointRecordsType,
@@ -43,6 +44,8 @@ export {
 export const checkpointPermissionsTypes: ReadonlySet<string> = new Set([checkpointPermissionsType, pluginCheckpointPermissionsType]);
 /** Every token a `CheckpointPermissionGrant` has. */
 export const checkpointPermissionGrantTypes: ReadonlySet<string> = new Set([checkpointPermissionGrantType, pluginCheckpointPermissionGrantType]);
+/** Every token a `CheckpointAccess` has. */
+export const checkpointAccessTypes: ReadonlySet<string> = new Set([checkpointAccessType, pluginCheckpointAccessType]);
 
 /** What `ResourceValidationArgs` and `PolicyResource` have in common, and all these helpers need. */
 export interface PolicyResourceLike {
@@ -65,21 +68,38 @@ export function isCheckpointPermissionGrant<R extends PolicyResourceLike>(
     return checkpointPermissionGrantTypes.has(resource.type);
 }
 
+/** True for a `CheckpointAccess`, from the dynamic provider or the plugin. */
+export function isCheckpointAccess<R extends PolicyResourceLike>(
+    resource: R,
+): resource is R & { readonly type: typeof checkpointAccessType | typeof pluginCheckpointAccessType } {
+    return checkpointAccessTypes.has(resource.type);
+}
+
 /**
- * One project's access to one checkpoint, from either resource: a permission a record holds, or what a grant gives.
+ * One project's access to one checkpoint, from any of the resources: a permission a record holds, or what a grant gives.
  * The unit every policy rule works on.
  */
 export interface ProjectAccess {
     readonly checkpoint: string;
     /** The project with access, `proj_…`. */
     readonly projectId: string;
-    /** The permission id, `cp_…`: a record's always; a grant's once it exists (not in `validateResource`, whose props are inputs). */
+    /**
+     * The permission id, `cp_…`: a record's always; a grant's once it exists (not in `validateResource`, whose props
+     * are inputs); never a `CheckpointAccess`'s, which declares projects.
+     */
     readonly permissionId?: string;
     /**
      * Who granted it, as a record with attribution names them (`mallory@acme.com (dashboard)`, `unknown`); absent
-     * without attribution, and for a grant (the stack grants it).
+     * without attribution, and for a grant or a `CheckpointAccess` (the stack grants it).
      */
     readonly grantedBy?: string;
+}
+
+/** The access a `CheckpointAccess` declares: the complete set of projects that may use its checkpoint. */
+export interface DeclaredAccess {
+    readonly checkpoint: string;
+    /** Sorted, unique (the set is order-free). */
+    readonly projectIds: readonly string[];
 }
 
 /** A checkpoint's access, as a `CheckpointPermissions` resource recorded it. */
@@ -208,30 +228,67 @@ export function grantOf(resource: PolicyResourceLike): ProjectAccess | undefined
     return permissionId === undefined ? { checkpoint, projectId } : { checkpoint, projectId, permissionId };
 }
 
-/**
- * The checkpoint a grant targets when only that is known (its project still unknown during preview), or
- * `undefined`: which checkpoint a not-yet-known grant could affect.
- */
-export function grantCheckpoint(resource: PolicyResourceLike): string | undefined {
-    if (!isCheckpointPermissionGrant(resource)) return undefined;
+/** A resource's checkpoint, or `undefined` if it is unknown or malformed. */
+function knownCheckpoint(resource: PolicyResourceLike): string | undefined {
     const parsed = z.object({ checkpoint: nonEmpty }).safeParse(knownProps(resource, ["checkpoint"]));
     return parsed.success ? parsed.data.checkpoint : undefined;
 }
 
 /**
- * Every project's access a resource describes: each permission a `CheckpointPermissions` holds, or the one of a
- * `CheckpointPermissionGrant`. `undefined` for other types and for unknown or malformed values.
+ * The checkpoint a grant targets when only that is known (its project still unknown during preview), or
+ * `undefined`: which checkpoint a not-yet-known grant could affect.
+ */
+export function grantCheckpoint(resource: PolicyResourceLike): string | undefined {
+    return isCheckpointPermissionGrant(resource) ? knownCheckpoint(resource) : undefined;
+}
+
+/** A `CheckpointAccess`'s inputs (its outputs keep them). `projectIds: []` is a set, the empty one. */
+const DeclaredAccessProps = z.object({ checkpoint: nonEmpty, projectIds: z.array(nonEmpty) });
+
+/**
+ * The access a `CheckpointAccess` declares, or `undefined` if it is another type or its checkpoint or project list
+ * is unknown (any project of it, during preview) or malformed.
+ */
+export function declaredAccessOf(resource: PolicyResourceLike): DeclaredAccess | undefined {
+    if (!isCheckpointAccess(resource)) return undefined;
+    const parsed = DeclaredAccessProps.safeParse(knownProps(resource, Object.keys(DeclaredAccessProps.shape)));
+    if (!parsed.success) return undefined;
+    return { checkpoint: parsed.data.checkpoint, projectIds: [...new Set(parsed.data.projectIds)].sort(compare) };
+}
+
+/**
+ * The checkpoint a `CheckpointAccess` manages when only that is known (its projects still unknown during preview), or
+ * `undefined`. The resource is authoritative: it manages all of that checkpoint's access, whatever its list.
+ */
+export function accessCheckpoint(resource: PolicyResourceLike): string | undefined {
+    return isCheckpointAccess(resource) ? knownCheckpoint(resource) : undefined;
+}
+
+/**
+ * Every project's access a resource describes: each permission a `CheckpointPermissions` holds, the one of a
+ * `CheckpointPermissionGrant`, or each project a `CheckpointAccess` declares. `undefined` for other types and for
+ * unknown or malformed values.
  */
 export function accessOf(resource: PolicyResourceLike): ProjectAccess[] | undefined {
     const record = recordOf(resource);
     if (record) return [...record.accesses];
     const grant = grantOf(resource);
-    return grant ? [grant] : undefined;
+    if (grant) return [grant];
+    const declared = declaredAccessOf(resource);
+    return declared?.projectIds.map((projectId) => ({ checkpoint: declared.checkpoint, projectId }));
 }
 
 /** True for a `SharedCheckpointRecords` component (one token on both surfaces). */
 export function isSharedCheckpointRecords(resource: PolicyResourceLike): boolean {
     return resource.type === sharedCheckpointRecordsType;
+}
+
+/**
+ * True for a record a `SharedCheckpointRecords` made (its child, as `validateStack` gives each resource its
+ * `parent`): a record of the organization's audit, which manages nothing by design.
+ */
+export function isAuditRecord(resource: PolicyResourceLike & { readonly parent?: PolicyResourceLike }): boolean {
+    return isCheckpointPermissions(resource) && resource.parent !== undefined && isSharedCheckpointRecords(resource.parent);
 }
 
 /**
@@ -242,16 +299,6 @@ export function auditLoggingOf(resource: PolicyResourceLike): boolean | undefine
     if (!isSharedCheckpointRecords(resource)) return undefined;
     const { auditLogging } = knownProps(resource, ["auditLogging"]);
     return typeof auditLogging === "boolean" ? auditLogging : undefined;
-}
-
-/** Every token a `CheckpointAccess` has: the dynamic resource's and the plugin's, with the same properties. */
-export const checkpointAccessTypes: ReadonlySet<string> = new Set([checkpointAccessType, pluginCheckpointAccessType]);
-
-/** True for a `CheckpointAccess`, from the dynamic provider or the plugin. */
-export function isCheckpointAccess<R extends PolicyResourceLike>(
-    resource: R,
-): resource is R & { readonly type: typeof checkpointAccessType | typeof pluginCheckpointAccessType } {
-    return checkpointAccessTypes.has(resource.type);
 }
 
 /** What a `CheckpointAccess`'s `up` will do, from the plan its check read live (its `plan` input). */

@@ -80,3 +80,24 @@ export function accessesOfProjects(record: CheckpointRecord, projectIds: readonl
     const held = new Map(record.accesses.map((access) => [access.projectId, access]));
     return projectIds.map((projectId) => held.get(projectId) ?? { checkpoint: record.checkpoint, projectId });
 }
+
+/** A resource of the stack that manages access to a checkpoint: a `CheckpointAccess` or a `CheckpointPermissionGrant`. */
+export interface AccessManager {
+    readonly checkpoint: string;
+    readonly kind: "CheckpointAccess" | "CheckpointPermissionGrant";
+}
+
+/**
+ * The managers of each checkpoint that a `CheckpointAccess` manages along with anything else (a grant, or another
+ * `CheckpointAccess`), one list per such checkpoint, in the order met. Each would undo the other's work: the
+ * `CheckpointAccess` revokes every project outside its set, and the other grants it again, or declares another set.
+ */
+export function competingManagers<M extends AccessManager>(managers: readonly M[]): M[][] {
+    const byCheckpoint = new Map<string, M[]>();
+    for (const manager of managers) {
+        const list = byCheckpoint.get(manager.checkpoint) ?? [];
+        list.push(manager);
+        byCheckpoint.set(manager.checkpoint, list);
+    }
+    return [...byCheckpoint.values()].filter((list) => list.length > 1 && list.some((manager) => manager.kind === "CheckpointAccess"));
+}

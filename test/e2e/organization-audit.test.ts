@@ -81,7 +81,10 @@ describe.each(forms)("the organization audit in $form", ({ dir, recordType }) =>
             expect(records.sort()).toEqual([recordName(OLD), recordName(SHARED)].sort());
             assertStateConforms(state);
             stack.emulator.clearRequests();
-            await stack.preview([...policyArgs, "--expect-no-changes"]);
+            const { stdout: audited } = await stack.preview([...policyArgs, "--expect-no-changes"]);
+            // An audit manages nothing by design: no "unmanaged" warning for each share it records.
+            expect(audited).toMatch(/openai-checkpoint-permissions/);
+            expect(audited).not.toContain("checkpoint-no-unmanaged-access");
             // One read of the organization, on both surfaces: the audit log once (discovery's events attribute the
             // records too), each candidate listed once (its record takes discovery's listing; on the plugin, the
             // records run on the provider that constructed the component).
@@ -105,6 +108,8 @@ describe.each(forms)("the organization audit in $form", ({ dir, recordType }) =>
             const failed = await stack.preview(policyArgs, { expectFailure: true });
             expect(failed.stdout).toMatch(/\[mandatory\]\s+checkpoint-forbidden-projects/);
             expect(failed.stdout.slice(failed.stdout.indexOf("checkpoint-forbidden-projects"))).toContain(`Checkpoint ${LATER}: project proj_contractor`);
+            // The one finding that matters stands alone: no advisory one per share around it.
+            expect(failed.stdout).not.toMatch(/\[advisory\]/);
             await stack.destroy();
             // Forgetting the records revokes nothing.
             expect(stack.emulator.permissions(LATER).map((p) => p.project_id)).toEqual(["proj_contractor"]);

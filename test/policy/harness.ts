@@ -15,8 +15,10 @@ import type {
 import * as proxyModule from "@pulumi/policy/proxy";
 import { encodeAccess } from "../../provider/resources/access-text";
 import {
+    checkpointAccessType,
     checkpointPermissionGrantType,
     checkpointPermissionsType,
+    pluginCheckpointAccessType,
     pluginCheckpointPermissionGrantType,
     pluginCheckpointPermissionsType,
     sharedCheckpointRecordsType,
@@ -73,6 +75,11 @@ export function grantProps(checkpoint: string, projectId: string, outputs: { per
     return { ...providerProp, checkpoint, projectId, ...outputs };
 }
 
+/** A `CheckpointAccess`'s props: its inputs, which its outputs keep. */
+export function accessProps(checkpoint: string, projectIds: readonly string[] | string, options: { attribution?: boolean; revokeOnDelete?: boolean } = {}): Props {
+    return { ...providerProp, checkpoint, projectIds: typeof projectIds === "string" ? projectIds : [...projectIds], ...options };
+}
+
 /** The same props as the native plugin's resources have them: no `kind`, no serialized provider. */
 export function pluginProps(props: Props): Props {
     const { kind: _kind, __provider: _provider, ...rest } = props;
@@ -103,6 +110,8 @@ export interface TestResource {
     readonly name?: string;
     /** Hand the props over as they are, not through @pulumi/policy's proxy (for raw sentinel strings). */
     readonly raw?: boolean;
+    /** The name of its parent among the stack's resources (`validateStack` gives each resource its parent). */
+    readonly parent?: string;
 }
 
 export const observation = (name: string, props: Props): TestResource => ({
@@ -124,6 +133,11 @@ export const pluginGrant = (name: string, props: Props): TestResource => ({
     props: pluginProps(props),
 });
 
+/** A `CheckpointAccess` (dynamic). */
+export const checkpointAccess = (name: string, props: Props): TestResource => ({ type: checkpointAccessType, name, props });
+/** The plugin's `CheckpointAccess` (token `openai-checkpoints:index:CheckpointAccess`). */
+export const pluginCheckpointAccess = (name: string, props: Props): TestResource => ({ type: pluginCheckpointAccessType, name, props: pluginProps(props) });
+
 /** `SharedCheckpointRecords`, as `validateStack` is given it: its outputs. */
 export const sharedCheckpointRecords = (name: string, props: Props): TestResource => ({ type: sharedCheckpointRecordsType, name, props });
 
@@ -138,38 +152,32 @@ function wrap(resource: TestResource): Props {
 const isType = (): boolean => false;
 const asType = (): undefined => undefined;
 
-export function resourceArgs(resource: TestResource, config: object = {}): ResourceValidationArgs {
+/** What a resource under validation and a resource of the stack have alike. */
+function described(resource: TestResource) {
     const name = resource.name ?? "resource";
+    return { type: resource.type, props: wrap(resource), urn: urnOf(name, resource.type), name, opts: noOptions, isType, asType };
+}
+
+export function resourceArgs(resource: TestResource, config: object = {}): ResourceValidationArgs {
     return {
-        type: resource.type,
-        props: wrap(resource),
-        urn: urnOf(name, resource.type),
-        name,
-        opts: noOptions,
+        ...described(resource),
         stackTags: new Map(),
-        isType,
-        asType,
         getConfig: <T extends object>() => ({ ...config }) as T,
         notApplicable: throwNotApplicable,
     };
 }
 
 export function stackArgs(resources: readonly TestResource[], config: object = {}): StackValidationArgs {
+    const policyResources = resources.map((resource): PolicyResource => ({ ...described(resource), dependencies: [], propertyDependencies: {} }));
+    // As the analyzer server does: each resource's parent, by name here, is the resource object itself.
+    resources.forEach((resource, i) => {
+        if (resource.parent === undefined) return;
+        const parent = policyResources.find((candidate) => candidate.name === resource.parent);
+        if (!parent) throw new Error(`no parent ${resource.parent} among the test's resources`);
+        policyResources[i]!.parent = parent;
+    });
     return {
-        resources: resources.map((resource): PolicyResource => {
-            const name = resource.name ?? "resource";
-            return {
-                type: resource.type,
-                props: wrap(resource),
-                urn: urnOf(name, resource.type),
-                name,
-                opts: noOptions,
-                dependencies: [],
-                propertyDependencies: {},
-                isType,
-                asType,
-            };
-        }),
+        resources: policyResources,
         stackTags: new Map(),
         getConfig: <T extends object>() => ({ ...config }) as T,
         notApplicable: throwNotApplicable,

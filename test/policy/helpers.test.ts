@@ -1,18 +1,26 @@
 import { describe, expect, it } from "vitest";
 import {
+    accessCheckpoint,
     accessesOfProjects,
     accessOf,
     allowedProjectsFor,
+    checkpointAccessType,
+    checkpointAccessTypes,
     checkpointPermissionGrantType,
     checkpointPermissionsType,
+    competingManagers,
+    declaredAccessOf,
     describeAccess,
     forbiddenProjects,
     grantCheckpoint,
     grantOf,
+    isAuditRecord,
+    isCheckpointAccess,
     isCheckpointPermissionGrant,
     isCheckpointPermissions,
     isUnknown,
     missingProjects,
+    pluginCheckpointAccessType,
     pluginCheckpointPermissionGrantType,
     pluginCheckpointPermissionsType,
     recordOf,
@@ -21,15 +29,19 @@ import {
     unmanagedPermissions,
 } from "../../provider/policy";
 import {
+    accessProps,
     checkpointA,
+    checkpointAccess,
     checkpointB,
     grant,
     grantProps,
     observation,
     permissionsProps,
+    pluginCheckpointAccess,
     pluginGrant,
     pluginObservation,
     resourceArgs,
+    sharedCheckpointRecords,
     stackArgs,
     unknownString,
     unknownValues,
@@ -202,6 +214,63 @@ describe("grantOf", () => {
     });
 });
 
+describe("CheckpointAccess", () => {
+    it("has the dynamic resource's token and the plugin's, and the guard knows both and nothing else", () => {
+        expect(checkpointAccessType).toBe("pulumi-nodejs:dynamic/openai:CheckpointAccess");
+        expect(pluginCheckpointAccessType).toBe("openai-checkpoints:index:CheckpointAccess");
+        expect([...checkpointAccessTypes]).toEqual([checkpointAccessType, pluginCheckpointAccessType]);
+        for (const resource of [checkpointAccess("a", accessProps(checkpointA, [])), pluginCheckpointAccess("p", accessProps(checkpointA, []))]) {
+            for (const shape of bothShapes(resource)) {
+                expect(isCheckpointAccess(shape)).toBe(true);
+                expect(isCheckpointPermissions(shape) || isCheckpointPermissionGrant(shape)).toBe(false);
+            }
+        }
+        for (const shape of bothShapes(grant("g", grantProps(checkpointA, "proj_a")))) expect(isCheckpointAccess(shape)).toBe(false);
+    });
+
+    it("declaredAccessOf gives the checkpoint and its set, sorted and unique, from inputs and outputs alike", () => {
+        const resource = checkpointAccess("a", accessProps(checkpointA, ["proj_c", "proj_a", "proj_c"], { attribution: true, revokeOnDelete: false }));
+        for (const shape of bothShapes(resource)) expect(declaredAccessOf(shape)).toEqual({ checkpoint: checkpointA, projectIds: ["proj_a", "proj_c"] });
+        expect(declaredAccessOf(resourceArgs(checkpointAccess("a", accessProps(checkpointA, []))))).toEqual({ checkpoint: checkpointA, projectIds: [] });
+        expect(accessOf(resourceArgs(resource))).toEqual([
+            { checkpoint: checkpointA, projectId: "proj_a" },
+            { checkpoint: checkpointA, projectId: "proj_c" },
+        ]);
+    });
+
+    it.each([
+        ["the set is unknown", accessProps(checkpointA, unknownValues.array)],
+        ["a project is unknown", accessProps(checkpointA, ["proj_a", unknownString])],
+        ["the checkpoint is unknown", accessProps(unknownString, ["proj_a"])],
+        ["the set is missing", { checkpoint: checkpointA }],
+        ["a project is empty", accessProps(checkpointA, [""])],
+        ["the set is a string", { checkpoint: checkpointA, projectIds: "proj_a" }],
+    ])("declaredAccessOf is undefined, without throwing, when %s", (_, props) => {
+        for (const shape of bothShapes(checkpointAccess("a", props))) {
+            expect(declaredAccessOf(shape)).toBeUndefined();
+            expect(accessOf(shape)).toBeUndefined();
+        }
+    });
+
+    it("accessCheckpoint gives the checkpoint while the set is unknown, and nothing for other types", () => {
+        expect(accessCheckpoint(resourceArgs(checkpointAccess("a", accessProps(checkpointA, unknownValues.array))))).toBe(checkpointA);
+        expect(accessCheckpoint(resourceArgs(checkpointAccess("a", accessProps(unknownString, []))))).toBeUndefined();
+        expect(accessCheckpoint(resourceArgs(grant("g", grantProps(checkpointA, "proj_a"))))).toBeUndefined();
+    });
+});
+
+describe("isAuditRecord", () => {
+    it("is true for a record whose parent is a SharedCheckpointRecords, as validateStack gives it", () => {
+        const [component, audited, own, childGrant] = stackArgs([
+            sharedCheckpointRecords("acme", { auditLogging: true }),
+            { ...observedA, name: "acme-a", parent: "acme" },
+            observedA,
+            { ...grant("g", grantProps(checkpointA, "proj_a")), parent: "acme" },
+        ]).resources;
+        expect([component, audited, own, childGrant].map((resource) => isAuditRecord(resource!))).toEqual([false, true, false, false]);
+    });
+});
+
 describe("accessOf", () => {
     it("lists each observed permission, and the one access of a grant, from either provider", () => {
         const observed = [
@@ -261,6 +330,14 @@ describe("rules", () => {
         expect(allowedProjectsFor("ft:locked", config)).toEqual([]);
         expect(allowedProjectsFor(checkpointA, { allowedProjects: [], checkpoints: {} })).toBeUndefined();
         expect(allowedProjectsFor("constructor", { allowedProjects: [], checkpoints: {} })).toBeUndefined();
+    });
+
+    it("competingManagers groups the managers of each checkpoint that has a CheckpointAccess and another manager", () => {
+        const access = (checkpoint: string, id: string) => ({ checkpoint, kind: "CheckpointAccess" as const, id });
+        const grantOn = (checkpoint: string, id: string) => ({ checkpoint, kind: "CheckpointPermissionGrant" as const, id });
+        const managers = [grantOn(checkpointA, "g1"), access(checkpointA, "a1"), grantOn(checkpointB, "g2"), grantOn(checkpointB, "g3"), access("ft:c", "a2"), access("ft:d", "a3"), access("ft:d", "a4")];
+        expect(competingManagers(managers).map((group) => group.map((m) => m.id))).toEqual([["g1", "a1"], ["a3", "a4"]]);
+        expect(competingManagers([])).toEqual([]);
     });
 
     it("describeAccess names the project and the permission id when known", () => {

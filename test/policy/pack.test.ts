@@ -13,8 +13,8 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkpointPermissionGrantType, checkpointPermissionsType } from "../../provider/policy";
-import { checkpointA, grantProps, permissionsProps, unknownString, urnOf } from "./harness";
+import { checkpointAccessType, checkpointPermissionGrantType, checkpointPermissionsType, sharedCheckpointRecordsType } from "../../provider/policy";
+import { accessProps, checkpointA, grantProps, permissionsProps, unknownString, urnOf } from "./harness";
 
 const repoRoot = join(__dirname, "../..");
 let pack: ChildProcess | undefined;
@@ -59,6 +59,22 @@ function analyzeRequest(type: string, name: string, props: Record<string, unknow
         .setOptions(options());
 }
 
+/** A resource of the stack as `analyzeStack` is given it; `parent` names another of the request's resources. */
+function stackResource(type: string, name: string, props: Record<string, unknown>, parent?: string): analyzer.AnalyzerResource {
+    const resource = new analyzer.AnalyzerResource()
+        .setType(type)
+        .setName(name)
+        .setUrn(urnOf(name, type))
+        .setProperties(Struct.fromJavaScript(props as never))
+        .setOptions(options());
+    return parent === undefined ? resource : resource.setParent(parent);
+}
+
+function analyzeStack(resources: analyzer.AnalyzerResource[]): Promise<analyzer.AnalyzeResponse> {
+    const request = new analyzer.AnalyzeStackRequest().setResourcesList(resources);
+    return unary<analyzer.AnalyzeResponse>((done) => client.analyzeStack(request, done));
+}
+
 interface Diagnostic {
     policyName: string;
     message: string;
@@ -100,7 +116,7 @@ describe("the policy pack, served as the engine runs it", () => {
         pack?.kill();
     });
 
-    it("declares its eight policies, their enforcement levels and config schemas", async () => {
+    it("declares its nine policies, their enforcement levels and config schemas", async () => {
         const info = await unary<analyzer.AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
         expect(info.getName()).toBe("openai-checkpoint-permissions");
         const policies = info.getPoliciesList().map((p) => ({
@@ -109,6 +125,7 @@ describe("the policy pack, served as the engine runs it", () => {
             config: Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}),
         }));
         expect(policies).toEqual([
+            { name: "checkpoint-single-manager", enforcementLevel: MANDATORY, config: [] },
             { name: "checkpoint-allowed-projects", enforcementLevel: MANDATORY, config: ["allowedProjects", "checkpoints"] },
             { name: "checkpoint-forbidden-projects", enforcementLevel: MANDATORY, config: ["forbiddenProjects"] },
             { name: "checkpoint-max-projects", enforcementLevel: ADVISORY, config: ["maxProjects"] },
@@ -147,13 +164,38 @@ describe("the policy pack, served as the engine runs it", () => {
             { id: "cp_1", projectId: "proj_a" },
             { id: "cp_2", projectId: "proj_b" },
         ];
-        const request = analyzeRequest(checkpointPermissionsType, "observed", permissionsProps(checkpointA, permissions, ["proj_a"]));
-        const response = await unary<analyzer.AnalyzeResponse>((done) => client.analyze(request, done));
+        const response = await analyzeStack([
+            stackResource(checkpointPermissionsType, "observed", permissionsProps(checkpointA, permissions, ["proj_a"])),
+            stackResource(checkpointPermissionGrantType, "to-a", grantProps(checkpointA, "proj_a", { permissionId: "cp_1" })),
+        ]);
         expect(diagnosticsOf(response)).toEqual([
             {
                 policyName: "checkpoint-no-unmanaged-access",
                 message: expect.stringContaining("project proj_b (permission cp_2) has access that no CheckpointPermissionGrant"),
                 enforcementLevel: ADVISORY,
+            },
+        ]);
+    });
+
+    it("says nothing of an audit's records (their parent is a SharedCheckpointRecords), as the engine gives the parent by URN", async () => {
+        await configure({ "checkpoint-no-unmanaged-access": { enforcementLevel: ADVISORY, properties: {} } });
+        const component = stackResource(sharedCheckpointRecordsType, "acme", { auditLogging: true });
+        const record = stackResource(checkpointPermissionsType, "acme-record", permissionsProps(checkpointA, [{ id: "cp_1", projectId: "proj_a" }]), component.getUrn());
+        const response = await analyzeStack([component, record]);
+        expect(diagnosticsOf(response)).toEqual([]);
+    });
+
+    it("fails a checkpoint with a CheckpointAccess and a grant, on the CheckpointAccess", async () => {
+        await configure({ "checkpoint-single-manager": { enforcementLevel: MANDATORY, properties: {} } });
+        const response = await analyzeStack([
+            stackResource(checkpointAccessType, "access", accessProps(checkpointA, ["proj_a"])),
+            stackResource(checkpointPermissionGrantType, "grant", grantProps(checkpointA, "proj_b")),
+        ]);
+        expect(diagnosticsOf(response)).toEqual([
+            {
+                policyName: "checkpoint-single-manager",
+                message: expect.stringContaining(`Checkpoint ${checkpointA} has more than one manager in the stack: CheckpointAccess access (`),
+                enforcementLevel: MANDATORY,
             },
         ]);
     });

@@ -12,15 +12,19 @@ import {
     checkpointNoUnmanagedAccess,
     checkpointPolicies,
     checkpointRequiredProjects,
+    checkpointSingleManager,
     policyNames,
 } from "../../provider/policy";
 import {
+    accessProps,
     checkpointA,
+    checkpointAccess,
     checkpointB,
     grant,
     grantProps,
     observation,
     permissionsProps,
+    pluginCheckpointAccess,
     pluginGrant,
     pluginObservation,
     sharedCheckpointRecords,
@@ -257,42 +261,86 @@ describe(policyNames.requiredProjects, () => {
 
 describe(policyNames.noUnmanagedAccess, () => {
     const policy = checkpointNoUnmanagedAccess();
+    const unmanagedMessage = (project: string, permission: string) =>
+        `Checkpoint ${checkpointA}: project ${project} (permission ${permission}) has access that no ` +
+        "CheckpointPermissionGrant or CheckpointAccess of the stack manages (granted outside Pulumi?). " +
+        "A CheckpointAccess on the checkpoint would make the projects it lists the only ones.";
 
-    it("is advisory and applies without config", async () => {
+    it("is an advisory stack policy and applies without config", async () => {
         expect(policy.enforcementLevel).toBe("advisory");
         expect(policy.configSchema).toBeUndefined();
+        expect("validateStack" in policy).toBe(true);
     });
 
-    it("reports each recorded permission that no grant the record waits for manages", async () => {
-        const outcome = await validateResource(policy, recordA(["proj_a"]));
-        expect(outcome.messages).toEqual([
-            `Checkpoint ${checkpointA}: project proj_b (permission cp_2) has access that no ` +
-                "CheckpointPermissionGrant the record waits for (its dependsOn) manages (granted outside Pulumi?).",
+    it("reports each recorded permission that no grant manages, on the record", async () => {
+        const outcome = await validateStack(policy, [recordA(["proj_a"]), grantTo("proj_a")]);
+        expect(outcome.violations).toEqual([{ message: unmanagedMessage("proj_b", "cp_2"), urn: expect.stringContaining("::observed-a") }]);
+    });
+
+    it("reports every permission of a record in a stack that manages nothing of its checkpoint", async () => {
+        expect((await validateStack(policy, [observedA, grantTo("proj_a", checkpointB)])).messages).toEqual([
+            unmanagedMessage("proj_a", "cp_1"),
+            unmanagedMessage("proj_b", "cp_2"),
         ]);
     });
 
-    it("reports every permission of a record that waits for no grant", async () => {
-        expect((await validateResource(policy, observedA)).messages).toEqual([
-            expect.stringContaining("project proj_a (permission cp_1) has access"),
-            expect.stringContaining("project proj_b (permission cp_2) has access"),
-        ]);
+    it("counts the stack's grants on the checkpoint as managed, as well as those the record waits for", async () => {
+        expect((await validateStack(policy, [recordA(["proj_a"]), grantTo("proj_a"), grantTo("proj_b")])).violations).toEqual([]);
+        expect((await validateStack(policy, [recordA(["proj_a", "proj_b", "proj_c"]), grantTo("proj_c")])).violations).toEqual([]);
+        // The record's managedProjects count too (the plugin's record is given them).
+        expect((await validateStack(policy, [recordA(["proj_a", "proj_b"]), grantTo("proj_a", checkpointB)])).violations).toEqual([]);
     });
 
-    it("passes when every permission has a grant; grants not yet listed are fine", async () => {
-        expect((await validateResource(policy, recordA(["proj_a", "proj_b", "proj_c"]))).violations).toEqual([]);
+    it("counts all of a checkpoint's access as managed when it has a CheckpointAccess: what its set lacks, its up revokes", async () => {
+        const declared = checkpointAccess("access-a", accessProps(checkpointA, ["proj_a"]));
+        expect((await validateStack(policy, [observedA, declared])).violations).toEqual([]);
+        // Even while its projects are unknown (preview): it is authoritative whatever they are.
+        const pending = checkpointAccess("access-a", accessProps(checkpointA, unknownValues.array));
+        expect((await validateStack(policy, [observedA, pending])).violations).toEqual([]);
+        // A CheckpointAccess of another checkpoint manages nothing of this one.
+        const other = checkpointAccess("access-b", accessProps(checkpointB, ["proj_a", "proj_b"]));
+        expect((await validateStack(policy, [observedA, other])).messages).toHaveLength(2);
     });
 
-    it("says nothing while a grant that could match is unknown", async () => {
-        const outcome = await validateResource(policy, recordAWithUnknownGrants);
+    it("is silent on the records of an audit (SharedCheckpointRecords), which manage nothing by design", async () => {
+        const audit = [
+            sharedCheckpointRecords("acme", { auditLogging: true }),
+            { ...recordA([]), name: "acme-record-a", parent: "acme" },
+            { ...observation("acme-record-b", permissionsProps(checkpointB, [{ id: "cp_9", projectId: "proj_contractor" }])), parent: "acme" },
+        ];
+        const outcome = await validateStack(policy, audit);
         expect(outcome.violations).toEqual([]);
-        expect(outcome.notApplicable).toMatch(/not known yet/);
+        expect(outcome.notApplicable).toMatch(/audit \(SharedCheckpointRecords\), which manages nothing by design/);
+        // A record of the stack's own beside the audit is still checked.
+        expect((await validateStack(policy, [...audit, recordA(["proj_a"]), grantTo("proj_a")])).messages).toEqual([unmanagedMessage("proj_b", "cp_2")]);
     });
 
-    it("ignores other resources and records it cannot read", async () => {
+    it("is silent on a stack that manages no access: records alone are an audit too", async () => {
+        const outcome = await validateStack(policy, [observedA, observation("observed-b", permissionsProps(checkpointB, [{ id: "cp_9", projectId: "proj_c" }]))]);
+        expect(outcome).toMatchObject({ violations: [], notApplicable: expect.stringMatching(/manages no access .*: it records, as an audit does/) });
+        // One grant anywhere makes it a stack that manages access: its records are judged.
+        expect((await validateStack(policy, [observedA, grantTo("proj_z", checkpointB)])).messages).toHaveLength(2);
+    });
+
+    it("says nothing of a checkpoint while a grant that could match is unknown", async () => {
+        expect(await validateStack(policy, [recordAWithUnknownGrants, grant("g", grantProps(checkpointA, unknownString))])).toMatchObject({ violations: [] });
+        expect((await validateStack(policy, [observedA, grant("g", grantProps(checkpointA, unknownString))])).violations).toEqual([]);
+        // A grant of another checkpoint whose project is unknown leaves this one judged.
+        expect((await validateStack(policy, [recordA(["proj_a"]), grantTo("proj_a"), grant("g", grantProps(checkpointB, unknownString))])).messages).toHaveLength(1);
+    });
+
+    it("says nothing while a grant's or CheckpointAccess's checkpoint is unknown: it could be any", async () => {
+        for (const manager of [grant("g", grantProps(unknownString, "proj_b")), checkpointAccess("x", accessProps(unknownString, ["proj_b"]))]) {
+            const outcome = await validateStack(policy, [recordA(["proj_a"]), manager]);
+            expect(outcome.violations).toEqual([]);
+            expect(outcome.notApplicable).toMatch(/checkpoint is not known yet/);
+        }
+    });
+
+    it("ignores records it cannot read, and a stack without records", async () => {
         const unreadable = observation("o", { ...permissionsProps(checkpointA, []), checkpoint: unknownString });
-        expect((await validateResource(policy, unreadable)).notApplicable).toMatch(/not known yet/);
-        expect((await validateResource(policy, otherResource)).notApplicable).toMatch(/only checks CheckpointPermissions/);
-        expect((await validateResource(policy, grantTo("proj_z"))).notApplicable).toMatch(/only checks CheckpointPermissions/);
+        expect((await validateStack(policy, [unreadable])).violations).toEqual([]);
+        expect((await validateStack(policy, [otherResource, grantTo("proj_z")])).notApplicable).toMatch(/records no checkpoint/);
     });
 });
 
@@ -309,12 +357,149 @@ describe("on the native plugin's resources (openai-checkpoints:index:*)", () => 
             `Checkpoint ${checkpointA}: project proj_z (granted by this stack) is not an allowed project (allowed: proj_a).`,
         ]);
         // The plugin's record is given its grants' projects as `managedProjects`.
-        const unmanaged = await validateResource(checkpointNoUnmanagedAccess(), pluginObservedA);
+        const unmanaged = await validateStack(checkpointNoUnmanagedAccess(), [pluginObservedA, pluginGrantTo("proj_a")]);
         expect(unmanaged.messages).toEqual([expect.stringContaining("project proj_b (permission cp_2) has access that no CheckpointPermissionGrant")]);
+        expect((await validateStack(checkpointNoUnmanagedAccess(), [pluginObservedA, pluginGrantTo("proj_b")])).violations).toEqual([]);
         const max = await validateResource(checkpointMaxProjects(), pluginObservation("p", recordA(["proj_c"]).props), { maxProjects: 2 });
         expect(max.messages).toEqual([expect.stringContaining("3 projects have or are granted access")]);
         const required = await validateResource(checkpointRequiredProjects(), pluginObservedA, { requiredProjects: ["proj_eval"] });
         expect(required.messages).toEqual([expect.stringContaining("required project proj_eval has no access")]);
+    });
+});
+
+describe("the project policies on a CheckpointAccess: its projectIds are the access it declares", () => {
+    const declaredA = (projectIds: readonly string[] | string) => checkpointAccess("access-a", accessProps(checkpointA, projectIds));
+
+    it("checkpoint-allowed-projects stops a declared project not on the list, with the checkpoint's own list", async () => {
+        const policy = checkpointAllowedProjects();
+        expect((await validateResource(policy, declaredA(["proj_a", "proj_z"]), { allowedProjects: ["proj_a"] })).messages).toEqual([
+            `Checkpoint ${checkpointA}: project proj_z (granted by this stack) is not an allowed project (allowed: proj_a).`,
+        ]);
+        expect((await validateResource(policy, declaredA(["proj_a"]), { checkpoints: { [checkpointA]: [] } })).messages).toEqual([
+            expect.stringContaining("project proj_a (granted by this stack) is not an allowed project (allowed: none)"),
+        ]);
+        expect((await validateResource(policy, declaredA(["proj_a", "proj_b"]), { allowedProjects: ["proj_a", "proj_b"] })).violations).toEqual([]);
+        // The empty set declares no access: nothing to disallow.
+        expect((await validateResource(policy, declaredA([]), { allowedProjects: ["proj_a"] })).violations).toEqual([]);
+    });
+
+    it("checkpoint-forbidden-projects stops a declared forbidden project", async () => {
+        const outcome = await validateResource(checkpointForbiddenProjects(), declaredA(["proj_a", "proj_contractor"]), { forbiddenProjects: ["proj_contractor"] });
+        expect(outcome.messages).toEqual([`Checkpoint ${checkpointA}: project proj_contractor (granted by this stack) is a forbidden project.`]);
+    });
+
+    it("checkpoint-max-projects counts the declared set, once each project", async () => {
+        const policy = checkpointMaxProjects();
+        expect((await validateResource(policy, declaredA(["proj_c", "proj_a", "proj_a"]), { maxProjects: 2 })).violations).toEqual([]);
+        expect((await validateResource(policy, declaredA(["proj_c", "proj_a", "proj_b"]), { maxProjects: 2 })).messages).toEqual([
+            `Checkpoint ${checkpointA}: 3 projects have or are granted access, more than maxProjects (2): ` +
+                "project proj_a (granted by this stack), project proj_b (granted by this stack), project proj_c (granted by this stack).",
+        ]);
+    });
+
+    it("checkpoint-required-projects fails a set without a required project: its up would revoke it", async () => {
+        const policy = checkpointRequiredProjects();
+        expect((await validateResource(policy, declaredA(["proj_a"]), { requiredProjects: ["proj_a", "proj_eval"] })).messages).toEqual([
+            `Checkpoint ${checkpointA}: required project proj_eval is not in the projectIds of its CheckpointAccess, ` +
+                "which gives access to those projects only (and revokes any other).",
+        ]);
+        expect((await validateResource(policy, declaredA([]), { requiredProjects: ["proj_eval"] })).violations).toHaveLength(1);
+        expect((await validateResource(policy, declaredA(["proj_eval", "proj_a"]), { requiredProjects: ["proj_eval"] })).violations).toEqual([]);
+    });
+
+    it("the plugin's CheckpointAccess is checked the same way", async () => {
+        const plugin = pluginCheckpointAccess("plugin-access", accessProps(checkpointA, ["proj_contractor"]));
+        expect((await validateResource(checkpointForbiddenProjects(), plugin, { forbiddenProjects: ["proj_contractor"] })).violations).toHaveLength(1);
+        expect((await validateResource(checkpointMaxProjects(), plugin, { maxProjects: 0 })).violations).toHaveLength(1);
+    });
+
+    it.each([
+        ["its projects are unknown", declaredA(unknownValues.array)],
+        ["one of its projects is unknown", declaredA(["proj_a", unknownString])],
+        ["its checkpoint is unknown", checkpointAccess("x", accessProps(unknownString, ["proj_contractor"]))],
+        ["its projects are malformed", declaredA([""])],
+    ])("each is not applicable, and reports nothing, when %s (preview)", async (_, resource) => {
+        const runs = [
+            validateResource(checkpointAllowedProjects(), resource, { allowedProjects: ["proj_a"] }),
+            validateResource(checkpointForbiddenProjects(), resource, { forbiddenProjects: ["proj_contractor"] }),
+            validateResource(checkpointMaxProjects(), resource, { maxProjects: 0 }),
+            validateResource(checkpointRequiredProjects(), resource, { requiredProjects: ["proj_eval"] }),
+        ];
+        for (const outcome of await Promise.all(runs)) {
+            expect(outcome.violations).toEqual([]);
+            expect(outcome.notApplicable).toMatch(/not known yet/);
+        }
+    });
+});
+
+describe(policyNames.singleManager, () => {
+    const policy = checkpointSingleManager();
+    const accessTo = (name: string, checkpoint: string, projectIds: readonly string[] | string = ["proj_a"]) =>
+        checkpointAccess(name, accessProps(checkpoint, projectIds));
+
+    it("is a mandatory stack policy, not applicable to a stack without a CheckpointAccess", async () => {
+        expect(policy.enforcementLevel).toBe("mandatory");
+        const outcome = await validateStack(policy, [observedA, grantTo("proj_a"), grantTo("proj_b")]);
+        expect(outcome).toMatchObject({ violations: [], notApplicable: expect.stringMatching(/no CheckpointAccess/) });
+    });
+
+    it("fails a checkpoint with a CheckpointAccess and a grant, naming the checkpoint, both resources and why, on the CheckpointAccess", async () => {
+        const outcome = await validateStack(policy, [accessTo("access-a", checkpointA), grantTo("proj_b"), observedA]);
+        expect(outcome.violations).toEqual([
+            {
+                message:
+                    `Checkpoint ${checkpointA} has more than one manager in the stack: ` +
+                    `CheckpointAccess access-a (urn:pulumi:dev::checkpoints::pulumi-nodejs:dynamic/openai:CheckpointAccess::access-a), ` +
+                    `CheckpointPermissionGrant grant-proj_b (urn:pulumi:dev::checkpoints::pulumi-nodejs:dynamic/openai:CheckpointPermissionGrant::grant-proj_b). ` +
+                    "They would fight, each up undoing the other: a CheckpointAccess revokes every project outside its projectIds, " +
+                    "which a CheckpointPermissionGrant grants again, and deleting a grant revokes a project the CheckpointAccess keeps " +
+                    "(as Terraform warns of google_*_iam_policy beside google_*_iam_member). " +
+                    "List every project in one CheckpointAccess and remove the others, or manage the checkpoint with grants alone.",
+                urn: "urn:pulumi:dev::checkpoints::pulumi-nodejs:dynamic/openai:CheckpointAccess::access-a",
+            },
+        ]);
+    });
+
+    it("names the managers the same way whatever order the stack registered them in: each CheckpointAccess, then each grant", async () => {
+        const registered = [grantTo("proj_b"), grant("another-grant", grantProps(checkpointA, "proj_c")), accessTo("access-a", checkpointA)];
+        const [message] = (await validateStack(policy, registered)).messages;
+        expect(message).toMatch(/manager in the stack: CheckpointAccess access-a \(.*\), CheckpointPermissionGrant another-grant \(.*\), CheckpointPermissionGrant grant-proj_b \(/);
+        expect((await validateStack(policy, [...registered].reverse())).messages).toEqual([message]);
+    });
+
+    it("fails a grant of a project the CheckpointAccess lists too: deleting it would revoke what the set keeps", async () => {
+        expect((await validateStack(policy, [accessTo("access-a", checkpointA, ["proj_a"]), grantTo("proj_a")])).violations).toHaveLength(1);
+    });
+
+    it("fails two CheckpointAccess of one checkpoint, across the two surfaces, once for the checkpoint", async () => {
+        const plugin = pluginCheckpointAccess("plugin-access-a", accessProps(checkpointA, ["proj_b"]));
+        const outcome = await validateStack(policy, [accessTo("access-a", checkpointA), plugin, grantTo("proj_c")]);
+        expect(outcome.messages).toEqual([
+            expect.stringMatching(
+                /CheckpointAccess access-a \(.*\), CheckpointAccess plugin-access-a \(urn:.*openai-checkpoints:index:CheckpointAccess::plugin-access-a\), CheckpointPermissionGrant grant-proj_c .*grants again.*; two CheckpointAccess each revoke the projects the other lists/,
+            ),
+        ]);
+        expect((await validateStack(policy, [accessTo("access-a", checkpointA), plugin])).messages).toEqual([
+            expect.stringContaining("undoing the other: two CheckpointAccess each revoke the projects the other lists (as Terraform"),
+        ]);
+    });
+
+    it("passes one CheckpointAccess per checkpoint, with grants and records of other checkpoints beside it", async () => {
+        const resources = [accessTo("access-a", checkpointA), grantTo("proj_a", checkpointB), observedA, recordA(["proj_a"]), otherResource];
+        expect((await validateStack(policy, resources)).violations).toEqual([]);
+        expect((await validateStack(policy, [accessTo("access-a", checkpointA), pluginGrant("g", grantProps(checkpointB, "proj_a"))])).violations).toEqual([]);
+    });
+
+    it("checks the plugin's grants too, and a CheckpointAccess whose projects are unknown (preview)", async () => {
+        const outcome = await validateStack(policy, [accessTo("access-a", checkpointA, unknownValues.array), pluginGrant("g", grantProps(checkpointA, unknownString))]);
+        expect(outcome.messages).toEqual([expect.stringContaining("CheckpointAccess access-a (urn:")]);
+        expect(outcome.messages[0]).toContain("CheckpointPermissionGrant g (urn:pulumi:dev::checkpoints::openai-checkpoints:index:CheckpointPermissionGrant::g)");
+    });
+
+    it("does not count a manager whose checkpoint is unknown (preview): not a finding", async () => {
+        const unknownAccess = accessTo("access-x", unknownString);
+        expect((await validateStack(policy, [unknownAccess, grantTo("proj_a")])).violations).toEqual([]);
+        expect((await validateStack(policy, [accessTo("access-a", checkpointA), grant("g", grantProps(unknownString, "proj_a"))])).violations).toEqual([]);
     });
 });
 
@@ -352,6 +537,7 @@ describe("the policies together", () => {
 
     it("are the named policies with their default enforcement levels", () => {
         expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
+            ["checkpoint-single-manager", "mandatory"],
             ["checkpoint-allowed-projects", "mandatory"],
             ["checkpoint-forbidden-projects", "mandatory"],
             ["checkpoint-max-projects", "advisory"],
