@@ -8,7 +8,7 @@ import (
 	"reflect"
 
 	"errors"
-	"github.com/pulumi-openai-checkpoint-permissions/sdk/go/openaicheckpoints/internal"
+	"github.com/pulumi-openai-checkpoint-permissions/pulumi-openai-checkpoints/sdk/go/openaicheckpoints/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
