@@ -18,6 +18,16 @@ const RUN_BY: Readonly<Record<string, { section: string; test: string }>> = {
         section: "Policies: who may use a checkpoint",
         test: "test/installed/scenario.test.ts",
     },
+    // The loop of "Enforce access": the enforce stack's config, the audit's preview, the enforce stack's preview and up.
+    ...Object.fromEntries(
+        [
+            "pulumi config set --path 'checkpoints.support.checkpoint' ft:gpt-4o-mini-2024-07-18:acme::Support:ckpt-step-100",
+            "pulumi config set --path 'checkpoints.support.projectIds[0]' proj_support",
+            "pulumi preview --diff --expect-no-changes",
+            "pulumi preview --diff",
+            "pulumi up --yes",
+        ].map((command) => [command, { section: "Enforce access", test: "test/e2e/organization-enforce.test.ts" }]),
+    ),
     "npx openai-checkpoint-emulator --port 0 --seed seed.json": { section: "The emulator, for your own tests", test: "test/installed/support/user-project.ts" },
     // Read by the plugin scenario's module, for the installed tier's Python, Go and YAML tests on the release
     // (test/installed/support/plugin-language-suite.ts, test/installed/yaml-release.test.ts) and the YAML suite's

@@ -2,7 +2,7 @@
  * The YAML programs users copy (the README's blocks and the YAML examples) against the plugin's schema: every type,
  * function and property they name exists, required inputs are given, and the plugin folder they point at is the one
  * the npm package ships. (The examples also run on the engine: test/e2e/yaml-plugin.test.ts,
- * test/e2e/organization-audit.test.ts.)
+ * test/e2e/organization-audit.test.ts, test/e2e/organization-enforce.test.ts.)
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -31,10 +31,11 @@ const programs: Array<{ name: string; program: YamlProgram }> = [
         readmeBlocks(section, "yaml").map((block, i) => ({ name: `README "${section}" yaml block ${i + 1}`, program: parse(block) as YamlProgram })),
     ),
     // The section's other block is a CI workflow.
+    ...readmeBlocks("Enforce access", "yaml").map((block) => ({ name: `README "Enforce access" program`, program: parse(block) as YamlProgram })),
     ...readmeBlocks("Audit the whole organization", "yaml")
         .filter((block) => block.includes("resources:"))
         .map((block) => ({ name: `README "Audit the whole organization" program`, program: parse(block) as YamlProgram })),
-    ...["examples/yaml-checkpoint-access", "examples/organization-audit/yaml"].map((dir) => ({
+    ...["examples/yaml-checkpoint-access", "examples/organization-audit/yaml", "examples/organization-enforce/yaml"].map((dir) => ({
         name: dir,
         program: parse(readFileSync(path.join(root, dir, "Pulumi.yaml"), "utf8")) as YamlProgram,
     })),
