@@ -63,6 +63,7 @@ describe.each(forms)("enforcing the organization's access in $form", ({ dir, con
     let audit: EngineStack;
     let enforce: EngineStack;
     const live = () => audit.emulator.permissions(CHECKPOINT).map((p) => p.project_id).sort();
+    const changes = () => audit.emulator.requests.filter((r) => r.method === "POST" || r.method === "DELETE").map(({ method, path }) => ({ method, path }));
 
     beforeAll(async () => {
         audit = await startEngineStack({ fixture: `organization-enforce-audit-${dir}`, programDir: path.join(EXAMPLES, "organization-audit", dir), seed });
@@ -83,12 +84,18 @@ describe.each(forms)("enforcing the organization's access in $form", ({ dir, con
         const audited = await run(audit, auditCommand!, { expectFailure: true });
         expect(audited.stdout).toContain(`proj_contractor ${share.id} by mallory@acme.com (dashboard)`);
 
+        audit.emulator.clearRequests();
         const previewed = await run(enforce, previewCommand!);
         expect(previewed.stdout).toContain(`- proj_contractor ${share.id} by mallory@acme.com (dashboard)`);
-        expect(live()).toEqual(["proj_contractor", "proj_support"]);
+        expect(previewed.stdout).not.toMatch(/\+ proj_support\b/);
+        // Without --diff the engine names the resource and its changed `plan` only, as the README says.
+        expect((await enforce.preview()).stdout).toMatch(/CheckpointAccess\s+support\s+update\s+\[diff: ~plan\]/);
+        expect(changes()).toEqual([]);
 
         await run(enforce, upCommand!);
         expect(live()).toEqual(["proj_support"]);
+        // The share's revoke, and no grant: proj_support keeps its access.
+        expect(changes()).toEqual([{ method: "DELETE", path: expect.stringContaining(share.id) }]);
         await enforce.preview(["--expect-no-changes"]);
         await run(audit, auditCommand!);
     });
