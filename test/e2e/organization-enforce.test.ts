@@ -98,6 +98,8 @@ describe.each(forms)("enforcing the organization's access in $form", ({ dir, con
         expect(changes()).toEqual([{ method: "DELETE", path: expect.stringContaining(share.id) }]);
         await enforce.preview(["--expect-no-changes"]);
         await run(audit, auditCommand!);
+        await enforce.refresh();
+        await enforce.preview(["--expect-no-changes"]);
     });
 
     it("destroying the enforce stack revokes nothing", async () => {
