@@ -1,6 +1,7 @@
 /**
- * The plugin's Node.js SDK as an npm tarball, the way `pulumi package pack-sdk` packs one: compiled by its own
- * tsconfig (into bin/), its package.json beside the output, and `npm pack` of that folder.
+ * The release's npm tarballs: the plugin's Node.js SDK, the way `pulumi package pack-sdk` packs one (compiled by its
+ * own tsconfig into bin/, its package.json beside the output, and `npm pack` of that folder); and this package itself,
+ * the TypeScript surface, which is not on the npm registry yet, so users install it from the release.
  */
 import { execFile } from "node:child_process";
 import { copyFile, symlink } from "node:fs/promises";
@@ -18,9 +19,19 @@ export async function nodejsTarball(sdkDir: string, outDir: string): Promise<str
     await execFileAsync(process.execPath, [tsc, "-p", path.join(sdkDir, "tsconfig.json")], { cwd: sdkDir, timeout: 600_000 });
     const bin = path.join(sdkDir, "bin");
     for (const file of ["package.json", "README.md"]) await copyFile(path.join(sdkDir, file), path.join(bin, file));
+    return npmPack(bin, outDir, ["--ignore-scripts"]);
+}
+
+/** This package as `npm pack` makes it (its `prepack` builds dist/), into `outDir`. */
+export function packageTarball(outDir: string): Promise<string> {
+    return npmPack(REPO_ROOT, outDir);
+}
+
+/** `npm pack` of the folder `cwd` into `outDir`, with the npm that runs this script; the tarball's path. */
+async function npmPack(cwd: string, outDir: string, flags: readonly string[] = []): Promise<string> {
     const cli = process.env["npm_execpath"];
     const [command, ...prefix] = cli ? [process.execPath, cli] : ["npm"];
-    const { stdout } = await execFileAsync(command!, [...prefix, "pack", "--json", "--ignore-scripts", "--pack-destination", outDir], { cwd: bin, timeout: 600_000 });
-    const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+    const { stdout } = await execFileAsync(command!, [...prefix, "pack", "--json", ...flags, "--pack-destination", outDir], { cwd, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+    const packed = (JSON.parse(stdout) as Array<{ filename: string }>).at(-1);
     return path.join(outDir, packed!.filename);
 }

@@ -4,7 +4,7 @@
  * - `pulumi-resource-openai-checkpoints-v<version>-<os>-<arch>.tar.gz` per platform (./plugin-binary.ts);
  * - the Python SDK's wheel and sdist (./python-sdk.ts);
  * - `goproxy/`, the Go SDK as a Go module proxy directory (./go-module.ts);
- * - the plugin's Node.js SDK as an npm tarball (./nodejs-sdk.ts);
+ * - the plugin's Node.js SDK as an npm tarball, and this package's own (the TypeScript surface) (./nodejs-sdk.ts);
  * - `SHA256SUMS` of all of them.
  *
  * The version is package.json's. The SDKs are generated afresh from the schema, with `--download-url` as the
@@ -22,7 +22,7 @@ import { REPO_ROOT } from "../engine/engine";
 import { generateSdks } from "../engine/sdk";
 import { goProxyModule } from "./go-module";
 import { PLATFORMS } from "./node-binaries";
-import { nodejsTarball } from "./nodejs-sdk";
+import { nodejsTarball, packageTarball } from "./nodejs-sdk";
 import { pluginArchive, pluginBlob } from "./plugin-binary";
 import { pythonDistributions } from "./python-sdk";
 
@@ -75,6 +75,8 @@ export async function buildRelease(options: ReleaseOptions = {}): Promise<string
         await goProxyModule(sdks, version, commitTime(), path.join(out, "goproxy"));
         log("the Node.js SDK");
         await nodejsTarball(path.join(sdks, "nodejs"), out);
+        log("the package (TypeScript)");
+        await packageTarball(out);
 
         const files = (await readdir(out, { recursive: true, withFileTypes: true }))
             .filter((entry) => entry.isFile())
