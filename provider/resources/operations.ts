@@ -61,7 +61,8 @@ export interface ResourceOperations<Args, Inputs, Outputs> {
  */
 export class PartialStateError<Outputs extends object = object> extends Error {
     readonly outputs: Outputs;
-    constructor(message: string, outputs: Outputs, options?: ErrorOptions) {
+    // `{ cause }`, not the ES2022 lib's `ErrorOptions`: the declarations are read by users' tsconfigs, whose lib may be older.
+    constructor(message: string, outputs: Outputs, options?: { cause?: unknown }) {
         super(message, options);
         this.name = "PartialStateError";
         this.outputs = outputs;
