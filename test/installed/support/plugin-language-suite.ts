@@ -98,7 +98,12 @@ async function installPythonSdk(projectDir: string, name: string, release: Relea
     });
 }
 
-const GO_ENV = { GOWORK: "off", GOFLAGS: "-mod=mod" };
+/**
+ * `GODEBUG=goindex=0`: the go command keeps an index of each module version's files in its build cache, trusting that
+ * a version never changes. A published one does not; a test run's does (forgetCachedSdk, below), and with the index a build
+ * would see the files of the release an earlier run fetched (a resource added since: `undefined: CheckpointAccess`).
+ */
+const GO_ENV = { GOWORK: "off", GOFLAGS: "-mod=mod", GODEBUG: "goindex=0" };
 
 /**
  * Removes the SDK's `version` from Go's module cache. The cache keeps a module version once fetched, and a published
