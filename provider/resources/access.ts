@@ -22,17 +22,17 @@
  * {@link PartialStateError} (./operations.ts) that carries what was done, which each surface records as the resource's state.
  */
 import type { CheckpointPermissionsClient } from "../client";
-import { checkBoolean, checkCheckpoint, checkProjectId } from "../client/arguments";
+import { checkCheckpoint, checkProjectId } from "../client/arguments";
 import { InvalidArgumentError, NotFoundError } from "../client/errors";
 import { DEFAULT_LISTING_LIMITS } from "../client/limits";
 import { encodeAccess } from "./access-text";
 import { encodePlan, PLANNED_AGAIN, type AccessPlan } from "./access-plan";
 import { attributionOf, grantorsByProject } from "./attribution";
-import { checkFailures, type CheckResult } from "./check";
+import { checkFailures, checkFlag, type CheckResult } from "./check";
 import { accessByProject, compare, listIfPresent } from "./listing";
 import { PartialStateError, type ClientSource, type ResourceOperations, type Unchecked } from "./operations";
 import type { AccessByProject, AccessText, CheckpointPermission } from "./types";
-import { isUnknown, UNKNOWN_STRING } from "./unknowns";
+import { isKnownList, isUnknown, sameList, UNKNOWN_STRING } from "./unknowns";
 
 // The resource's shapes on both surfaces (the dynamic provider adds `__provider`). A field added here is declared in
 // the plugin's schema (../plugin/schema.ts) and given by the dynamic resource's class.
@@ -238,17 +238,4 @@ function checkProjectSet(value: unknown, argument: string): string[] {
         seen.set(id, i);
     });
     return value as string[];
-}
-
-function checkFlag(value: unknown, argument: string): void {
-    if (value !== undefined) checkBoolean(value, argument);
-}
-
-function isKnownList(value: unknown): value is string[] {
-    return Array.isArray(value) && !value.some(isUnknown);
-}
-
-function sameList(old: unknown, next: unknown): boolean {
-    if (!isKnownList(old) || !isKnownList(next)) return false;
-    return old.length === next.length && old.every((projectId, i) => projectId === next[i]);
 }

@@ -1,3 +1,4 @@
+import { checkBoolean } from "../client/arguments";
 import { InvalidArgumentError } from "../client/errors";
 import type { Unchecked } from "./operations";
 import { isUnknown } from "./unknowns";
@@ -41,4 +42,9 @@ export function checkFailures<T extends object>(news: T, checks: ReadonlyArray<r
 /** The failure a rejected argument makes: the property it names, and the error's reason. */
 export function checkFailure(error: InvalidArgumentError): CheckFailure {
     return { property: error.argument, reason: error.message.replace(/^Invalid argument /, "") };
+}
+
+/** An optional flag: absent for no, else a boolean. */
+export function checkFlag(value: unknown, argument: string): void {
+    if (value !== undefined) checkBoolean(value, argument);
 }

@@ -8,15 +8,15 @@
  * revoke, so the stack converges in one `up`.
  */
 import type { CheckpointPermissionsClient } from "../client";
-import { checkBoolean, checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
+import { checkCheckpoint, checkPermissionId, checkProjectId, MAX_ID_LENGTH } from "../client/arguments";
 import { InvalidArgumentError } from "../client/errors";
 import { accessOfText, decodeAccess, decodeRecordedAccess, encodeAccess, recordedAccessOfText } from "./access-text";
 import { attributionOf, grantorsByProject, UNKNOWN_GRANTOR } from "./attribution";
-import { checkFailures, type CheckFailure, type CheckResult } from "./check";
+import { checkFailures, checkFlag, type CheckFailure, type CheckResult } from "./check";
 import { accessByProject, compare, listIfPresent, type PermissionLister } from "./listing";
 import type { ResourceOperations, Unchecked } from "./operations";
 import type { AccessByProject, AccessText } from "./types";
-import { isUnknown, UNKNOWN_STRING } from "./unknowns";
+import { isKnownList, isUnknown, sameList, UNKNOWN_STRING } from "./unknowns";
 
 // The record's shapes on both surfaces (the dynamic provider adds `__provider`): what its operations take and give,
 // what the engine keeps in state, what a CrossGuard policy sees. A field added here is declared in the plugin's
@@ -211,17 +211,6 @@ function withoutProjects(access: AccessByProject, projects: AccessByProject): Ac
     return Object.fromEntries(Object.entries(access).filter(([projectId]) => !Object.hasOwn(projects, projectId)));
 }
 
-/** The same project ids (both sorted, as checked); a list not known yet is never the same. */
-function sameList(old: unknown, next: unknown): boolean {
-    if (!isKnownList(old) || !isKnownList(next)) return false;
-    return old.length === next.length && old.every((projectId, i) => projectId === next[i]);
-}
-
-/** A list whose every item is known (during preview the engine may send the list, or an item of it, as unknown). */
-function isKnownList(value: unknown): value is string[] {
-    return Array.isArray(value) && !value.some(isUnknown);
-}
-
 /** `access`: the text of project ids and their permission ids. */
 function checkAccess(value: unknown, argument: string): void {
     for (const [projectId, permissionId] of Object.entries(decodeAccess(value, argument))) {
@@ -233,11 +222,6 @@ function checkAccess(value: unknown, argument: string): void {
 
 /** An id that `checkProjectId` and `checkPermissionId` accept, by construction: letters, digits, `-` and `_`, at most 64. */
 const WELL_FORMED_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_ID_LENGTH - 1}}$`);
-
-/** `attribution`: a flag, absent for no. */
-function checkFlag(value: unknown, argument: string): void {
-    if (value !== undefined) checkBoolean(value, argument);
-}
 
 /** `managedProjects`: a list of project ids (an item not known yet is checked when it is). */
 function checkProjectList(value: unknown, argument: string): void {

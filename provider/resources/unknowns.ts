@@ -20,3 +20,14 @@ export function isUnknown(value: unknown): boolean {
 
 /** The sentinel for a string, which is how an unknown id or name reaches a dynamic provider's `check`. */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** A list whose every item is known (during preview the engine may send the list, or an item of it, as unknown). */
+export function isKnownList(value: unknown): value is string[] {
+    return Array.isArray(value) && !value.some(isUnknown);
+}
+
+/** The same ids in the same order (both sorted, as checked); a list not known yet is never the same. */
+export function sameList(old: unknown, next: unknown): boolean {
+    if (!isKnownList(old) || !isKnownList(next)) return false;
+    return old.length === next.length && old.every((id, i) => id === next[i]);
+}
